@@ -1,0 +1,163 @@
+"""The interaction log: append-only; undo voids an entry, nothing is deleted."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from facilitator.models.codebook import find_kind
+from facilitator.models.records import Interaction, Kind, Participant
+from facilitator.models.roster import find_participant
+from facilitator.models.store import SessionError, SessionStore, now
+
+MAX_NOTE_LENGTH = 2000
+
+
+def insert_interaction(conn: sqlite3.Connection, *, kind: str, source_id: int | None,
+                       target_id: int | None, group_id: int | None, round_id: int | None,
+                       logged_by: str | None, note: str | None, at: str | None = None) -> int:
+    """Append one entry inside the caller's transaction; returns its id."""
+    if source_id is not None and source_id == target_id:
+        raise SessionError("Someone cannot address themselves; nothing was logged.")
+    if note and len(note) > MAX_NOTE_LENGTH:
+        raise SessionError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+    cursor = conn.execute(
+        "INSERT INTO interactions (at, source_id, target_id, kind, group_id, round_id,"
+        " logged_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at or now(), source_id, target_id, kind, group_id, round_id, logged_by, note or None))
+    return int(cursor.lastrowid or 0)
+
+
+def _current_round_id(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT current_round_id FROM session").fetchone()
+    return row[0] if row else None
+
+
+def log_interaction(store: SessionStore, kind: Kind | str, source: Participant | None,
+                    target: Participant | None = None, *, group_id: int | None = None,
+                    round_id: int | None = None, note: str | None = None,
+                    at: str | None = None) -> Interaction:
+    """Record one interaction (or, with no source, a whole-group state).
+
+    Committed durably before it returns; round defaults to the current round.
+    """
+    kind_name = kind.name if isinstance(kind, Kind) else kind
+    if isinstance(kind, Kind):
+        scope = kind.scope
+    else:
+        found = find_kind(store, kind)
+        if found is None:
+            raise SessionError(f"{kind!r} is not a kind in this session's codebook.")
+        kind_name, scope = found.name, found.scope
+    if scope == "pair" and source is None:
+        raise SessionError(f"A {kind_name!r} entry needs someone who did it.")
+    if scope == "group":
+        source = target = None
+
+    def body(conn: sqlite3.Connection) -> int:
+        return insert_interaction(
+            conn, kind=kind_name, source_id=source.id if source else None,
+            target_id=target.id if target else None, group_id=group_id,
+            round_id=round_id if round_id is not None else _current_round_id(conn),
+            logged_by=store.identity, note=note, at=at)
+
+    return get_interaction(store, store.transact(body))
+
+
+def get_interaction(store: SessionStore, interaction_id: int) -> Interaction:
+    row = store.one("SELECT * FROM interactions WHERE id = ?", (interaction_id,))
+    if row is None:
+        raise SessionError(f"No entry has id {interaction_id}.")
+    return Interaction.from_row(row)
+
+
+def void_interaction(store: SessionStore, interaction_id: int) -> Interaction:
+    """Undo: mark an entry void (it stays in the log, struck through)."""
+    store.transact(lambda c: c.execute(
+        "UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ? AND voided_at IS NULL",
+        (now(), store.identity, interaction_id)))
+    return get_interaction(store, interaction_id)
+
+
+def restore_interaction(store: SessionStore, interaction_id: int) -> Interaction:
+    """Redo: make a voided entry count again."""
+    store.transact(lambda c: c.execute(
+        "UPDATE interactions SET voided_at = NULL, voided_by = NULL WHERE id = ?",
+        (interaction_id,)))
+    return get_interaction(store, interaction_id)
+
+
+def recent_interactions(store: SessionStore, limit: int = 50,
+                        after_id: int = 0) -> list[Interaction]:
+    """The newest entries, newest first (voided ones included)."""
+    rows = store.rows("SELECT * FROM interactions WHERE id > ? ORDER BY id DESC LIMIT ?",
+                      (after_id, limit))
+    return [Interaction.from_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    source: str
+    target: str
+    kind: str
+    at: str | None
+    note: str | None
+
+
+def import_interactions(store: SessionStore, rows: list[ImportRow], label: str = "file") -> int:
+    """Append many entries in one transaction: every row, or none.
+
+    Each bad row is reported with its line; nothing is written unless all are good."""
+    from facilitator.models.rounds import parse_time
+
+    problems: list[str] = []
+    resolved = []
+    people: dict[str, Participant] = {}
+
+    def person(text: str, line: int) -> Participant | None:
+        if not text.strip():
+            return None
+        key = text.strip().lower()
+        if key not in people:
+            try:
+                people[key] = find_participant(store, text)
+            except SessionError as error:
+                problems.append(f"{label} line {line}: {error}")
+                return None
+        return people[key]
+
+    for row in rows:
+        kind = find_kind(store, row.kind or "speak")
+        if kind is None:
+            problems.append(f"{label} line {row.line}: {row.kind!r} is not a kind in the codebook.")
+            continue
+        source = person(row.source, row.line) if row.source.strip() else None
+        target = person(row.target, row.line) if row.target.strip() else None
+        if kind.scope == "pair" and not row.source.strip():
+            problems.append(f"{label} line {row.line}: the source is empty.")
+            continue
+        if source and target and source.id == target.id:
+            problems.append(f"{label} line {row.line}: {source.name} cannot address themselves.")
+            continue
+        at = None
+        if row.at:
+            try:
+                at = parse_time(row.at).isoformat(timespec="milliseconds")
+            except ValueError:
+                problems.append(f"{label} line {row.line}: {row.at!r} is not a timestamp.")
+                continue
+        resolved.append((kind, source, target, at, row.note))
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise SessionError("; ".join(problems[:5]) + more + "; nothing was imported.")
+
+    def body(conn: sqlite3.Connection) -> int:
+        round_id = _current_round_id(conn)
+        for kind, source, target, at, note in resolved:
+            insert_interaction(conn, kind=kind.name, source_id=source.id if source else None,
+                               target_id=target.id if target else None, group_id=None,
+                               round_id=round_id, logged_by=store.identity, note=note, at=at)
+        return len(resolved)
+
+    return store.transact(body)

@@ -1,0 +1,74 @@
+"""Frozen records read from the session file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    name: str
+    code: str
+    tags: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    present: bool = True
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Participant":
+        return cls(row["id"], row["name"], row["code"], json.loads(row["tags"] or "{}"),
+                   bool(row["present"]))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One entry of the codebook."""
+
+    name: str
+    key: str
+    label: str
+    directed: bool = True
+    scope: str = "pair"  # 'pair' or 'group' (a whole-group state)
+    is_turn: bool = False
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Kind":
+        return cls(row["name"], row["key"], row["label"], bool(row["directed"]),
+                   row["scope"], bool(row["is_turn"]))
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    position: int
+    name: str
+    planned_minutes: float | None
+    started_at: str | None
+    ended_at: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Round":
+        return cls(row["id"], row["position"], row["name"], row["planned_minutes"],
+                   row["started_at"], row["ended_at"])
+
+
+@dataclass(frozen=True)
+class Interaction:
+    id: int
+    at: str
+    source_id: int | None
+    target_id: int | None
+    kind: str
+    group_id: int | None
+    round_id: int | None
+    logged_by: str | None
+    note: str | None
+    voided_at: str | None = None
+    voided_by: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "Interaction":
+        return cls(row["id"], row["at"], row["source_id"], row["target_id"], row["kind"],
+                   row["group_id"], row["round_id"], row["logged_by"], row["note"],
+                   row["voided_at"], row["voided_by"])

@@ -1,0 +1,183 @@
+"""Participants: adding, editing, codes, presence."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+import string
+import unicodedata
+
+from facilitator.models.records import Participant
+from facilitator.models.store import SessionError, SessionStore, now
+
+MAX_NAME_LENGTH = 80
+CODE_PATTERN = re.compile(r"^[a-z]{1,4}$")
+
+
+def clean_name(name: str) -> str:
+    """A participant's name as stored, or SessionError saying what is wrong with it."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise SessionError("A participant's name cannot be empty.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise SessionError(
+            f"The name {name[:20]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}."
+        )
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise SessionError(f"The name {name!r} contains control characters.")
+    return name
+
+
+def _letters(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "".join(ch for ch in folded if ch in string.ascii_lowercase or ch == " ")
+
+
+def suggest_code(name: str, taken: set[str]) -> str:
+    """A two-letter code for a name (initials first), unique among taken codes.
+
+    Two letters everywhere keeps codes prefix-free, so typing one never needs Enter.
+    """
+    words = _letters(name).split() or ["x"]
+    first, last = words[0], words[-1]
+    candidates = []
+    if len(words) > 1:
+        candidates.append(first[0] + last[0])
+    candidates += [first[:2], first[0] + last[-1:], last[:2]]
+    candidates += [first[0] + ch for ch in first[1:] + last[1:]]
+    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2)
+                   if p[0] == first[0]]
+    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2)]
+    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=3)]
+    for code in candidates:
+        if len(code) >= 2 and code not in taken and not _prefix_clash(code, taken):
+            return code
+    raise SessionError("No free participant code is left.")
+
+
+def _prefix_clash(code: str, taken: set[str]) -> bool:
+    return any(t.startswith(code) or code.startswith(t) for t in taken)
+
+
+def check_code(code: str) -> str:
+    code = code.strip().lower()
+    if not CODE_PATTERN.match(code):
+        raise SessionError(f"The code {code!r} must be one to four letters a-z.")
+    return code
+
+
+def clean_tags(tags: dict[str, object] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in (tags or {}).items():
+        key = " ".join(str(key).split())
+        if not key:
+            continue
+        out[key] = " ".join(str(value).split()) if value is not None else ""
+    return out
+
+
+def insert_participant(conn: sqlite3.Connection, name: str, tags: dict[str, object] | None = None,
+                       code: str | None = None, added_by: str | None = None) -> int:
+    """Add one participant inside the caller's transaction; returns the new id."""
+    name = clean_name(name)
+    if conn.execute("SELECT 1 FROM participants WHERE lower(name) = lower(?)", (name,)).fetchone():
+        raise SessionError(f"{name} is already on the roster.")
+    taken = {r[0] for r in conn.execute("SELECT code FROM participants")}
+    if code:
+        code = check_code(code)
+        if code in taken:
+            raise SessionError(f"The code {code!r} is already used by someone else.")
+    else:
+        code = suggest_code(name, taken)
+    cursor = conn.execute(
+        "INSERT INTO participants (name, code, tags, present, added_at, added_by)"
+        " VALUES (?, ?, ?, 1, ?, ?)",
+        (name, code, json.dumps(clean_tags(tags), ensure_ascii=False), now(), added_by),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def add_participant(store: SessionStore, name: str, tags: dict[str, object] | None = None,
+                    code: str | None = None) -> Participant:
+    """Add a participant to the roster, with a unique keyboard code."""
+    new_id = store.transact(lambda c: insert_participant(c, name, tags, code, store.identity))
+    return get_participant(store, new_id)
+
+
+def add_participants(store: SessionStore, people: list[tuple[str, dict[str, object]]]) -> list[Participant]:
+    """Add several participants in one transaction: all of them or none."""
+    def body(conn: sqlite3.Connection) -> list[int]:
+        return [insert_participant(conn, name, tags, None, store.identity) for name, tags in people]
+
+    return [get_participant(store, i) for i in store.transact(body)]
+
+
+def get_participant(store: SessionStore, participant_id: int) -> Participant:
+    row = store.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
+    if row is None:
+        raise SessionError(f"No participant has id {participant_id}.")
+    return Participant.from_row(row)
+
+
+def participants(store: SessionStore, present_only: bool = False) -> list[Participant]:
+    """The roster, by name."""
+    sql = "SELECT * FROM participants"
+    if present_only:
+        sql += " WHERE present = 1"
+    return [Participant.from_row(r) for r in store.rows(sql + " ORDER BY name COLLATE NOCASE")]
+
+
+def find_participant(store: SessionStore, name_or_code: str) -> Participant:
+    """A participant by code or by name (case-insensitive), or SessionError."""
+    text = " ".join(name_or_code.split())
+    row = store.one("SELECT * FROM participants WHERE code = ?", (text.lower(),)) or store.one(
+        "SELECT * FROM participants WHERE lower(name) = lower(?)", (text,)
+    )
+    if row is None:
+        matches = store.rows(
+            "SELECT * FROM participants WHERE lower(name) LIKE lower(?) || '%'", (text,)
+        )
+        if len(matches) == 1:
+            row = matches[0]
+        elif len(matches) > 1:
+            names = ", ".join(m["name"] for m in matches[:5])
+            raise SessionError(f"{text!r} could be {names}; give the code or the full name.")
+    if row is None:
+        raise SessionError(f"No participant is called or coded {text!r}.")
+    return Participant.from_row(row)
+
+
+def edit_participant(store: SessionStore, participant_id: int, *, name: str | None = None,
+                     code: str | None = None, tags: dict[str, object] | None = None) -> Participant:
+    """Change a participant's name, code or tags."""
+    def body(conn: sqlite3.Connection) -> None:
+        if name is not None:
+            new = clean_name(name)
+            clash = conn.execute(
+                "SELECT 1 FROM participants WHERE lower(name) = lower(?) AND id != ?",
+                (new, participant_id)).fetchone()
+            if clash:
+                raise SessionError(f"{new} is already on the roster.")
+            conn.execute("UPDATE participants SET name = ? WHERE id = ?", (new, participant_id))
+        if code is not None:
+            new_code = check_code(code)
+            others = {r[0] for r in conn.execute(
+                "SELECT code FROM participants WHERE id != ?", (participant_id,))}
+            if new_code in others:
+                raise SessionError(f"The code {new_code!r} is already used by someone else.")
+            conn.execute("UPDATE participants SET code = ? WHERE id = ?", (new_code, participant_id))
+        if tags is not None:
+            conn.execute("UPDATE participants SET tags = ? WHERE id = ?",
+                         (json.dumps(clean_tags(tags), ensure_ascii=False), participant_id))
+
+    store.transact(body)
+    return get_participant(store, participant_id)
+
+
+def set_present(store: SessionStore, participant_id: int, present: bool) -> Participant:
+    """Mark a participant present or absent."""
+    store.transact(lambda c: c.execute(
+        "UPDATE participants SET present = ? WHERE id = ?", (int(present), participant_id)))
+    return get_participant(store, participant_id)

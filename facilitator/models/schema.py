@@ -1,0 +1,230 @@
+"""The session file's schema, version by version.
+
+Version 1 holds the whole mission's data model, so later screens add no ad-hoc
+tables. Each entry of MIGRATIONS takes a file from version N-1 to N; the store runs
+them inside BEGIN IMMEDIATE and re-checks the version first (see store.py).
+Documented for people in docs/schema.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+#: PRAGMA application_id of a facilitator session ("FACI"), so other SQLite files
+#: are recognised and refused rather than migrated.
+APPLICATION_ID = 0x46414349
+
+SCHEMA_V1 = """
+CREATE TABLE session (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    template TEXT,                       -- name of the template used, if any
+    current_round_id INTEGER REFERENCES rounds(id),
+    group_min INTEGER NOT NULL DEFAULT 3,
+    group_max INTEGER NOT NULL DEFAULT 6
+);
+
+-- Free-form settings shared by every co-facilitator (layout seed, defaults ...).
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- The codebook: kinds of interaction. key is what the facilitator types.
+-- scope 'pair' = from someone (to someone or the whole group);
+-- scope 'group' = a whole-group state such as silence or cross-talk.
+CREATE TABLE kinds (
+    name TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    directed INTEGER NOT NULL DEFAULT 1,
+    scope TEXT NOT NULL DEFAULT 'pair' CHECK (scope IN ('pair', 'group')),
+    is_turn INTEGER NOT NULL DEFAULT 0,  -- the kind a plain speaking turn records
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL UNIQUE,           -- short keyboard code, lower-case letters
+    tags TEXT NOT NULL DEFAULT '{}',     -- JSON object: organisation, role ...
+    present INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL,
+    added_by TEXT
+);
+
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    planned_minutes REAL,
+    started_at TEXT,
+    ended_at TEXT
+);
+
+CREATE TABLE groups (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,                  -- name or topic
+    round_id INTEGER REFERENCES rounds(id),
+    formed_by TEXT NOT NULL DEFAULT 'self',  -- self, random, mixed, new-ties, manual, split, merge
+    convener_id INTEGER REFERENCES participants(id),
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    closed_at TEXT,
+    batch TEXT,                          -- groups applied together share a batch (one undo step)
+    voided_at TEXT,
+    voided_by TEXT
+);
+
+-- Membership is an event log: joined / left, so moves keep their history.
+CREATE TABLE memberships (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants(id),
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    action TEXT NOT NULL CHECK (action IN ('joined', 'left')),
+    logged_by TEXT,
+    batch TEXT,
+    voided_at TEXT,
+    voided_by TEXT
+);
+CREATE INDEX memberships_group ON memberships(group_id);
+CREATE INDEX memberships_participant ON memberships(participant_id);
+
+CREATE TABLE essentials (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT,
+    source TEXT NOT NULL DEFAULT 'template',  -- template or live
+    added_at TEXT NOT NULL
+);
+
+-- Goals are the group's own words; the facilitator only records them.
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open'
+        CHECK (status IN ('open', 'in progress', 'done', 'dropped')),
+    progress TEXT,
+    set_by TEXT,                         -- the group or its reporter
+    round_id INTEGER REFERENCES rounds(id),
+    created_at TEXT NOT NULL,
+    logged_by TEXT,
+    updated_at TEXT
+);
+CREATE INDEX goals_group ON goals(group_id);
+
+-- Every edit of a goal keeps the old value.
+CREATE TABLE goal_history (
+    id INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals(id),
+    at TEXT NOT NULL,
+    by TEXT,
+    round_id INTEGER REFERENCES rounds(id),
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+);
+CREATE INDEX goal_history_goal ON goal_history(goal_id);
+
+CREATE TABLE goal_essentials (
+    goal_id INTEGER NOT NULL REFERENCES goals(id),
+    essential_id INTEGER NOT NULL REFERENCES essentials(id),
+    PRIMARY KEY (goal_id, essential_id)
+);
+
+CREATE TABLE challenges (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    essential_id INTEGER REFERENCES essentials(id),
+    text TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    raised_by TEXT,
+    response TEXT,                       -- the group's account, in its words
+    answered_at TEXT,
+    noted_by TEXT
+);
+
+-- The append-only log. Undo sets voided_at; nothing is deleted.
+-- source_id NULL: a whole-group state; target_id NULL: addressed to the whole group.
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    source_id INTEGER REFERENCES participants(id),
+    target_id INTEGER REFERENCES participants(id),
+    kind TEXT NOT NULL REFERENCES kinds(name),
+    group_id INTEGER REFERENCES groups(id),
+    round_id INTEGER REFERENCES rounds(id),
+    logged_by TEXT,
+    note TEXT,
+    voided_at TEXT,
+    voided_by TEXT
+);
+CREATE INDEX interactions_at ON interactions(at);
+CREATE INDEX interactions_round ON interactions(round_id, group_id);
+CREATE INDEX interactions_source ON interactions(source_id);
+CREATE INDEX interactions_target ON interactions(target_id);
+
+-- Who else has the session open; refreshed every few seconds by each process.
+CREATE TABLE presence (
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    who TEXT NOT NULL,
+    screen TEXT,
+    started_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (host, pid)
+);
+
+-- The sociogram's layout, shared so every co-facilitator sees the same picture.
+CREATE TABLE layout (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants(id),
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Views for the common questions, for sqlite3, sqlite-utils and Datasette users.
+CREATE VIEW live_interactions AS
+    SELECT i.id, i.at, s.name AS source, t.name AS target, i.kind, g.name AS "group",
+           r.name AS round, i.logged_by, i.note
+    FROM interactions i
+    LEFT JOIN participants s ON s.id = i.source_id
+    LEFT JOIN participants t ON t.id = i.target_id
+    LEFT JOIN groups g ON g.id = i.group_id
+    LEFT JOIN rounds r ON r.id = i.round_id
+    WHERE i.voided_at IS NULL;
+
+CREATE VIEW tallies AS
+    SELECT p.id AS participant_id, p.name, p.code,
+           (SELECT COUNT(*) FROM interactions i
+             WHERE i.source_id = p.id AND i.voided_at IS NULL) AS as_source,
+           (SELECT COUNT(*) FROM interactions i
+             WHERE i.target_id = p.id AND i.voided_at IS NULL) AS as_target
+    FROM participants p;
+
+CREATE VIEW edges AS
+    SELECT s.name AS source, t.name AS target, i.kind, COUNT(*) AS weight
+    FROM interactions i
+    JOIN participants s ON s.id = i.source_id
+    JOIN participants t ON t.id = i.target_id
+    WHERE i.voided_at IS NULL
+    GROUP BY i.source_id, i.target_id, i.kind;
+
+-- Current members of each group: the last event per person and group is 'joined'.
+CREATE VIEW current_members AS
+    SELECT m.group_id, g.name AS "group", g.round_id, m.participant_id, p.name
+    FROM memberships m
+    JOIN groups g ON g.id = m.group_id
+    JOIN participants p ON p.id = m.participant_id
+    WHERE m.voided_at IS NULL AND g.voided_at IS NULL
+      AND m.action = 'joined'
+      AND m.id = (SELECT MAX(m2.id) FROM memberships m2
+                  WHERE m2.group_id = m.group_id AND m2.participant_id = m.participant_id
+                    AND m2.voided_at IS NULL);
+"""
+
+#: MIGRATIONS[i] takes a file from version i to i + 1.
+MIGRATIONS: list[str] = [SCHEMA_V1]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,269 @@
+"""SessionStore: one SQLite file is one session, shared by several processes.
+
+The concurrency recipe (measured on these machines, see ../shared/design.md):
+WAL, busy_timeout 5000 ms, synchronous=FULL, every writing transaction starts with
+BEGIN IMMEDIATE and is retried with backoff on "database is locked", no read
+transaction is held across UI events, and other processes' commits are noticed by
+polling PRAGMA data_version.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import random
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from facilitator.models.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+T = TypeVar("T")
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+WRITE_ATTEMPTS = 12
+
+
+class SessionError(Exception):
+    """A problem a user can act on; its message is one plain sentence."""
+
+
+def now() -> str:
+    """The current time as stored in the file: ISO 8601, UTC, milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def default_identity() -> str:
+    """Who is at the keyboard: $FACILITATOR_AS, else the SSH/OS user name."""
+    for var in ("FACILITATOR_AS", "USER", "LOGNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (containers): still need a name
+        return "facilitator"
+
+
+def split_sql(script: str) -> Iterator[str]:
+    """Split a script into statements, so they can run inside our own transaction
+    (sqlite3's executescript would commit first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip():
+                yield statement
+            statement = ""
+    if statement.strip():
+        yield statement
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def check_is_session_file(path: Path) -> None:
+    """Refuse, without touching it, a path that cannot be a session file."""
+    if path.is_dir():
+        raise SessionError(f"{path} is a folder, not a session file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise SessionError(f"{path} cannot be read: permission denied.") from None
+    if header and header != SQLITE_HEADER:
+        raise SessionError(f"{path} is not a facilitator session (not an SQLite file).")
+
+
+class SessionStore:
+    """An open session file. Create with SessionStore.open or SessionStore.create."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, identity: str, read_only: bool):
+        self.path = path
+        self.conn = conn
+        self.identity = identity
+        self.read_only = read_only
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        identity: str | None = None,
+        read_only: bool = False,
+        create: bool = False,
+    ) -> "SessionStore":
+        """Open a session file, migrating it forward if it is older.
+
+        With create=True a missing or empty file becomes a new session (safe when
+        several processes do it at the same moment). A file that is not a session,
+        is corrupt or comes from a newer version raises SessionError, untouched.
+        """
+        path = Path(path)
+        exists = path.exists()
+        if not exists and not create:
+            raise SessionError(
+                f"There is no session file at {path}; create one with `facilitator new`."
+            )
+        if exists:
+            check_is_session_file(path)
+        elif not path.parent.exists():
+            raise SessionError(f"The folder {path.parent} does not exist.")
+        if read_only:
+            uri = f"file:{path.resolve()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        else:
+            try:
+                conn = sqlite3.connect(path, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_MS / 1000,
+                                       check_same_thread=False)
+            except sqlite3.OperationalError as error:
+                raise SessionError(f"{path} cannot be opened: {error}.") from None
+        conn.row_factory = sqlite3.Row
+        store = cls(path, conn, identity or default_identity(), read_only)
+        try:
+            store._prepare(create=create)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], *, identity: str | None = None) -> "SessionStore":
+        """Create a new session file; never overwrites an existing one."""
+        path = Path(path)
+        if path.exists():
+            raise SessionError(f"{path} already exists; choose another path (nothing was changed).")
+        return cls.open(path, identity=identity, create=True)
+
+    def _prepare(self, *, create: bool) -> None:
+        conn = self.conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_tables = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+        except sqlite3.DatabaseError:
+            raise SessionError(
+                f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
+            ) from None
+        if version > SCHEMA_VERSION:
+            raise SessionError(
+                f"{self.path} was written by a newer facilitator (schema {version}, this one "
+                f"knows {SCHEMA_VERSION}); upgrade facilitator to open it."
+            )
+        if app_id != APPLICATION_ID and (has_tables or version):
+            raise SessionError(f"{self.path} is an SQLite file but not a facilitator session.")
+        if app_id != APPLICATION_ID and not create:
+            raise SessionError(f"{self.path} is empty, not a facilitator session.")
+        if self.read_only:
+            if version < SCHEMA_VERSION:
+                raise SessionError(
+                    f"{self.path} needs upgrading; open it once without --read-only."
+                )
+            return
+        self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            self.transact(self._migrate)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        # Re-check inside the transaction: another process may have migrated
+        # between our first look and our BEGIN IMMEDIATE.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for target in range(version, SCHEMA_VERSION):
+            for statement in split_sql(MIGRATIONS[target]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target + 1}")
+        if version == 0:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    # ------------------------------------------------------------------ writing
+    def _retry(self, action: Callable[[], T]) -> T:
+        delay = 0.01
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 0.5)
+        raise AssertionError("unreachable")
+
+    def transact(self, body: Callable[[sqlite3.Connection], T]) -> T:
+        """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
+        is locked by another process. Returns once the commit is durable."""
+        if self.read_only:
+            raise SessionError("This session is open read-only; nothing was changed.")
+
+        def attempt() -> T:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = body(self.conn)
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            return result
+
+        try:
+            return self._retry(attempt)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise SessionError(
+                    f"{self.path} stayed locked by another process; try again."
+                ) from None
+            if "readonly" in str(error).lower():
+                raise SessionError(f"{self.path} is read-only; nothing was changed.") from None
+            raise
+
+    # ------------------------------------------------------------------ reading
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """All rows of a query, read in autocommit mode (no transaction held)."""
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def data_version(self) -> int:
+        """Changes when another process commits (not for our own commits)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @property
+    def schema_version(self) -> int:
+        return self.scalar("PRAGMA user_version")
+
+    def db(self) -> Any:
+        """A sqlite_utils.Database on the same connection, for table-wide reads."""
+        import sqlite_utils  # imported late: 0.24 s we do not pay at start-up
+
+        return sqlite_utils.Database(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "SessionStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
