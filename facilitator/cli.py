@@ -1,0 +1,35 @@
+"""The `facilitator` command: a click group assembled from facilitator/commands/.
+
+Thin: each command parses, calls the core, prints. Exit codes: 0 done, 1 the
+operation failed (one sentence why), 2 usage."""
+
+from __future__ import annotations
+
+import click
+
+from facilitator import __version__
+from facilitator.commands import session as session_commands
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="facilitator")
+def cli() -> None:
+    """facilitator: watch and catalyse the social network of a live session.
+
+    One SQLite file per session; several co-facilitators can open it at once.
+
+    \b
+    Example:
+        facilitator demo
+        facilitator new --title "Unworkshop" --template sessions/templates/unworkshop.yaml
+    """
+
+
+for command in session_commands.COMMANDS:
+    cli.add_command(command)
+
+# Features register their commands below, one line each.
+
+
+def main() -> None:
+    cli()

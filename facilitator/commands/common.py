@@ -1,0 +1,49 @@
+"""What every command shares: one-sentence errors, exit codes, opening a store."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from facilitator.models.store import SessionError, SessionStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> None:
+    """Print one sentence to stderr and exit 1 (the operation failed)."""
+    click.echo(f"facilitator: {message}", err=True)
+    sys.exit(1)
+
+
+def reports_errors(command: F) -> F:
+    """Turn SessionError (and the file system's errors) into one sentence and exit 1."""
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SessionError as error:
+            fail(str(error))
+        except PermissionError as error:
+            fail(f"{error.filename or 'a file'} cannot be written: permission denied.")
+        except OSError as error:
+            fail(f"{error.filename or 'a file'}: {error.strerror or error}.")
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(path: str, identity: str | None = None, read_only: bool = False) -> SessionStore:
+    return SessionStore.open(path, identity=identity, read_only=read_only)
+
+
+def plain(text: object) -> str:
+    """User text for a terminal: control characters shown, never interpreted."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else repr(ch)[1:-1] for ch in str(text))
+
+
+session_path = click.argument("path", type=click.Path(dir_okay=False))
+as_option = click.option("--as", "identity", metavar="NAME",
+                         help="Who is logging (default: $FACILITATOR_AS or your user name).")
