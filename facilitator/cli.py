@@ -29,6 +29,8 @@ for command in session_commands.COMMANDS:
     cli.add_command(command)
 
 # Features register their commands below, one line each.
+from facilitator.commands.goals import COMMANDS as GOALS_COMMANDS  # noqa: E402
+for command in GOALS_COMMANDS: cli.add_command(command)  # noqa: E701
 
 
 def main() -> None:

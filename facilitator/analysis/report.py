@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from facilitator.analysis.goals_report import goals_section
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
@@ -55,6 +56,7 @@ SECTIONS: list[Callable[[SessionStore, Report], None]] = [
     session_section,
     participants_section,
     interactions_section,
+    goals_section,
 ]
 
 
@@ -64,3 +66,51 @@ def build_report(store: SessionStore) -> Report:
     for section in SECTIONS:
         section(store, report)
     return report
+
+
+def render_text(report: Report) -> str:
+    """The report for people: the session, the roster's counts, then each further
+    section as indented key: value lines."""
+    session = report.get("session", {})
+    lines = [f"{session.get('title', '')}  ({session.get('path', '')})"]
+    if session.get("current_round"):
+        lines.append(f"Current round: {session['current_round']}")
+    interactions = report.get("interactions", {})
+    lines.append(f"Interactions: {interactions.get('total', 0)} "
+                 f"(+{interactions.get('voided', 0)} undone)")
+    for kind, count in interactions.get("by_kind", {}).items():
+        lines.append(f"  {kind}: {count}")
+    people = report.get("participants", [])
+    lines.append(f"Participants: {len(people)}")
+    for person in people:
+        absent = "" if person.get("present", True) else "  (absent)"
+        lines.append(f"  {person['code']:4} {person['name']:<24} spoke {person['as_source']:>4}"
+                     f"  addressed {person['as_target']:>4}{absent}")
+    for key, value in report.items():
+        if key in ("session", "interactions", "participants"):
+            continue
+        lines.append(f"{key.replace('_', ' ').capitalize()}:")
+        lines.extend(_render_value(value, "  "))
+    return "\n".join(lines)
+
+
+def _render_value(value: Any, indent: str) -> list[str]:
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                out.append(f"{indent}{key}:")
+                out.extend(_render_value(item, indent + "  "))
+            else:
+                out.append(f"{indent}{key}: {item}")
+        return out
+    if isinstance(value, list):
+        out = []
+        for item in value:
+            if isinstance(item, (dict, list)):
+                out.extend(_render_value(item, indent))
+                out.append("")
+            else:
+                out.append(f"{indent}- {item}")
+        return out or [f"{indent}(none)"]
+    return [f"{indent}{value}"]

@@ -1,16 +1,93 @@
 """Goals in each group's own words, essential topics, and challenges.
 
 The facilitator records; the tool never sets or edits a group's goals on the
-facilitator's behalf."""
+facilitator's behalf. Every edit of a goal (text, status, progress note, the topics
+it addresses) leaves a row in goal_history: when, by whom, in which round, the old
+and the new value. Undo is itself an edit, so the history stays complete."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from facilitator.models.session import insert_essential
 from facilitator.models.store import SessionError, SessionStore, now
 
 GOAL_STATUSES = ("open", "in progress", "done", "dropped")
+#: Fields of a goal whose edits go into goal_history. 'essential' records a link
+#: (new value = topic name) or an unlink (old value = topic name).
+EDITABLE_FIELDS = ("text", "status", "progress")
+
+
+@dataclass(frozen=True)
+class Essential:
+    """A topic the organisers consider essential (from the template or added live)."""
+
+    id: int
+    name: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A group's goal as the group stated it."""
+
+    id: int
+    group_id: int
+    text: str
+    status: str
+    progress: str | None
+    set_by: str | None
+    round_id: int | None
+    created_at: str
+    logged_by: str | None
+    updated_at: str | None
+    essential_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A challenge to a group about a topic; open until the group's account is noted."""
+
+    id: int
+    group_id: int
+    essential_id: int | None
+    text: str
+    raised_at: str
+    raised_by: str | None
+    response: str | None
+    answered_at: str | None
+    noted_by: str | None
+
+    @property
+    def status(self) -> str:
+        return "answered" if self.answered_at else "open"
+
+
+@dataclass(frozen=True)
+class GoalEdit:
+    """One row of a goal's history."""
+
+    id: int
+    goal_id: int
+    at: str
+    by: str | None
+    round_id: int | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+# ---------------------------------------------------------------------- writing
+def _current_round_id(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT current_round_id FROM session").fetchone()
+    return row[0] if row else None
+
+
+def _check_status(status: str) -> None:
+    if status not in GOAL_STATUSES:
+        raise SessionError(f"A goal's status is one of: {', '.join(GOAL_STATUSES)}.")
 
 
 def insert_goal(conn: sqlite3.Connection, group_id: int, text: str, set_by: str | None,
@@ -18,13 +95,14 @@ def insert_goal(conn: sqlite3.Connection, group_id: int, text: str, set_by: str 
     text = text.strip()
     if not text:
         raise SessionError("A goal needs some text, in the group's own words.")
-    if status not in GOAL_STATUSES:
-        raise SessionError(f"A goal's status is one of: {', '.join(GOAL_STATUSES)}.")
-    round_id = conn.execute("SELECT current_round_id FROM session").fetchone()
+    _check_status(status)
+    if conn.execute("SELECT 1 FROM groups WHERE id = ? AND voided_at IS NULL",
+                    (group_id,)).fetchone() is None:
+        raise SessionError(f"No group has id {group_id}.")
     cursor = conn.execute(
         "INSERT INTO goals (group_id, text, status, set_by, round_id, created_at, logged_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (group_id, text, status, set_by, round_id[0] if round_id else None, now(), logged_by))
+        (group_id, text, status, set_by, _current_round_id(conn), now(), logged_by))
     goal_id = int(cursor.lastrowid or 0)
     for essential_id in essential_ids:
         conn.execute("INSERT OR IGNORE INTO goal_essentials VALUES (?, ?)", (goal_id, essential_id))
@@ -36,6 +114,121 @@ def add_goal(store: SessionStore, group_id: int, text: str, set_by: str | None =
     """Record a goal as the group states it; returns its id."""
     return store.transact(lambda c: insert_goal(c, group_id, text, set_by, store.identity,
                                                 list(essential_ids)))
+
+
+def _record(conn: sqlite3.Connection, goal_id: int, by: str | None, field: str,
+            old: str | None, new: str | None, at: str) -> None:
+    conn.execute(
+        "INSERT INTO goal_history (goal_id, at, by, round_id, field, old_value, new_value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", (goal_id, at, by, _current_round_id(conn), field, old, new))
+
+
+def edit_goal(store: SessionStore, goal_id: int, *, text: str | None = None,
+              status: str | None = None, progress: str | None = None) -> list[str]:
+    """Change a goal's text, status or progress note, as the group says it now.
+
+    Only given fields change; each changed field leaves a history row. Returns the
+    names of the fields that actually changed (empty: nothing to do, nothing written).
+    An empty progress note clears it; an empty text is refused."""
+    changes: dict[str, str | None] = {}
+    if text is not None:
+        text = text.strip()
+        if not text:
+            raise SessionError("A goal needs some text, in the group's own words.")
+        changes["text"] = text
+    if status is not None:
+        _check_status(status)
+        changes["status"] = status
+    if progress is not None:
+        changes["progress"] = progress.strip() or None
+
+    def body(conn: sqlite3.Connection) -> list[str]:
+        row = conn.execute("SELECT * FROM goals WHERE id = ?", (goal_id,)).fetchone()
+        if row is None:
+            raise SessionError(f"No goal has id {goal_id}.")
+        at = now()
+        changed = []
+        for field, new in changes.items():
+            if row[field] == new:
+                continue
+            # field comes from our own fixed list, never from user input.
+            conn.execute(f"UPDATE goals SET {field} = ?, updated_at = ? WHERE id = ?",
+                         (new, at, goal_id))
+            _record(conn, goal_id, store.identity, field, row[field], new, at)
+            changed.append(field)
+        return changed
+
+    return store.transact(body)
+
+
+def set_goal_status(store: SessionStore, goal_id: int, status: str) -> bool:
+    """Set a goal's status (open, in progress, done, dropped); True if it changed."""
+    return bool(edit_goal(store, goal_id, status=status))
+
+
+def next_status(status: str) -> str:
+    """The status after this one, in the order a goal usually goes through."""
+    index = GOAL_STATUSES.index(status) if status in GOAL_STATUSES else -1
+    return GOAL_STATUSES[(index + 1) % len(GOAL_STATUSES)]
+
+
+def link_goal(store: SessionStore, goal_id: int, essential_id: int) -> bool:
+    """Note that a goal addresses an essential topic; True if it was not linked yet."""
+    def body(conn: sqlite3.Connection) -> bool:
+        name = _essential_name(conn, essential_id)
+        _goal_exists(conn, goal_id)
+        cursor = conn.execute("INSERT OR IGNORE INTO goal_essentials VALUES (?, ?)",
+                              (goal_id, essential_id))
+        if cursor.rowcount:
+            at = now()
+            conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
+            _record(conn, goal_id, store.identity, "essential", None, name, at)
+        return bool(cursor.rowcount)
+
+    return store.transact(body)
+
+
+def unlink_goal(store: SessionStore, goal_id: int, essential_id: int) -> bool:
+    """Remove a goal's link to a topic; True if it was linked."""
+    def body(conn: sqlite3.Connection) -> bool:
+        name = _essential_name(conn, essential_id)
+        _goal_exists(conn, goal_id)
+        cursor = conn.execute("DELETE FROM goal_essentials WHERE goal_id = ? AND essential_id = ?",
+                              (goal_id, essential_id))
+        if cursor.rowcount:
+            at = now()
+            conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
+            _record(conn, goal_id, store.identity, "essential", name, None, at)
+        return bool(cursor.rowcount)
+
+    return store.transact(body)
+
+
+def remove_fresh_goal(store: SessionStore, goal_id: int) -> None:
+    """Take back a goal recorded by mistake a moment ago (undo of an entry).
+
+    Only a goal without any edit yet can go; once it has a history it stays, and
+    the way to retire it is the status 'dropped'."""
+    def body(conn: sqlite3.Connection) -> None:
+        _goal_exists(conn, goal_id)
+        if conn.execute("SELECT 1 FROM goal_history WHERE goal_id = ?", (goal_id,)).fetchone():
+            raise SessionError("This goal has been edited since; mark it dropped instead.")
+        conn.execute("DELETE FROM goal_essentials WHERE goal_id = ?", (goal_id,))
+        conn.execute("DELETE FROM goals WHERE id = ?", (goal_id,))
+
+    store.transact(body)
+
+
+def _goal_exists(conn: sqlite3.Connection, goal_id: int) -> None:
+    if conn.execute("SELECT 1 FROM goals WHERE id = ?", (goal_id,)).fetchone() is None:
+        raise SessionError(f"No goal has id {goal_id}.")
+
+
+def _essential_name(conn: sqlite3.Connection, essential_id: int) -> str:
+    row = conn.execute("SELECT name FROM essentials WHERE id = ?", (essential_id,)).fetchone()
+    if row is None:
+        raise SessionError(f"No essential topic has id {essential_id}.")
+    return str(row[0])
 
 
 def add_essential(store: SessionStore, name: str, description: str = "") -> int:
@@ -53,14 +246,33 @@ def raise_challenge(store: SessionStore, group_id: int, essential_id: int | None
     text = text.strip()
     if not text:
         raise SessionError("A challenge needs a sentence.")
+    if not store.one("SELECT 1 FROM groups WHERE id = ? AND voided_at IS NULL", (group_id,)):
+        raise SessionError(f"No group has id {group_id}.")
+    if essential_id is not None and not store.one(
+            "SELECT 1 FROM essentials WHERE id = ?", (essential_id,)):
+        raise SessionError(f"No essential topic has id {essential_id}.")
     return store.transact(lambda c: int(c.execute(
         "INSERT INTO challenges (group_id, essential_id, text, raised_at, raised_by)"
         " VALUES (?, ?, ?, ?, ?)", (group_id, essential_id, text, now(), store.identity)
     ).lastrowid or 0))
 
 
+def withdraw_challenge(store: SessionStore, challenge_id: int) -> None:
+    """Take back a challenge raised by mistake, as long as the group has not answered."""
+    def body(conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT answered_at FROM challenges WHERE id = ?",
+                           (challenge_id,)).fetchone()
+        if row is None:
+            raise SessionError(f"No challenge has id {challenge_id}.")
+        if row[0]:
+            raise SessionError("The group has answered this challenge; it stays on record.")
+        conn.execute("DELETE FROM challenges WHERE id = ?", (challenge_id,))
+
+    store.transact(body)
+
+
 def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> None:
-    """Record the group's account, in its own words."""
+    """Record the group's account, in its own words (a later answer replaces it)."""
     response = response.strip()
     if not response:
         raise SessionError("The group's answer needs some text.")
@@ -69,3 +281,134 @@ def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> N
     store.transact(lambda c: c.execute(
         "UPDATE challenges SET response = ?, answered_at = ?, noted_by = ? WHERE id = ?",
         (response, now(), store.identity, challenge_id)))
+
+
+def reopen_challenge(store: SessionStore, challenge_id: int) -> None:
+    """Undo of a recorded answer: the challenge is open again."""
+    store.transact(lambda c: c.execute(
+        "UPDATE challenges SET response = NULL, answered_at = NULL, noted_by = NULL"
+        " WHERE id = ?", (challenge_id,)))
+
+
+# ---------------------------------------------------------------------- reading
+def essential_topics(store: SessionStore) -> list[Essential]:
+    """All essential topics, in the order they were added."""
+    return [Essential(r["id"], r["name"], r["description"] or "", r["source"])
+            for r in store.rows("SELECT * FROM essentials ORDER BY id")]
+
+
+def find_essential(store: SessionStore, name: str) -> Essential:
+    """The topic of that name (case-insensitive; a unique beginning is enough)."""
+    wanted = " ".join(name.split()).lower()
+    topics = essential_topics(store)
+    exact = [t for t in topics if t.name.lower() == wanted]
+    if exact:
+        return exact[0]
+    starts = [t for t in topics if wanted and t.name.lower().startswith(wanted)]
+    if len(starts) == 1:
+        return starts[0]
+    known = ", ".join(t.name for t in topics) or "none yet"
+    if starts:
+        raise SessionError(f"{name!r} could be several topics ({', '.join(t.name for t in starts)}).")
+    raise SessionError(f"No essential topic is called {name!r} (known: {known}).")
+
+
+def _goal(row: sqlite3.Row, links: dict[int, list[int]]) -> Goal:
+    return Goal(row["id"], row["group_id"], row["text"], row["status"], row["progress"],
+                row["set_by"], row["round_id"], row["created_at"], row["logged_by"],
+                row["updated_at"], tuple(links.get(row["id"], ())))
+
+
+def goals(store: SessionStore, group_ids: list[int] | None = None) -> list[Goal]:
+    """Goals of the given groups (all groups if None), in the order they were set."""
+    sql = "SELECT * FROM goals"
+    params: list[int] = []
+    if group_ids is not None:
+        sql += f" WHERE group_id IN ({','.join('?' * len(group_ids))})"
+        params = list(group_ids)
+    rows = store.rows(sql + " ORDER BY id", params)
+    links: dict[int, list[int]] = {}
+    for goal_id, essential_id in store.rows(
+            "SELECT goal_id, essential_id FROM goal_essentials ORDER BY essential_id"):
+        links.setdefault(goal_id, []).append(essential_id)
+    return [_goal(r, links) for r in rows]
+
+
+def get_goal(store: SessionStore, goal_id: int) -> Goal:
+    row = store.one("SELECT * FROM goals WHERE id = ?", (goal_id,))
+    if row is None:
+        raise SessionError(f"No goal has id {goal_id}.")
+    links = {goal_id: [r[0] for r in store.rows(
+        "SELECT essential_id FROM goal_essentials WHERE goal_id = ? ORDER BY essential_id",
+        (goal_id,))]}
+    return _goal(row, links)
+
+
+def goals_by_group(store: SessionStore, group_ids: list[int] | None = None) -> dict[int, list[Goal]]:
+    """Goals grouped by group id (groups without goals are absent)."""
+    result: dict[int, list[Goal]] = {}
+    for goal in goals(store, group_ids):
+        result.setdefault(goal.group_id, []).append(goal)
+    return result
+
+
+def goal_history(store: SessionStore, goal_id: int | None = None) -> list[GoalEdit]:
+    """The edits of one goal (or of all goals), oldest first."""
+    sql = "SELECT * FROM goal_history"
+    params: tuple[int, ...] = ()
+    if goal_id is not None:
+        sql += " WHERE goal_id = ?"
+        params = (goal_id,)
+    return [GoalEdit(r["id"], r["goal_id"], r["at"], r["by"], r["round_id"], r["field"],
+                     r["old_value"], r["new_value"])
+            for r in store.rows(sql + " ORDER BY id", params)]
+
+
+def _challenge(row: sqlite3.Row) -> Challenge:
+    return Challenge(row["id"], row["group_id"], row["essential_id"], row["text"],
+                     row["raised_at"], row["raised_by"], row["response"], row["answered_at"],
+                     row["noted_by"])
+
+
+def challenges(store: SessionStore, group_ids: list[int] | None = None,
+               open_only: bool = False) -> list[Challenge]:
+    """Challenges raised (to the given groups, or all), oldest first."""
+    clauses, params = [], []
+    if group_ids is not None:
+        clauses.append(f"group_id IN ({','.join('?' * len(group_ids))})")
+        params.extend(group_ids)
+    if open_only:
+        clauses.append("answered_at IS NULL")
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return [_challenge(r) for r in store.rows(f"SELECT * FROM challenges{where} ORDER BY id", params)]
+
+
+def get_challenge(store: SessionStore, challenge_id: int) -> Challenge:
+    row = store.one("SELECT * FROM challenges WHERE id = ?", (challenge_id,))
+    if row is None:
+        raise SessionError(f"No challenge has id {challenge_id}.")
+    return _challenge(row)
+
+
+def group_named(store: SessionStore, name: str) -> int:
+    """The id of the group a facilitator means by this name (case-insensitive).
+
+    A group of the current round wins; otherwise the name must be unique in the
+    session. A number that names no group is taken as a group id."""
+    wanted = " ".join(name.split())
+    rows = store.rows(
+        "SELECT g.id, g.round_id, r.name AS round FROM groups g"
+        " LEFT JOIN rounds r ON r.id = g.round_id"
+        " WHERE lower(g.name) = lower(?) AND g.voided_at IS NULL ORDER BY g.id", (wanted,))
+    if not rows and wanted.isdigit():
+        if store.one("SELECT 1 FROM groups WHERE id = ? AND voided_at IS NULL", (int(wanted),)):
+            return int(wanted)
+    if not rows:
+        raise SessionError(f"No group is called {name!r}; `facilitator goals PATH --list` shows them.")
+    current = store.scalar("SELECT current_round_id FROM session")
+    in_current = [r for r in rows if r["round_id"] == current and current is not None]
+    chosen = in_current or rows
+    if len(chosen) == 1:
+        return int(chosen[0]["id"])
+    where = ", ".join(f"id {r['id']} ({r['round'] or 'no round'})" for r in chosen)
+    raise SessionError(f"Several groups are called {name!r}: {where}; give the id instead.")

@@ -181,3 +181,22 @@ def set_present(store: SessionStore, participant_id: int, present: bool) -> Part
     store.transact(lambda c: c.execute(
         "UPDATE participants SET present = ? WHERE id = ?", (int(present), participant_id)))
     return get_participant(store, participant_id)
+
+
+def parse_tags(text: str) -> dict[str, str]:
+    """'organisation=Acme, role=lead' -> {'organisation': 'Acme', 'role': 'lead'}."""
+    tags: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            key, sep, value = part.partition(":")
+        if not sep or not key.strip():
+            raise SessionError(f"Tags are written key=value, separated by commas (not {part.strip()!r}).")
+        tags[" ".join(key.split())] = " ".join(value.split())
+    return tags
+
+
+def format_tags(tags: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in tags.items())

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 
 class SessionScreen(Screen[None]):
-    """A screen that shows part of the session and refreshes when it changes."""
+    """A screen that shows part of the session and refreshes when it changes.
+
+    The base mounts the session header (title, round, timer, who else is here),
+    the footer and the "terminal too small" notice: compose only the body, and
+    do not yield Header or Footer yourself."""
 
     #: The name used by `--screen`, the presence table and the header.
     SCREEN_NAME = ""
@@ -36,10 +40,26 @@ class SessionScreen(Screen[None]):
         indexed queries, no reload of the whole log."""
 
     def on_mount(self) -> None:
+        # Every screen gets the session header, the footer and the "too small"
+        # notice, so screens only compose their own body.
+        from textual.widgets import Footer, Static
+
+        from facilitator.widgets.session_header import SessionHeader
+
+        if not self.query(SessionHeader):
+            self.mount(SessionHeader(), before=0 if self.children else None)
+        if not self.query(Footer):
+            self.mount(Footer())
+        if not self.query("#too-small"):
+            self.mount(Static("Terminal too small: facilitator needs at least 80x24.",
+                              id="too-small"))
         self.refresh_data()
+        self.call_after_refresh(self.facilitator.update_header)
+        self.call_after_refresh(self.facilitator.check_size)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
+        self.call_after_refresh(self.facilitator.check_size)
 
     def written(self) -> None:
         """Call after this process wrote to the file: PRAGMA data_version does not

@@ -1,0 +1,166 @@
+"""The Textual app: screens, global keys, live refresh and presence.
+
+Built by one factory, make_app, used by the CLI and the tests alike."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from facilitator.models.presence import leave_presence, others_present, touch_presence
+from facilitator.models.rounds import current_round, format_remaining, remaining_seconds
+from facilitator.models.session import session_info
+from facilitator.models.store import SessionError, SessionStore
+
+#: Every screen, in key order: name -> "module:Class". Loaded lazily, so start-up
+#: pays only for the first screen.
+SCREENS_BY_NAME: dict[str, str] = {
+    "roster": "facilitator.screens.roster:RosterScreen",
+    "groups": "facilitator.screens.groups:GroupsScreen",
+    "goals": "facilitator.screens.goals:GoalsScreen",
+    "tally": "facilitator.screens.tally:TallyScreen",
+    "network": "facilitator.screens.network:NetworkScreen",
+}
+SCREEN_NAMES = tuple(SCREENS_BY_NAME)
+POLL_SECONDS = 0.25
+PRESENCE_SECONDS = 5.0
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+def load_screen_class(name: str) -> type[Screen[None]]:
+    module_name, class_name = SCREENS_BY_NAME[name].split(":")
+    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+
+
+class FacilitatorApp(App[None]):
+    """One open session: a screen per mode, refreshed when the file changes."""
+
+    TITLE = "facilitator"
+    CSS_PATH = "styles/app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("1", "show('roster')", "Roster", id="screen.roster"),
+        Binding("2", "show('groups')", "Groups", id="screen.groups"),
+        Binding("3", "show('goals')", "Goals", id="screen.goals"),
+        Binding("4", "show('tally')", "Tally", id="screen.tally"),
+        Binding("5", "show('network')", "Network", id="screen.network"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
+        self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}
+        super().__init__()
+        self.store = store
+        self.start_screen = screen
+        self.mouse = mouse
+        self._seen_version = store.data_version()
+
+    # ------------------------------------------------------------------ screens
+    def _make_screen(self, name: str) -> Screen[None]:
+        return load_screen_class(name)()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode(self.start_screen)
+        self.set_interval(POLL_SECONDS, self.poll_for_changes)
+        self.set_interval(PRESENCE_SECONDS, self.announce_presence)
+        self.set_interval(1.0, self.update_header)
+        self.announce_presence()
+
+    def action_show(self, name: str) -> None:
+        if name in SCREENS_BY_NAME and self.current_mode != name:
+            self.switch_mode(name)
+            self.call_after_refresh(self.announce_presence)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        from facilitator.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(list(self.BINDINGS), self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for name in SCREEN_NAMES:
+            yield SystemCommand(f"Go to {name}", f"Show the {name} screen",
+                                partial(self.action_show, name))
+        yield SystemCommand("Help", "Every key of this screen and the app", self.action_help)
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node is self or not binding.description:
+                continue
+            yield SystemCommand(
+                binding.description, f"Key: {binding.key}",
+                partial(self.call_later, self.run_action, binding.action, active.node))
+        yield from super().get_system_commands(screen)
+
+    # ------------------------------------------------------------- live refresh
+    def poll_for_changes(self) -> None:
+        """PRAGMA data_version changes when another process commits (~7 µs a call)."""
+        try:
+            version = self.store.data_version()
+        except Exception:  # the file vanished or went bad: say so once, keep running
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """Refresh what is visible (skipped under a modal: ScreenResume catches up)."""
+        from facilitator.screens.base import SessionScreen
+
+        screen = self.screen
+        if isinstance(screen, SessionScreen):
+            screen.refresh_data()
+        self.update_header()
+
+    def announce_presence(self) -> None:
+        try:
+            touch_presence(self.store, self.current_mode or self.start_screen)
+        except SessionError:
+            pass  # presence is a courtesy; never interrupt the facilitator for it
+        self.update_header()
+
+    def update_header(self) -> None:
+        from facilitator.widgets.session_header import SessionHeader
+
+        info = session_info(self.store)
+        round_ = current_round(self.store)
+        round_text, overtime = "", False
+        if round_ is not None:
+            left = remaining_seconds(round_)
+            overtime = left is not None and left < 0
+            state = "ended" if round_.ended_at else format_remaining(left) or "running"
+            round_text = f"{round_.name} {state}"
+        others = [f"{who} ({screen})" if screen else who for who, screen in others_present(self.store)]
+        for header in self.screen.query(SessionHeader):
+            header.show(info.title, self.current_mode or "", round_text, others,
+                        self.store.identity, self.store.read_only, overtime)
+
+    def on_resize(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.screen.set_class(small, "too-small")
+
+    def on_unmount(self) -> None:
+        try:
+            leave_presence(self.store)
+        except Exception:
+            pass
+
+
+def make_app(path: str | Path, *, identity: str | None = None, read_only: bool = False,
+             screen: str = "roster", mouse: bool = True) -> FacilitatorApp:
+    """Open the session file and build the app, exactly as users get it."""
+    if screen not in SCREENS_BY_NAME:
+        raise SessionError(f"There is no {screen!r} screen; choose one of {', '.join(SCREEN_NAMES)}.")
+    store = SessionStore.open(path, identity=identity, read_only=read_only)
+    return FacilitatorApp(store, screen=screen, mouse=mouse)

@@ -1,0 +1,301 @@
+"""The foundation's commands: new, open, demo, ls, roster, log, import, report, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+
+from facilitator.commands.common import (
+    as_option,
+    fail,
+    open_store,
+    plain,
+    reports_errors,
+    session_path,
+)
+from facilitator.models.store import SessionError, SessionStore
+
+SCREEN_CHOICES = ("roster", "groups", "goals", "tally", "network")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option("--title", "-t", help="The session's title (default: the template's, else the file name).")
+@click.option("--template", type=click.Path(dir_okay=False), help="A session template (YAML).")
+@click.option("--roster", type=click.Path(dir_okay=False), help="Participants from a CSV or YAML file.")
+@reports_errors
+def new(path: str | None, title: str | None, template: str | None, roster: str | None) -> None:
+    """Create a new session file (never overwrites one).
+
+    PATH defaults to sessions/YYYY-MM-DD-<title>.db.
+
+    \b
+    Example:
+        facilitator new --title "Open space day" \\
+            --template sessions/templates/open-space.yaml --roster people.csv
+    """
+    from facilitator.models.roster_import import read_roster
+    from facilitator.models.session import create_session, default_session_path
+    from facilitator.models.templates import load_template
+
+    # Everything is read and checked before the file is created.
+    loaded = load_template(template) if template else None
+    people = read_roster(roster) if roster else []
+    if path is None:
+        target = default_session_path(title or (loaded.title if loaded else "") or "session")
+        target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = Path(path)
+    with create_session(target, title, loaded, people) as store:
+        count = store.scalar("SELECT COUNT(*) FROM participants")
+    click.echo(f"Created {target} with {count} participants. Open it with: facilitator open {target}")
+
+
+@click.command(name="open")
+@session_path
+@as_option
+@click.option("--read-only", is_flag=True, help="Look without changing anything.")
+@click.option("--no-mouse", is_flag=True, help="Keyboard only: do not capture the mouse.")
+@click.option("--screen", type=click.Choice(SCREEN_CHOICES), default="roster", show_default=True,
+              help="The screen to open on.")
+@reports_errors
+def open_(path: str, identity: str | None, read_only: bool, no_mouse: bool, screen: str) -> None:
+    """Open a session in the app (several people may open the same file).
+
+    \b
+    Example:
+        facilitator open sessions/demo.db --as Ana --screen tally
+    """
+    from facilitator.app import make_app
+
+    app = make_app(path, identity=identity, read_only=read_only, screen=screen, mouse=not no_mouse)
+    try:
+        app.run(mouse=not no_mouse)
+    finally:
+        app.store.close()
+
+
+@click.command()
+@click.argument("path", required=False, default="sessions/demo.db", type=click.Path(dir_okay=False))
+@as_option
+@click.option("--no-open", is_flag=True, help="Only build the demo file; do not open the app.")
+@reports_errors
+def demo(path: str, identity: str | None, no_open: bool) -> None:
+    """Build a realistic demo session (if missing) and open it.
+
+    24 participants from four organisations, three rounds, self-organised groups,
+    goals, essential topics, a challenge and a few hundred interactions.
+
+    \b
+    Example:
+        facilitator demo             # sessions/demo.db
+        facilitator demo /tmp/d.db --no-open
+    """
+    from facilitator.models.demo import build_demo
+
+    target = Path(path)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build_demo(target).close()
+        click.echo(f"Built the demo session at {target}.")
+    if no_open:
+        return
+    from facilitator.app import make_app
+
+    app = make_app(target, identity=identity, screen="tally")
+    try:
+        app.run()
+    finally:
+        app.store.close()
+
+
+@click.command(name="ls")
+@click.argument("folder", required=False, default="sessions", type=click.Path(file_okay=False))
+@reports_errors
+def ls(folder: str) -> None:
+    """List the sessions in a folder: title, date, participants, interactions.
+
+    \b
+    Example:
+        facilitator ls sessions
+    """
+    from facilitator.models.session import session_info
+
+    base = Path(folder)
+    if not base.is_dir():
+        fail(f"There is no folder {base}.")
+    found = 0
+    for path in sorted(base.glob("*.db")):
+        try:
+            with SessionStore.open(path, read_only=True) as store:
+                info = session_info(store)
+                people = store.scalar("SELECT COUNT(*) FROM participants")
+                logged = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
+            click.echo(f"{path}  {plain(info.title)}  {info.created_at[:10]}  "
+                       f"{people} participants  {logged} interactions")
+        except SessionError as error:
+            click.echo(f"{path}  (not readable: {error})")
+        found += 1
+    if not found:
+        click.echo(f"No sessions in {base}. Create one with: facilitator new")
+
+
+@click.command()
+@session_path
+@click.option("--add", "names", multiple=True, metavar="NAME", help="Add a participant (repeatable).")
+@click.option("--import", "import_file", type=click.Path(dir_okay=False),
+              help="Add everyone in a CSV or YAML roster (all or nothing).")
+@as_option
+@reports_errors
+def roster(path: str, names: tuple[str, ...], import_file: str | None, identity: str | None) -> None:
+    """Show the roster, or add participants to it.
+
+    \b
+    Example:
+        facilitator roster sessions/demo.db --add "Ada Lovelace" --add "Alan Turing"
+        facilitator roster sessions/demo.db --import people.csv
+    """
+    from facilitator.models.roster import add_participants, format_tags, participants
+    from facilitator.models.roster_import import read_roster
+
+    people: list[tuple[str, dict[str, object]]] = [(name, {}) for name in names]
+    if import_file:
+        people += read_roster(import_file)
+    with open_store(path, identity) as store:
+        if people:
+            added = add_participants(store, people)
+            for person in added:
+                click.echo(f"Added {plain(person.name)} ({person.code})")
+            return
+        for person in participants(store):
+            state = "" if person.present else "  (absent)"
+            click.echo(f"{person.code:4} {plain(person.name)}  {plain(format_tags(person.tags))}{state}")
+
+
+@click.command()
+@session_path
+@click.argument("source", required=False)
+@click.argument("target", required=False)
+@click.option("--kind", "-k", default=None, help="A kind from the codebook (default: a speaking turn).")
+@click.option("--note", "-n", help="A note to keep with the entry.")
+@as_option
+@reports_errors
+def log(path: str, source: str | None, target: str | None, kind: str | None, note: str | None,
+        identity: str | None) -> None:
+    """Log one interaction; SOURCE and TARGET by name or code.
+
+    Leave out TARGET for something addressed to the whole group, and SOURCE too
+    for a whole-group state such as silence. Exits 0 only once it is committed.
+
+    \b
+    Example:
+        facilitator log sessions/demo.db ao bc --kind ask --note "about funding"
+        facilitator log sessions/demo.db --kind silence
+    """
+    from facilitator.models.codebook import find_kind, turn_kind
+    from facilitator.models.interactions import log_interaction
+    from facilitator.models.roster import find_participant
+
+    with open_store(path, identity) as store:
+        chosen = find_kind(store, kind) if kind else turn_kind(store)
+        if chosen is None:
+            raise SessionError(f"{kind!r} is not a kind in this session's codebook.")
+        who = find_participant(store, source) if source and chosen.scope == "pair" else None
+        whom = find_participant(store, target) if target and chosen.scope == "pair" else None
+        entry = log_interaction(store, chosen, who, whom, note=note)
+        if who is None:
+            text = f"{chosen.label}"
+        else:
+            text = f"{who.name} {chosen.label} {whom.name if whom else 'the whole group'}"
+        click.echo(f"Logged #{entry.id}: {plain(text)}" + (f" ({plain(note)})" if note else ""))
+
+
+@click.command(name="import")
+@session_path
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@as_option
+@reports_errors
+def import_(path: str, csv_file: str, identity: str | None) -> None:
+    """Import interactions in bulk from CSV, in one transaction (all or nothing).
+
+    Columns: source, target, kind, and optionally timestamp and note. An empty
+    target means the whole group.
+
+    \b
+    Example:
+        facilitator import sessions/demo.db observations.csv
+    """
+    from facilitator.models.interactions import ImportRow, import_interactions
+
+    file = Path(csv_file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        fail(f"There is no file at {file}.")
+    except UnicodeDecodeError:
+        fail(f"{file.name} is not UTF-8 text; save it as CSV UTF-8.")
+    reader = csv.DictReader(text.splitlines())
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    missing = {"source", "target"} - columns
+    if missing:
+        fail(f"{file.name} line 1: missing column(s) {', '.join(sorted(missing))}.")
+    rows = []
+    for record in reader:
+        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
+        if not any(cells.values()):
+            continue
+        rows.append(ImportRow(reader.line_num, cells.get("source", ""), cells.get("target", ""),
+                              cells.get("kind", ""), cells.get("timestamp") or None,
+                              cells.get("note") or None))
+    with open_store(path, identity) as store:
+        count = import_interactions(store, rows, file.name)
+    click.echo(f"Imported {count} interactions from {file.name}.")
+
+
+@click.command()
+@session_path
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+@reports_errors
+def report(path: str, as_json: bool) -> None:
+    """What the session holds so far.
+
+    \b
+    Example:
+        facilitator report sessions/demo.db --json > report.json
+    """
+    from facilitator.analysis.report import build_report, render_text
+
+    with open_store(path, read_only=True) as store:
+        data = build_report(store)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(plain(render_text(data)))
+
+
+@click.command()
+@session_path
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the CSV files (default: export/<session name>/).")
+@reports_errors
+def export(path: str, out_dir: str | None) -> None:
+    """Export the session to CSV: one file per table and view.
+
+    Cells a spreadsheet would run as formulas are neutralised; UTF-8 that Excel
+    and LibreOffice open correctly.
+
+    \b
+    Example:
+        facilitator export sessions/demo.db --out results/
+    """
+    from facilitator.export.csv_export import export_csv
+
+    with open_store(path, read_only=True) as store:
+        written = export_csv(store, out_dir or Path("export") / Path(path).stem)
+    click.echo(f"Wrote {len(written)} CSV files to {written[0].parent}.")
+
+
+COMMANDS = [new, open_, demo, ls, roster, log, import_, report, export]

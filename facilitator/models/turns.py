@@ -1,0 +1,55 @@
+"""Speaking turns: who spoke last in each group and round, so that typing the next
+speaker's code records the edge previous -> current.
+
+The chain lives in memory of the observing process (a pause is not an event in the
+file), but it starts from the file: the last live entry of the group and round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from facilitator.models.records import Interaction
+from facilitator.models.store import SessionStore
+
+#: (round_id, group_id): None stands for "no round" / "the whole session".
+TurnKey = tuple[int | None, int | None]
+
+
+def last_speaker(store: SessionStore, round_id: int | None, group_id: int | None,
+                 group_kinds: frozenset[str] = frozenset()) -> int | None:
+    """The source of the latest live entry of this group and round, or None when
+    there is none or the latest is a whole-group state (silence resets the chain).
+
+    Uses the (round_id, group_id) index; cost does not grow with the log."""
+    row = store.one(
+        "SELECT source_id, kind FROM interactions WHERE round_id IS ? AND group_id IS ?"
+        " AND voided_at IS NULL ORDER BY id DESC LIMIT 1", (round_id, group_id))
+    if row is None or row["kind"] in group_kinds:
+        return None
+    return row["source_id"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class TurnTracker:
+    """The previous speaker per (round, group). A pause or a whole-group state resets it."""
+
+    previous: dict[TurnKey, int | None] = field(default_factory=dict)
+
+    def get(self, key: TurnKey) -> int | None:
+        return self.previous.get(key)
+
+    def known(self, key: TurnKey) -> bool:
+        return key in self.previous
+
+    def set(self, key: TurnKey, speaker_id: int | None) -> None:
+        self.previous[key] = speaker_id
+
+    def pause(self, key: TurnKey) -> None:
+        """The next turn addresses the whole group."""
+        self.previous[key] = None
+
+    def observe(self, entry: Interaction, key: TurnKey) -> None:
+        """Follow an entry logged here or elsewhere: a pair entry makes its source the
+        previous speaker; a whole-group state (no source) resets the chain."""
+        self.previous[key] = entry.source_id

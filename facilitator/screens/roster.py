@@ -1,0 +1,176 @@
+"""The roster: participants with codes and tags; add, edit, mark absent or present."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from facilitator.models.records import Participant
+from facilitator.models.roster import (
+    add_participant,
+    edit_participant,
+    format_tags,
+    parse_tags,
+    participants,
+    set_present,
+)
+from facilitator.models.store import SessionError
+from facilitator.screens.base import SessionScreen
+
+
+class ParticipantForm(ModalScreen[bool]):
+    """Name, code and tags of one participant. Enter saves, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    ParticipantForm { align: center middle; }
+    ParticipantForm > Vertical {
+        width: 70; height: auto; border: round $primary; background: $surface; padding: 0 1;
+    }
+    ParticipantForm #form-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, title: str, save: Callable[[str, str, str], None],
+                 participant: Participant | None = None) -> None:
+        super().__init__()
+        self.form_title = title
+        self.save = save
+        self.participant = participant
+
+    def compose(self) -> ComposeResult:
+        p = self.participant
+        with Vertical():
+            yield Label(self.form_title, markup=False)
+            yield Input(p.name if p else "", placeholder="Name", id="name")
+            yield Input(p.code if p else "", placeholder="Code (optional: 2 letters are made for you)",
+                        id="code")
+            yield Input(format_tags(p.tags) if p else "",
+                        placeholder="Tags: organisation=Acme, role=lead", id="tags")
+            yield Static("Enter saves, Tab moves, Escape cancels.", classes="hint")
+            yield Static("", id="form-error", markup=False)
+
+    def on_input_submitted(self) -> None:
+        values = [self.query_one(f"#{field}", Input).value for field in ("name", "code", "tags")]
+        try:
+            self.save(*values)
+        except SessionError as error:
+            self.query_one("#form-error", Static).update(str(error))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class RosterScreen(SessionScreen):
+    """Everyone in the session, with the code to type on the tally screen."""
+
+    SCREEN_NAME = "roster"
+    BINDINGS = [
+        Binding("a", "add", "Add person", id="roster.add"),
+        Binding("e", "edit", "Edit", id="roster.edit"),
+        Binding("space", "toggle_present", "Present/absent", id="roster.present"),
+        Binding("ctrl+z", "undo", "Undo", id="roster.undo"),
+    ]
+    DEFAULT_CSS = """
+    RosterScreen DataTable { height: 1fr; }
+    RosterScreen #roster-summary { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: list[Participant] = []
+        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="roster-summary", markup=False)
+        table: DataTable[Text] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Code", "Name", "Here", "Spoke", "Addressed", "Tags")
+        yield table
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#roster-table", DataTable)
+
+    def refresh_data(self) -> None:
+        counts = {r["participant_id"]: (r["as_source"], r["as_target"])
+                  for r in self.store.rows("SELECT * FROM tallies")}
+        self.people = participants(self.store)
+        table = self.table
+        keep = table.cursor_row
+        table.clear()
+        for person in self.people:
+            spoke, addressed = counts.get(person.id, (0, 0))
+            style = "" if person.present else "dim"
+            table.add_row(
+                Text(person.code, style="bold"), Text(person.name, style=style),
+                Text("yes" if person.present else "absent", style=style),
+                Text(str(spoke)), Text(str(addressed)),
+                Text(format_tags(person.tags), style=style, no_wrap=True, overflow="ellipsis"),
+                key=str(person.id))
+        if self.people:
+            table.move_cursor(row=min(keep, len(self.people) - 1))
+        present = sum(p.present for p in self.people)
+        self.query_one("#roster-summary", Static).update(
+            f"{len(self.people)} participants, {present} present. "
+            "a add, e edit, space present/absent, ctrl+z undo.")
+
+    def selected(self) -> Participant | None:
+        if not self.people:
+            return None
+        return self.people[min(self.table.cursor_row, len(self.people) - 1)]
+
+    def _save_new(self, name: str, code: str, tags: str) -> None:
+        person = add_participant(self.store, name, parse_tags(tags), code or None)
+        self.hint(f"Added {person.name} with code {person.code}.")
+        self.written()
+
+    def action_add(self) -> None:
+        self.app.push_screen(ParticipantForm("Add a participant", self._save_new))
+
+    def action_edit(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+
+        def save(name: str, code: str, tags: str) -> None:
+            edit_participant(self.store, person.id, name=name, code=code or person.code,
+                             tags=parse_tags(tags))
+            self.undo_stack.append((f"edit of {person.name}", lambda: edit_participant(
+                self.store, person.id, name=person.name, code=person.code, tags=person.tags)))
+            self.written()
+
+        self.app.push_screen(ParticipantForm(f"Edit {person.name}", save, person))
+
+    def action_toggle_present(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        try:
+            set_present(self.store, person.id, not person.present)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.undo_stack.append((f"marking {person.name} {'absent' if person.present else 'present'}",
+                                lambda: set_present(self.store, person.id, person.present)))
+        self.written()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.hint("Nothing to undo on the roster.")
+            return
+        what, undo = self.undo_stack.pop()
+        try:
+            undo()
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.hint(f"Undid {what}.")
+        self.written()
