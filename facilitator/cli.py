@@ -31,6 +31,8 @@ for command in session_commands.COMMANDS:
 # Features register their commands below, one line each.
 from facilitator.commands.goals import COMMANDS as GOALS_COMMANDS  # noqa: E402
 for command in GOALS_COMMANDS: cli.add_command(command)  # noqa: E701
+from facilitator.commands.groups import groups as groups_command  # noqa: E402
+cli.add_command(groups_command)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from facilitator.analysis.goals_report import goals_section
+from facilitator.analysis.groups_report import groups_section
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
@@ -57,6 +58,7 @@ SECTIONS: list[Callable[[SessionStore, Report], None]] = [
     participants_section,
     interactions_section,
     goals_section,
+    groups_section,
 ]
 
 

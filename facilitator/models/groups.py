@@ -17,6 +17,8 @@ class Group:
     formed_by: str
     closed_at: str | None
     member_ids: tuple[int, ...] = ()
+    convener_id: int | None = None
+    batch: str | None = None
 
 
 def insert_group(conn: sqlite3.Connection, name: str, round_id: int | None, formed_by: str = "self",
@@ -89,7 +91,8 @@ def get_group(store: SessionStore, group_id: int) -> Group:
         raise SessionError(f"No group has id {group_id}.")
     members = tuple(r[0] for r in store.rows(
         "SELECT participant_id FROM current_members WHERE group_id = ? ORDER BY name", (group_id,)))
-    return Group(row["id"], row["name"], row["round_id"], row["formed_by"], row["closed_at"], members)
+    return Group(row["id"], row["name"], row["round_id"], row["formed_by"], row["closed_at"], members,
+                 row["convener_id"], row["batch"])
 
 
 def groups_of_round(store: SessionStore, round_id: int | None, include_closed: bool = False) -> list[Group]:
@@ -103,3 +106,191 @@ def groups_of_round(store: SessionStore, round_id: int | None, include_closed: b
 def all_groups(store: SessionStore) -> list[Group]:
     return [get_group(store, r[0]) for r in store.rows(
         "SELECT id FROM groups WHERE voided_at IS NULL ORDER BY round_id, id")]
+
+
+# ---------------------------------------------------------------- self-organised edits
+def new_batch() -> str:
+    """An id shared by the rows one user action writes, so it undoes as one step."""
+    import uuid
+
+    return uuid.uuid4().hex[:12]
+
+
+def _open_group(conn: sqlite3.Connection, group_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM groups WHERE id = ? AND voided_at IS NULL",
+                       (group_id,)).fetchone()
+    if row is None:
+        raise SessionError(f"No group has id {group_id}.")
+    if row["closed_at"]:
+        raise SessionError(f"The group {row['name']!r} is closed.")
+    return row
+
+
+def _members(conn: sqlite3.Connection, group_id: int) -> list[int]:
+    return [r[0] for r in conn.execute(
+        "SELECT participant_id FROM current_members WHERE group_id = ?", (group_id,))]
+
+
+def propose_topic(store: SessionStore, name: str, round_id: int | None,
+                  convener_id: int | None = None, batch: str | None = None) -> Group:
+    """Open space: a convener proposes a topic, which becomes a group they are in."""
+    def body(conn: sqlite3.Connection) -> int:
+        group_id = insert_group(conn, name, round_id, "self", store.identity, batch, convener_id)
+        if convener_id is not None:
+            join_group(conn, convener_id, group_id, store.identity, batch)
+        return group_id
+
+    return get_group(store, store.transact(body))
+
+
+def move_people(store: SessionStore, participant_ids: list[int], group_id: int,
+                batch: str | None = None) -> None:
+    """People walk to a group (law of two feet): each leaves their group of the
+    same round (a left event) and joins this one (a joined event), in one step."""
+    def body(conn: sqlite3.Connection) -> None:
+        _open_group(conn, group_id)
+        for pid in participant_ids:
+            join_group(conn, pid, group_id, store.identity, batch)
+
+    store.transact(body)
+
+
+def ungroup(store: SessionStore, participant_id: int, round_id: int | None,
+            batch: str | None = None) -> int | None:
+    """Someone leaves their group of the round without joining another; returns
+    the group they left, if any."""
+    def body(conn: sqlite3.Connection) -> int | None:
+        group_id = current_group_of(conn, participant_id, round_id)
+        if group_id is not None:
+            insert_membership(conn, participant_id, group_id, "left", store.identity, batch)
+        return group_id
+
+    return store.transact(body)
+
+
+def rename_group(store: SessionStore, group_id: int, name: str) -> str:
+    """Rename a group (its topic); returns the old name, for undo."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise SessionError("A group needs a name or topic.")
+
+    def body(conn: sqlite3.Connection) -> str:
+        old = _open_group(conn, group_id)["name"]
+        conn.execute("UPDATE groups SET name = ? WHERE id = ?", (clean, group_id))
+        return str(old)
+
+    return store.transact(body)
+
+
+def close_group(store: SessionStore, group_id: int, batch: str | None = None) -> None:
+    """Close a group: its members leave it (left events) and it stops being offered."""
+    def body(conn: sqlite3.Connection) -> None:
+        _open_group(conn, group_id)
+        for pid in _members(conn, group_id):
+            insert_membership(conn, pid, group_id, "left", store.identity, batch)
+        conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (now(), group_id))
+
+    store.transact(body)
+
+
+def split_group(store: SessionStore, group_id: int, name: str, participant_ids: list[int],
+                batch: str | None = None) -> Group:
+    """Some members of a group start a new one (formed_by 'split') in the same round."""
+    def body(conn: sqlite3.Connection) -> int:
+        row = _open_group(conn, group_id)
+        members = set(_members(conn, group_id))
+        if not participant_ids:
+            raise SessionError("Say who moves to the new group.")
+        if not set(participant_ids) <= members:
+            raise SessionError(f"Only members of {row['name']!r} can split from it.")
+        if set(participant_ids) == members:
+            raise SessionError("A split must leave someone in the first group; rename it instead.")
+        new_id = insert_group(conn, name, row["round_id"], "split", store.identity, batch)
+        for pid in participant_ids:
+            join_group(conn, pid, new_id, store.identity, batch)
+        return new_id
+
+    return get_group(store, store.transact(body))
+
+
+def merge_groups(store: SessionStore, keep_id: int, other_id: int, batch: str | None = None) -> None:
+    """Everyone of `other` joins `keep`, and `other` closes."""
+    if keep_id == other_id:
+        raise SessionError("A group cannot merge with itself.")
+
+    def body(conn: sqlite3.Connection) -> None:
+        keep, other = _open_group(conn, keep_id), _open_group(conn, other_id)
+        if keep["round_id"] != other["round_id"]:
+            raise SessionError("Only groups of the same round can merge.")
+        for pid in _members(conn, other_id):
+            join_group(conn, pid, keep_id, store.identity, batch)
+        conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (now(), other_id))
+
+    store.transact(body)
+
+
+def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
+               rename: tuple[tuple[int, str], ...] = ()) -> None:
+    """Undo one step: void the groups and membership events it wrote (nothing is
+    deleted), reopen the groups it closed and give back the names it changed."""
+    def body(conn: sqlite3.Connection) -> None:
+        at = now()
+        conn.execute("UPDATE memberships SET voided_at = ?, voided_by = ?"
+                     " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
+        conn.execute("UPDATE groups SET voided_at = ?, voided_by = ?"
+                     " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
+        for group_id in reopen:
+            conn.execute("UPDATE groups SET closed_at = NULL WHERE id = ?", (group_id,))
+        for group_id, name in rename:
+            conn.execute("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
+
+    store.transact(body)
+
+
+# ---------------------------------------------------------------- history
+def members_ever(store: SessionStore) -> dict[int, set[int]]:
+    """Per group (not voided), everyone who was in it at some moment of its round:
+    someone who moved met both groups."""
+    out: dict[int, set[int]] = {}
+    for row in store.rows(
+            "SELECT m.group_id, m.participant_id FROM memberships m JOIN groups g"
+            " ON g.id = m.group_id WHERE m.action = 'joined' AND m.voided_at IS NULL"
+            " AND g.voided_at IS NULL"):
+        out.setdefault(row[0], set()).add(row[1])
+    return out
+
+
+def shared_group_pairs(store: SessionStore, exclude_round: int | None = -1,
+                       largest: int | None = None) -> dict[tuple[int, int], int]:
+    """Pairs of people who shared a group in the session, with how many times;
+    the groups of `exclude_round` (the round being planned) do not count, nor
+    groups of more than `largest` people (a plenary circle is not a meeting)."""
+    round_of = {r[0]: r[1] for r in store.rows("SELECT id, round_id FROM groups WHERE voided_at IS NULL")}
+    counts: dict[tuple[int, int], int] = {}
+    for group_id, people in members_ever(store).items():
+        if exclude_round != -1 and round_of.get(group_id) == exclude_round:
+            continue
+        if largest is not None and len(people) > largest:
+            continue
+        ordered = sorted(people)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    return counts
+
+
+def interacted_pairs(store: SessionStore) -> frozenset[tuple[int, int]]:
+    """Pairs with at least one logged (not voided) interaction between them."""
+    return frozenset(
+        (min(r[0], r[1]), max(r[0], r[1])) for r in store.rows(
+            "SELECT DISTINCT source_id, target_id FROM interactions WHERE voided_at IS NULL"
+            " AND source_id IS NOT NULL AND target_id IS NOT NULL AND source_id != target_id"))
+
+
+def ungrouped(store: SessionStore, round_id: int | None) -> list[int]:
+    """Present people in no open group of the round, by name."""
+    return [r[0] for r in store.rows(
+        "SELECT p.id FROM participants p WHERE p.present = 1 AND NOT EXISTS ("
+        " SELECT 1 FROM current_members cm JOIN groups g ON g.id = cm.group_id"
+        " WHERE cm.participant_id = p.id AND g.round_id IS ? AND g.closed_at IS NULL)"
+        " ORDER BY p.name COLLATE NOCASE", (round_id,))]

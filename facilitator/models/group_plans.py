@@ -1,0 +1,134 @@
+"""Suggested groupings against the session file: what history they use, the
+keep-together / keep-apart rules (kept in `settings`), and applying a proposal
+as the next round's groups in one undoable batch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from facilitator.models.groups import insert_group, join_group, new_batch, undo_batch
+from facilitator.models.groups import interacted_pairs, shared_group_pairs
+from facilitator.models.roster import participants
+from facilitator.models.rounds import insert_round
+from facilitator.models.store import SessionError, SessionStore, now
+
+KEEP_TOGETHER = "grouping.keep_together"
+KEEP_APART = "grouping.keep_apart"
+
+
+def pair_rules(store: SessionStore, key: str) -> list[tuple[int, int]]:
+    """Stored keep-together or keep-apart pairs (participant ids)."""
+    raw = store.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    try:
+        pairs = json.loads(raw) if raw else []
+        return [(int(a), int(b)) for a, b in pairs]
+    except (ValueError, TypeError):
+        raise SessionError(f"The setting {key} is not a list of pairs; fix or delete it.") from None
+
+
+def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = True) -> None:
+    """Add (or with keep=False remove) one pair rule, stored as JSON in settings."""
+    if key not in (KEEP_TOGETHER, KEEP_APART):
+        raise SessionError(f"{key} is not a grouping rule.")
+    if a == b:
+        raise SessionError("A rule needs two different people.")
+    wanted = (min(a, b), max(a, b))
+
+    def body(conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        pairs = {(min(x, y), max(x, y)) for x, y in (json.loads(row[0]) if row and row[0] else [])}
+        if keep:
+            pairs.add(wanted)
+        else:
+            pairs.discard(wanted)
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                     " DO UPDATE SET value = excluded.value",
+                     (key, json.dumps(sorted([list(p) for p in pairs]))))
+
+    store.transact(body)
+
+
+def next_round_id(store: SessionStore) -> int | None:
+    """The round a proposal goes to: the first planned round not yet started."""
+    return store.scalar("SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position LIMIT 1")
+
+
+def grouping_history(store: SessionStore, for_round: int | None = None):  # -> History
+    """Who already met: groups of every round but the one being planned, and the
+    interaction log. A group bigger than twice the session's largest group size
+    (an opening circle of the whole room) does not count as having met."""
+    from facilitator.analysis.grouping import History
+
+    largest = 2 * (store.scalar("SELECT group_max FROM session WHERE id = 1") or 6)
+    return History(shared=shared_group_pairs(store, exclude_round=for_round, largest=largest),
+                   interacted=interacted_pairs(store))
+
+
+def propose(store: SessionStore, method: str, size: int, *, by: Sequence[str] = (),
+            seed: int = 0, together: Sequence[tuple[int, int]] = (),
+            apart: Sequence[tuple[int, int]] = (), min_size: int | None = None,
+            max_size: int | None = None):  # -> Proposal
+    """A proposal for the next round, from the session's present people, its
+    history, its size bounds (widened to include `size`) and its stored rules."""
+    from facilitator.analysis.grouping import Constraints, form_groups
+
+    info = store.one("SELECT group_min, group_max FROM session WHERE id = 1")
+    low = min_size if min_size is not None else min(info["group_min"] if info else 3, size)
+    high = max_size if max_size is not None else max(info["group_max"] if info else 6, size)
+    if size < 1:
+        raise SessionError("The group size must be at least 1.")
+    constraints = Constraints(
+        low, high,
+        tuple(pair_rules(store, KEEP_TOGETHER)) + tuple(together),
+        tuple(pair_rules(store, KEEP_APART)) + tuple(apart))
+    return form_groups(participants(store), method, size, by=by, seed=seed,
+                       history=grouping_history(store, next_round_id(store)),
+                       constraints=constraints)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What applying a proposal wrote, so it can be undone as one step."""
+
+    batch: str
+    round_id: int
+    closed: tuple[int, ...]  # groups of that round left empty, hence closed
+
+    def undo(self, store: SessionStore) -> None:
+        undo_batch(store, self.batch, reopen=self.closed)
+
+
+def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by: str,
+                 names: Sequence[str] | None = None) -> Applied:
+    """Make these the next round's groups, all in one batch (one undo step).
+
+    They go to the first planned round not yet started, else to a new round.
+    Groups that round already had and that end up empty are closed."""
+    batch = new_batch()
+
+    def body(conn: sqlite3.Connection) -> Applied:
+        row = conn.execute("SELECT id FROM rounds WHERE started_at IS NULL"
+                           " ORDER BY position LIMIT 1").fetchone()
+        if row is not None:
+            round_id = row[0]
+        else:
+            count = conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+            round_id = insert_round(conn, f"Round {count + 1}", None)
+        for index, members in enumerate(groups):
+            name = names[index] if names else f"Group {index + 1}"
+            group_id = insert_group(conn, name, round_id, formed_by, store.identity, batch)
+            for pid in members:
+                join_group(conn, pid, group_id, store.identity, batch)
+        emptied = tuple(r[0] for r in conn.execute(
+            "SELECT g.id FROM groups g WHERE g.round_id = ? AND g.closed_at IS NULL"
+            " AND g.voided_at IS NULL AND g.batch IS NOT ? AND NOT EXISTS"
+            " (SELECT 1 FROM current_members cm WHERE cm.group_id = g.id)", (round_id, batch)))
+        at = now()
+        for group_id in emptied:
+            conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (at, group_id))
+        return Applied(batch, round_id, emptied)
+
+    return store.transact(body)
