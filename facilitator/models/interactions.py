@@ -150,7 +150,8 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
         resolved.append((kind, source, target, at, row.note))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise SessionError("; ".join(problems[:5]) + more + "; nothing was imported.")
+        shown = "; ".join(p.rstrip(".") for p in problems[:5])
+        raise SessionError(f"{shown}{more}; nothing was imported.")
 
     def body(conn: sqlite3.Connection) -> int:
         round_id = _current_round_id(conn)

@@ -21,7 +21,8 @@ MAX_PROBLEMS_SHOWN = 5
 def _fail(problems: list[str]) -> None:
     if problems:
         more = f" (and {len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-        raise SessionError("; ".join(problems[:MAX_PROBLEMS_SHOWN]) + more + "; nothing was imported.")
+        shown = "; ".join(p.rstrip(".") for p in problems[:MAX_PROBLEMS_SHOWN])
+        raise SessionError(f"{shown}{more}; nothing was changed.")
 
 
 def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,

@@ -23,7 +23,14 @@ class Sequence(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
+SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+             ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+
 def _build(node: yaml.Node, label: str) -> Any:
+    if node.tag not in SAFE_TAGS:
+        raise SessionError(f"{label} line {node.start_mark.line + 1}: malformed YAML "
+                           f"(the tag {node.tag!r} is not allowed).")
     if isinstance(node, yaml.MappingNode):
         out = Mapping()
         out.line = node.start_mark.line + 1
@@ -43,7 +50,7 @@ def _build(node: yaml.Node, label: str) -> Any:
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq
-    return yaml.SafeLoader(" ").construct_object(node)  # scalars only: safe
+    return yaml.SafeLoader(" ").construct_object(node)  # plain scalars only: safe
 
 
 def load_yaml(path: Path) -> Any:
