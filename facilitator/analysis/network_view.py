@@ -1,0 +1,131 @@
+"""Glue between the network's figures and its picture: who is drawn how, the stored
+layout kept in step with the log, and the whole view as plain text (for the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitator.analysis.layout import layout_signature, update_layout
+from facilitator.analysis.network import (
+    DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, group_of,
+    tie_counts)
+from facilitator.analysis.sociogram import EdgeSpec, NodeSpec, Sociogram, render_sociogram
+from facilitator.models.layout import layout_seed, save_layout, stored_layout
+from facilitator.models.store import SessionError, SessionStore
+
+Positions = dict[int, tuple[float, float]]
+
+
+def short_labels(data: NetworkData) -> dict[int, str]:
+    """First names where they are unique, else first name and initial, else full name."""
+    first = {p.id: (p.name.split() or [p.code])[0] for p in data.people}
+    counts: dict[str, int] = {}
+    for name in first.values():
+        counts[name.lower()] = counts.get(name.lower(), 0) + 1
+    out = {}
+    for person in data.people:
+        label = first[person.id]
+        if counts[label.lower()] > 1:
+            words = person.name.split()
+            label = f"{words[0]} {words[-1][0]}" if len(words) > 1 else person.name
+        out[person.id] = label
+    return out
+
+
+def sociogram_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ...] = (),
+                    focus: int | None = None,
+                    new_pairs: frozenset[tuple[int, int]] = frozenset(),
+                    ) -> tuple[list[NodeSpec], list[EdgeSpec]]:
+    """Nodes (most connected first, so they get the best label spots) and edges
+    (one per tie; mutual when both addressed each other) for the renderer."""
+    labels = short_labels(data)
+    group_index = group_of(groups)
+    degree: dict[int, int] = {pid: 0 for pid in ties.node_ids}
+    for u, v in ties.pairs():
+        degree[u] = degree.get(u, 0) + 1
+        degree[v] = degree.get(v, 0) + 1
+    ego = {v for u, v in ties.pairs() if u == focus} | {u for u, v in ties.pairs() if v == focus}
+
+    def emphasis(pid: int) -> str:
+        if focus is None:
+            return ""
+        return "focus" if pid == focus else ("ego" if pid in ego else "dim")
+
+    order = sorted(ties.node_ids, key=lambda pid: (pid != focus, pid not in ego, -degree[pid], pid))
+    nodes = [NodeSpec(pid, labels.get(pid, str(pid)), data.person(pid).code,
+                      group_index.get(pid), degree[pid] == 0, emphasis(pid)) for pid in order]
+    edges = []
+    for u, v in sorted(ties.pairs()):
+        forward, back = ties.counts.get((u, v), 0), ties.counts.get((v, u), 0)
+        source, target = (u, v) if forward >= back else (v, u)
+        if focus is not None:
+            mark = "ego" if focus in (u, v) else "dim"
+        else:
+            mark = "new" if (u, v) in new_pairs else ""
+        edges.append(EdgeSpec(source, target, forward + back, forward > 0 and back > 0, mark))
+    return nodes, edges
+
+
+# ---------------------------------------------------------------- the shared layout
+@dataclass(frozen=True)
+class LayoutJob:
+    """What a layout computation needs, read on the UI thread; plain data."""
+
+    node_ids: tuple[int, ...]
+    pairs: frozenset[tuple[int, int]]
+    stored: Positions
+    stored_signature: str | None
+    seed: int
+
+    @property
+    def signature(self) -> str:
+        return layout_signature(self.node_ids, self.pairs)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.stored_signature == self.signature and all(
+            pid in self.stored for pid in self.node_ids)
+
+    def run(self) -> Positions:
+        """The new positions (slow for big networks: call it in a worker)."""
+        return update_layout(self.node_ids, set(self.pairs), self.stored, self.seed)
+
+
+def layout_job(store: SessionStore, data: NetworkData) -> LayoutJob:
+    """The layout always follows the whole session's ties (every filter and replay
+    step then draws people in the same places)."""
+    ties = tie_counts(data)
+    stored, signature = stored_layout(store)
+    return LayoutJob(ties.node_ids, frozenset(ties.pairs()), stored, signature,
+                     layout_seed(store, DEFAULT_SEED))
+
+
+def save_job(store: SessionStore, job: LayoutJob, positions: Positions) -> Positions:
+    """Store a computed layout (unless read-only or someone stored a newer one first);
+    returns the positions every co-facilitator will see."""
+    if store.read_only:
+        return positions
+    try:
+        if save_layout(store, positions, job.signature, job.stored_signature):
+            return positions
+    except SessionError:
+        return positions
+    stored, _signature = stored_layout(store)
+    return stored if all(pid in stored for pid in job.node_ids) else positions
+
+
+def ensure_layout(store: SessionStore, data: NetworkData) -> Positions:
+    """The stored layout, brought up to date with the log first if needed."""
+    job = layout_job(store, data)
+    if job.up_to_date:
+        return job.stored
+    return save_job(store, job, job.run())
+
+
+def render_network(store: SessionStore, data: NetworkData, flt: NetworkFilter,
+                   width: int, height: int, focus: int | None = None) -> Sociogram:
+    """The picture for a filter, drawn with the shared layout."""
+    positions = ensure_layout(store, data)
+    ties = tie_counts(data, flt)
+    nodes, edges = sociogram_specs(data, ties, formal_grouping(data, flt.round_id), focus)
+    return render_sociogram(nodes, edges, positions, width, height)

@@ -1,0 +1,70 @@
+"""The sociogram's layout in the session file (table `layout`), shared so every
+co-facilitator sees the same picture.
+
+Alongside the positions, the settings table keeps the fingerprint of the network
+they were computed for (`network.layout_signature`) and the seed
+(`network.layout_seed`). A process recomputes the layout only when the network's
+fingerprint differs, and writes only if nobody else did in the meantime, so two
+open screens never keep nudging each other's picture."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from facilitator.models.store import SessionStore, now
+
+SIGNATURE_KEY = "network.layout_signature"
+SEED_KEY = "network.layout_seed"
+
+Position = tuple[float, float]
+
+
+def stored_layout(store: SessionStore) -> tuple[dict[int, Position], str | None]:
+    """The stored positions by participant id, and the fingerprint they belong to."""
+    positions = {r[0]: (float(r[1]), float(r[2]))
+                 for r in store.rows("SELECT participant_id, x, y FROM layout")}
+    signature = store.scalar("SELECT value FROM settings WHERE key = ?", (SIGNATURE_KEY,))
+    return positions, signature
+
+
+def layout_seed(store: SessionStore, default: int) -> int:
+    value = store.scalar("SELECT value FROM settings WHERE key = ?", (SEED_KEY,))
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def save_layout(store: SessionStore, positions: dict[int, Position], signature: str,
+                expected: str | None) -> bool:
+    """Store positions for a network fingerprint, unless another process already
+    stored a layout computed after `expected` (compare-and-set). True if written."""
+    def body(conn: sqlite3.Connection) -> bool:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (SIGNATURE_KEY,)).fetchone()
+        current = row[0] if row else None
+        if current != expected:
+            return False
+        at = now()
+        known = {r[0] for r in conn.execute("SELECT id FROM participants")}
+        conn.executemany(
+            "INSERT INTO layout (participant_id, x, y, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(participant_id) DO UPDATE SET x = excluded.x, y = excluded.y,"
+            " updated_at = excluded.updated_at"
+            " WHERE layout.x != excluded.x OR layout.y != excluded.y",
+            [(pid, round(x, 6), round(y, 6), at)
+             for pid, (x, y) in sorted(positions.items()) if pid in known])
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
+                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     (SIGNATURE_KEY, signature))
+        return True
+
+    return store.transact(body)
+
+
+def clear_layout(store: SessionStore) -> None:
+    """Forget the stored layout: the next view lays the network out from scratch."""
+    def body(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM layout")
+        conn.execute("DELETE FROM settings WHERE key = ?", (SIGNATURE_KEY,))
+
+    store.transact(body)
