@@ -37,3 +37,7 @@ cli.add_command(groups_command)
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Drive the installed `facilitator` in a private tmux server, as a person would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+
+
+class Tmux:
+    """One private tmux server; each window is a terminal of width x height."""
+
+    def __init__(self, width: int = 100, height: int = 30) -> None:
+        if shutil.which("tmux") is None:
+            raise RuntimeError("tmux is not installed (.ci/run installs it with apt-get)")
+        self.socket = f"fac-test-{uuid.uuid4().hex[:8]}"
+        self.width, self.height = width, height
+        self.windows: list[str] = []
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=True).stdout
+
+    def start(self, command: str) -> str:
+        name = f"w{len(self.windows)}"
+        if not self.windows:
+            self._tmux("new-session", "-d", "-s", "t", "-n", name, "-x", str(self.width),
+                       "-y", str(self.height), command)
+        else:
+            self._tmux("new-window", "-t", "t", "-n", name, command)
+            self._tmux("resize-window", "-t", f"t:{name}", "-x", str(self.width), "-y", str(self.height))
+        self.windows.append(name)
+        return name
+
+    def keys(self, window: str, *keys: str, literal: bool = False) -> None:
+        args = ["send-keys", "-t", f"t:{window}"]
+        if literal:
+            args.append("-l")
+        self._tmux(*args, *keys)
+
+    def screen(self, window: str) -> str:
+        return self._tmux("capture-pane", "-p", "-t", f"t:{window}")
+
+    def wait_for(self, window: str, found: Callable[[str], bool], seconds: float = 10.0) -> str:
+        """The screen once found(screen) holds, or the last screen after the wait."""
+        deadline = time.monotonic() + seconds
+        text = self.screen(window)
+        while not found(text) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            text = self.screen(window)
+        return text
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
