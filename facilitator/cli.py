@@ -33,6 +33,8 @@ from facilitator.commands.goals import COMMANDS as GOALS_COMMANDS  # noqa: E402
 for command in GOALS_COMMANDS: cli.add_command(command)  # noqa: E701
 from facilitator.commands.groups import groups as groups_command  # noqa: E402
 cli.add_command(groups_command)
+from facilitator.commands.network import network as network_command  # noqa: E402
+cli.add_command(network_command)
 
 
 def main() -> None:

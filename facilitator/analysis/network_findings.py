@@ -141,3 +141,45 @@ def _cluster_sentences(data: NetworkData, analysis: NetworkAnalysis,
             out.append(f"The clusters cut across the formal groups (only {_percent(match)} "
                        "match): people talk beyond their group.")
     return out
+
+
+def network_section(store, report: dict) -> None:  # (SessionStore, Report)
+    """The report's `network` section, and each participant's figures."""
+    from facilitator.analysis.network import analyse, formal_grouping, load_network, tie_counts
+
+    data = load_network(store)
+    ties = tie_counts(data)
+    analysis = analyse(data, ties)
+    groups = formal_grouping(data)
+    name = data.name
+
+    def names(ids) -> list[str]:
+        return [name(pid) for pid in ids]
+
+    match = group_match(analysis, groups)
+    report["network"] = {
+        "people": len(analysis.node_ids),
+        "ties": analysis.ties,
+        "density": round(analysis.density, 6),
+        "reciprocity": round(analysis.reciprocity, 6),
+        "centralisation": round(analysis.centralisation, 6),
+        "isolates": names(analysis.isolates),
+        "peripheral": names(analysis.peripheral),
+        "hubs": names(analysis.hubs),
+        "brokers": names(analysis.brokers),
+        "mutual_pairs": [[name(u), name(v)] for u, v in analysis.mutual_pairs],
+        "communities": [names(c) for c in analysis.communities],
+        "communities_match_groups": None if match is None else round(match, 4),
+        "suggested_introductions": [[name(u), name(v)]
+                                    for u, v in suggest_introductions(analysis, ties)],
+        "findings": findings(data, analysis, ties, groups),
+    }
+    by_name = {name(pid): f for pid, f in analysis.figures.items()}
+    for entry in report.get("participants", []):
+        figures = by_name.get(entry.get("name"))
+        if figures is None:
+            continue
+        entry["degree"] = figures.degree
+        entry["in_degree"] = figures.in_degree
+        entry["out_degree"] = figures.out_degree
+        entry["betweenness"] = round(figures.betweenness, 6)

@@ -32,7 +32,7 @@ BRAILLE = 0x2800
 DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 #: Emphasis ranks: when lines cross, the cell shows the strongest.
 RANK = {"dim": 1, "": 2, "ego": 3, "new": 4}
-LEGEND = "●person ○no ties  ⠁⠁ once  ⠒⠒ 2-4  ⠶⠶ 5+  → addressed"
+LEGEND = "●person ○no ties  ⠁⠁ once  ⠒⠒ 2-4 times  ⠶⠶ 5+  → towards the person addressed"
 
 
 @dataclass(frozen=True)
