@@ -1,0 +1,395 @@
+"""Groups: the open-space marketplace by keyboard, and suggested groupings.
+
+People organise themselves; this screen records it (topics, who joins, who
+walks) and, when asked, shows two suggested groupings side by side with their
+figures. Every change is one undoable step (ctrl+z)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitator.models import group_plans as plans
+from facilitator.models.group_input import read_mentions, read_moves, read_people
+from facilitator.models.groups import (
+    Group,
+    close_group,
+    groups_of_round,
+    merge_groups,
+    move_people,
+    new_batch,
+    propose_topic,
+    rename_group,
+    split_group,
+    undo_batch,
+    ungroup,
+)
+from facilitator.models.records import Participant
+from facilitator.models.roster import participants
+from facilitator.models.rounds import current_round, rounds
+from facilitator.models.store import SessionError
+from facilitator.screens.base import SessionScreen
+from facilitator.widgets.groups_proposal import ProposalPanel
+
+#: The method shown on the right of the suggestion panel cycles through these.
+SECOND_METHODS = ("random", "mixed")
+
+
+class GroupsScreen(SessionScreen):
+    """Topics and their people for one round; the ungrouped are always on the left."""
+
+    SCREEN_NAME = "groups"
+    CSS_PATH = "../styles/groups.tcss"
+    BINDINGS = [
+        Binding("n", "new_topic", "New topic", id="groups.new"),
+        Binding("j", "join", "Join/move", id="groups.join"),
+        Binding("x", "ungroup", "Ungroup", id="groups.ungroup"),
+        Binding("r", "rename", "Rename", id="groups.rename"),
+        Binding("s", "split", "Split", id="groups.split"),
+        Binding("g", "merge", "Merge", id="groups.merge"),
+        Binding("c", "close", "Close group", id="groups.close"),
+        Binding("p", "suggest", "Suggest", id="groups.suggest"),
+        Binding("a", "apply('left')", "Apply left", id="groups.apply_left"),
+        Binding("b", "apply('right')", "Apply right", id="groups.apply_right"),
+        Binding("t", "other_method", "Other method", id="groups.method"),
+        Binding("plus", "size(1)", "Size +", id="groups.bigger"),
+        Binding("minus", "size(-1)", "Size -", id="groups.smaller"),
+        Binding("e", "reseed", "Reshuffle", id="groups.reseed"),
+        Binding("left_square_bracket", "round(-1)", "Prev round", id="groups.prev_round"),
+        Binding("right_square_bracket", "round(1)", "Next round", id="groups.next_round"),
+        Binding("ctrl+z", "undo", "Undo", id="groups.undo"),
+        Binding("escape", "cancel", "Cancel", show=False, id="groups.cancel"),
+    ]
+    PANEL_ACTIONS = {"apply", "other_method", "size", "reseed"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.round_id: int | None = None
+        self.round_chosen = False
+        self.groups: list[Group] = []
+        self.people: dict[int, Participant] = {}
+        self.loose: list[int] = []
+        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
+        self.pending: Callable[[str], None] | None = None
+        self.suggesting = False
+        self.group_size = 4
+        self.seed = 0
+        self.second = SECOND_METHODS[0]
+        self.proposals: dict[str, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="groups-title", markup=False)
+        with Horizontal(id="groups-body"):
+            with Vertical(id="ungrouped-pane"):
+                yield Label("Ungrouped", id="ungrouped-label")
+                yield OptionList(id="ungrouped")
+            yield OptionList(id="group-list")
+            with Horizontal(id="suggestions"):
+                yield ProposalPanel(id="proposal-left")
+                yield ProposalPanel(id="proposal-right")
+        yield Input(id="groups-prompt")
+
+    def on_mount(self) -> None:
+        info = self.store.one("SELECT group_min, group_max FROM session WHERE id = 1")
+        if info:
+            self.group_size = max(1, (info["group_min"] + info["group_max"]) // 2)
+        super().on_mount()
+        self.query_one("#group-list", OptionList).focus()
+
+    # ------------------------------------------------------------------ reading
+    def _default_round(self) -> int | None:
+        current = current_round(self.store)
+        if current is not None:
+            return current.id
+        planned = plans.next_round_id(self.store)
+        return planned
+
+    def refresh_data(self) -> None:
+        if not self.round_chosen:
+            self.round_id = self._default_round()
+        self.people = {p.id: p for p in participants(self.store)}
+        self.groups = groups_of_round(self.store, self.round_id)
+        grouped = {pid for g in self.groups for pid in g.member_ids}
+        self.loose = sorted((p.id for p in self.people.values() if p.present and p.id not in grouped),
+                            key=lambda i: self.people[i].name.casefold())
+        self._show_title()
+        self._fill(self.query_one("#ungrouped", OptionList),
+                   [Option(self._person_line(pid), id=str(pid)) for pid in self.loose])
+        self.query_one("#ungrouped-label", Label).update(f"Ungrouped ({len(self.loose)})")
+        self._fill(self.query_one("#group-list", OptionList),
+                   [Option(self._group_lines(n, g), id=str(g.id))
+                    for n, g in enumerate(self.groups, 1)])
+        if self.suggesting:
+            self._compute_proposals()
+
+    def _show_title(self) -> None:
+        name = "no round"
+        if self.round_id is not None:
+            name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (self.round_id,)) or ""
+        where = "suggestions for the next round" if self.suggesting else "[ ] other rounds"
+        self.query_one("#groups-title", Static).update(
+            f"{name}: {len(self.groups)} groups, {len(self.loose)} ungrouped  ·  {where}")
+
+    @staticmethod
+    def _fill(options: OptionList, items: list[Option]) -> None:
+        keep = options.highlighted
+        options.clear_options()
+        options.add_options(items)
+        if items:
+            options.highlighted = min(keep or 0, len(items) - 1)
+
+    def _person_line(self, pid: int) -> Text:
+        person = self.people[pid]
+        return Text.assemble((person.code.ljust(3), "bold"), person.name, no_wrap=True,
+                             overflow="ellipsis")
+
+    def _group_lines(self, number: int, group: Group) -> Text:
+        text = Text.assemble((f"{number} ", "bold"), (group.name, "bold"), no_wrap=False)
+        if group.convener_id in self.people:
+            text.append(f"  convener {self.people[group.convener_id].name}", style="italic")
+        if group.formed_by != "self":
+            text.append(f"  [{group.formed_by}]", style="dim")
+        members = ", ".join(f"{self.people[i].code} {self.people[i].name}"
+                            for i in group.member_ids if i in self.people)
+        text.append(f"\n  ({len(group.member_ids)}) " + (members or "nobody yet"))
+        return text
+
+    def selected_group(self) -> Group | None:
+        options = self.query_one("#group-list", OptionList)
+        if options.highlighted is None or not self.groups:
+            self.hint("Pick a group first (arrows in the group list).", error=True)
+            return None
+        return self.groups[min(options.highlighted, len(self.groups) - 1)]
+
+    def group_by_number(self, number: int | None) -> Group:
+        if number is None or not 1 <= number <= len(self.groups):
+            raise SessionError(f"There is no group {number}; the groups are numbered 1 to"
+                               f" {len(self.groups)}.")
+        return self.groups[number - 1]
+
+    # ------------------------------------------------------------------ prompt
+    def ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
+        """One line of input at the bottom; Enter runs `then`, Escape cancels."""
+        prompt = self.query_one("#groups-prompt", Input)
+        prompt.placeholder = question
+        prompt.value = value
+        prompt.display = True
+        prompt.focus()
+        self.pending = then
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        then, self.pending = self.pending, None
+        event.input.display = False
+        self.query_one("#group-list", OptionList).focus()
+        if then is None:
+            return
+        try:
+            then(event.value)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.written()
+
+    def action_cancel(self) -> None:
+        prompt = self.query_one("#groups-prompt", Input)
+        if prompt.display:
+            prompt.display = False
+            self.pending = None
+            self.query_one("#group-list", OptionList).focus()
+        elif self.suggesting:
+            self.action_suggest()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.PANEL_ACTIONS:
+            return self.suggesting
+        return True
+
+    def _done(self, label: str, undo: Callable[[], object]) -> None:
+        self.undo_stack.append((label, undo))
+
+    # ------------------------------------------------------------------ marketplace
+    def _need_round(self) -> None:
+        if self.round_id is None and rounds(self.store):
+            raise SessionError("Pick a round first with [ or ].")
+
+    def action_new_topic(self) -> None:
+        def create(typed: str) -> None:
+            self._need_round()
+            said = read_mentions(self.store, typed)
+            if len(said.people) > 1:
+                raise SessionError("A topic has one convener: @code once.")
+            batch = new_batch()
+            group = propose_topic(self.store, said.text, self.round_id,
+                                  said.people[0] if said.people else None, batch)
+            self._done(f"topic {group.name}", lambda: undo_batch(self.store, batch))
+            self.hint(f"Topic {group.name} is group {len(self.groups) + 1}.")
+
+        self.ask("Topic, then @code of its convener (e.g. Climate data @al)", create)
+
+    def action_join(self) -> None:
+        ungrouped = self.query_one("#ungrouped", OptionList)
+        prefill = ""
+        if ungrouped.has_focus and ungrouped.highlighted is not None and self.loose:
+            prefill = self.people[self.loose[ungrouped.highlighted]].code + " "
+
+        def move(typed: str) -> None:
+            said = read_moves(self.store, typed)
+            group = self.group_by_number(said.number)
+            batch = new_batch()
+            move_people(self.store, list(said.people), group.id, batch)
+            self._done(f"move to {group.name}", lambda: undo_batch(self.store, batch))
+
+        self.ask("Codes, then the group number (e.g. al bs 2)", move, prefill)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "ungrouped":
+            self.action_join()
+
+    def action_ungroup(self) -> None:
+        def leave(typed: str) -> None:
+            batch = new_batch()
+            left = [ungroup(self.store, pid, self.round_id, batch)
+                    for pid in read_people(self.store, typed)]
+            if not any(g is not None for g in left):
+                raise SessionError("None of them is in a group of this round.")
+            self._done("ungrouping", lambda: undo_batch(self.store, batch))
+
+        self.ask("Codes of who leaves their group (e.g. al bs)", leave)
+
+    def action_rename(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            return
+
+        def rename(typed: str) -> None:
+            old = rename_group(self.store, group.id, typed)
+            self._done(f"renaming {old}",
+                       lambda: undo_batch(self.store, "", rename=((group.id, old),)))
+
+        self.ask(f"New name for group {self.groups.index(group) + 1}", rename, group.name)
+
+    def action_split(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            return
+
+        def split(typed: str) -> None:
+            said = read_mentions(self.store, typed)
+            batch = new_batch()
+            new = split_group(self.store, group.id, said.text, list(said.people), batch)
+            self._done(f"split into {new.name}", lambda: undo_batch(self.store, batch))
+
+        self.ask("New topic and who goes with it (e.g. Data ethics @al @bs)", split)
+
+    def action_merge(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            return
+
+        def merge(typed: str) -> None:
+            if not typed.strip().isdigit():
+                raise SessionError("Type the number of the group to merge in, e.g. 3.")
+            other = self.group_by_number(int(typed))
+            batch = new_batch()
+            merge_groups(self.store, group.id, other.id, batch)
+            self._done(f"merging {other.name}",
+                       lambda: undo_batch(self.store, batch, reopen=(other.id,)))
+
+        self.ask(f"Merge which group into {group.name}? (its number)", merge)
+
+    def action_close(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            return
+        batch = new_batch()
+        try:
+            close_group(self.store, group.id, batch)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self._done(f"closing {group.name}", lambda: undo_batch(self.store, batch, reopen=(group.id,)))
+        self.hint(f"Closed {group.name}; its people are ungrouped. ctrl+z undoes.")
+        self.written()
+
+    def action_round(self, step: int) -> None:
+        ids = [r.id for r in rounds(self.store)]
+        if not ids:
+            return
+        index = ids.index(self.round_id) if self.round_id in ids else 0
+        self.round_id = ids[max(0, min(len(ids) - 1, index + step))]
+        self.round_chosen = True
+        self.refresh_data()
+
+    # ------------------------------------------------------------------ suggestions
+    def action_suggest(self) -> None:
+        self.suggesting = not self.suggesting
+        self.set_class(self.suggesting, "suggesting")
+        self.refresh_bindings()
+        self.refresh_data()
+
+    def _compute_proposals(self) -> None:
+        by = sorted({k for p in self.people.values() for k in p.tags})
+        results = {}
+        for side, method in (("left", "new-ties"), ("right", self.second)):
+            try:
+                results[side] = plans.propose(self.store, method, self.group_size, seed=self.seed,
+                                              by=by if method == "mixed" else ())
+            except SessionError as error:
+                results[side] = str(error)
+        self.proposals = results
+        for side in ("left", "right"):
+            self.query_one(f"#proposal-{side}", ProposalPanel).show(
+                results[side], self.people, self.group_size, f"{'a' if side == 'left' else 'b'} applies")
+
+    def action_other_method(self) -> None:
+        index = SECOND_METHODS.index(self.second)
+        self.second = SECOND_METHODS[(index + 1) % len(SECOND_METHODS)]
+        self._compute_proposals()
+
+    def action_size(self, step: int) -> None:
+        self.group_size = max(2, min(12, self.group_size + step))
+        self._compute_proposals()
+
+    def action_reseed(self) -> None:
+        self.seed += 1
+        self._compute_proposals()
+
+    def action_apply(self, side: str) -> None:
+        proposal = self.proposals.get(side)
+        if proposal is None or isinstance(proposal, str):
+            self.hint(proposal or "No proposal to apply.", error=True)
+            return
+        try:
+            applied = plans.apply_groups(self.store, proposal.groups, proposal.method)  # type: ignore[attr-defined]
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (applied.round_id,))
+        self._done(f"applying the {proposal.method} groups",  # type: ignore[attr-defined]
+                   lambda: applied.undo(self.store))
+        self.round_id, self.round_chosen = applied.round_id, True
+        self.suggesting = False
+        self.set_class(False, "suggesting")
+        self.refresh_bindings()
+        self.hint(f"Applied as the groups of {name}; move people with j, ctrl+z undoes.")
+        self.written()
+
+    # ------------------------------------------------------------------ undo
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.hint("Nothing to undo on the groups screen.")
+            return
+        what, undo = self.undo_stack.pop()
+        try:
+            undo()
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.hint(f"Undid {what}.")
+        self.written()
