@@ -13,6 +13,7 @@ from typing import Any
 from facilitator.analysis.goals_report import goals_section
 from facilitator.analysis.groups_report import groups_section
 from facilitator.analysis.network_findings import network_section
+from facilitator.analysis.tallies import tally_section
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
@@ -61,6 +62,7 @@ SECTIONS: list[Callable[[SessionStore, Report], None]] = [
     goals_section,
     groups_section,
     network_section,
+    tally_section,
 ]
 
 

@@ -17,17 +17,19 @@ TurnKey = tuple[int | None, int | None]
 
 
 def last_speaker(store: SessionStore, round_id: int | None, group_id: int | None,
-                 group_kinds: frozenset[str] = frozenset()) -> int | None:
-    """The source of the latest live entry of this group and round, or None when
-    there is none or the latest is a whole-group state (silence resets the chain).
+                 *, any_group: bool = False) -> int | None:
+    """The source of the latest live entry of this group (any group with any_group)
+    and round, or None when there is none or it is a whole-group state (a silence
+    resets the chain, its source is empty).
 
     Uses the (round_id, group_id) index; cost does not grow with the log."""
-    row = store.one(
-        "SELECT source_id, kind FROM interactions WHERE round_id IS ? AND group_id IS ?"
-        " AND voided_at IS NULL ORDER BY id DESC LIMIT 1", (round_id, group_id))
-    if row is None or row["kind"] in group_kinds:
-        return None
-    return row["source_id"]  # type: ignore[no-any-return]
+    if any_group:
+        row = store.one("SELECT source_id FROM interactions WHERE round_id IS ?"
+                        " AND voided_at IS NULL ORDER BY id DESC LIMIT 1", (round_id,))
+    else:
+        row = store.one("SELECT source_id FROM interactions WHERE round_id IS ? AND group_id IS ?"
+                        " AND voided_at IS NULL ORDER BY id DESC LIMIT 1", (round_id, group_id))
+    return None if row is None else row["source_id"]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -53,3 +55,17 @@ class TurnTracker:
         """Follow an entry logged here or elsewhere: a pair entry makes its source the
         previous speaker; a whole-group state (no source) resets the chain."""
         self.previous[key] = entry.source_id
+
+
+def resolve_code(typed: str, codes: set[str] | frozenset[str]) -> tuple[str, str | None]:
+    """What a half-typed participant code means so far.
+
+    Returns ("done", code) when typed is a code and no longer code starts with it
+    (log at once), ("wait", code) when it is a code but also the start of a longer
+    one (Enter takes it), ("more", None) when it is only the start of codes, and
+    ("unknown", None) when no code starts with it.
+    """
+    longer = any(code != typed and code.startswith(typed) for code in codes)
+    if typed in codes:
+        return ("wait", typed) if longer else ("done", typed)
+    return ("more", None) if longer else ("unknown", None)

@@ -1,0 +1,378 @@
+"""The tally screen: log turns with one code per speaker, explicit entries, whole-group
+states; live tallies, talk share, equity, who has not spoken, mutual pairs, a feed.
+
+Thin: counting lives in facilitator.analysis.tallies, turn logic in
+facilitator.models.turns, logging in facilitator.models.interactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.keys import _character_to_key
+from textual.widgets import Input
+
+from facilitator.analysis.tallies import TallyBoard, summarise
+from facilitator.models.codebook import codebook
+from facilitator.models.groups import Group, groups_of_round
+from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
+from facilitator.models.records import Interaction, Kind, Participant, Round
+from facilitator.models.roster import participants
+from facilitator.models.rounds import (
+    current_round, end_round, format_remaining, remaining_seconds, start_round)
+from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.turns import TurnKey, TurnTracker, last_speaker
+from facilitator.screens.base import SessionScreen
+from facilitator.screens.tally_entry import Draft, TallyEntryMixin
+from facilitator.widgets.tally_cards import Card, TallyCards
+from facilitator.widgets.tally_panels import (
+    EquityPanel, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, PromptLine, TallyBar)
+
+#: Keys the screen or the app already use: a codebook key among them is not bound.
+RESERVED_KEYS = set("/[]<> ?12345")
+FEED_LINES = 30
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    entry_id: int
+    turn_key: TurnKey
+    previous_before: int | None  # the turn chain before this entry, restored on undo
+
+
+class TallyScreen(TallyEntryMixin, SessionScreen):
+    """Type a speaker's code to log a turn addressed to the previous speaker."""
+
+    SCREEN_NAME = "tally"
+    CSS_PATH = "../styles/tally.tcss"
+    BINDINGS = [
+        Binding("slash", "explicit", "Explicit entry", id="tally.explicit"),
+        Binding("space", "pause", "Pause", id="tally.pause"),
+        Binding("enter", "enter", "Take code", id="tally.enter", show=False),
+        Binding("escape", "cancel", "Cancel", id="tally.cancel", show=False),
+        Binding("backspace", "backspace", "Delete letter", id="tally.backspace", show=False),
+        Binding("ctrl+z", "undo", "Undo", id="tally.undo"),
+        Binding("ctrl+y", "redo", "Redo", id="tally.redo"),
+        Binding("left_square_bracket", "group(-1)", "Prev group", id="tally.prev_group"),
+        Binding("right_square_bracket", "group(1)", "Next group", id="tally.next_group"),
+        Binding("ctrl+r", "round", "Start/end round", id="tally.round"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: TallyBoard | None = None
+        self.kinds: list[Kind] = []
+        self.turn: Kind | None = None
+        self.people: dict[int, Participant] = {}
+        self.by_code: dict[str, Participant] = {}
+        self.round: Round | None = None
+        self.groups: list[Group] = []
+        self.observed: int | None = None  # a group id; None: the whole session
+        self.tracker = TurnTracker()
+        self.typed = ""
+        self.draft: Draft | None = None
+        self.undo_stack: list[UndoStep] = []
+        self.redo_stack: list[UndoStep] = []
+        self.mine: set[int] = set()
+        self.message, self.message_error = "", False
+        self._own_write = False
+        self._alerted_round: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TallyBar(id="tally-bar")
+        with Horizontal(id="tally-body"):
+            with VerticalScroll(id="tally-left"):
+                yield TallyCards(id="tally-cards")
+            with Vertical(id="tally-right"):
+                yield EquityPanel(id="tally-equity")
+                yield NotSpokenPanel(id="tally-not-spoken")
+                yield PairsPanel(id="tally-pairs")
+                yield FeedPanel(id="tally-feed")
+        yield Input(placeholder="note (optional): Enter logs, Escape cancels", id="tally-note")
+        yield PromptLine(id="tally-prompt")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(1.0, self.tick)
+
+    # ---------------------------------------------------------------- loading
+    def refresh_data(self) -> None:
+        if self.board is None:
+            self.load_context()
+            self.board = TallyBoard.from_store(self.store)
+            self.bind_group_states()
+            changed: list[Interaction] = []
+        elif self._own_write:
+            # Our own commit: the board already has it; only pick up anything new.
+            self._own_write = False
+            changed = self.board.sync(self.store, check_voids=False)
+            if not changed:
+                return
+        else:
+            self.load_context()
+            changed = self.board.sync(self.store)
+        for entry in changed:
+            self.follow(entry)
+        self.render_all()
+
+    def load_context(self) -> None:
+        """Codebook, roster, round and groups: small tables, read whole."""
+        self.kinds = codebook(self.store)
+        self.turn = next((k for k in self.kinds if k.is_turn),
+                         next((k for k in self.kinds if k.scope == "pair"), None))
+        everyone = participants(self.store)
+        self.people = {p.id: p for p in everyone}
+        self.by_code = {p.code: p for p in everyone}
+        self.round = current_round(self.store)
+        self.groups = groups_of_round(self.store, self.round.id if self.round else None)
+        if self.observed is not None and self.observed not in {g.id for g in self.groups}:
+            self.observed = None
+
+    def bind_group_states(self) -> None:
+        """One key per whole-group state, read from the codebook (shown in the footer)."""
+        for kind in self.kinds:
+            if kind.scope == "group" and len(kind.key) == 1 and not kind.key.isalnum() \
+                    and kind.key not in RESERVED_KEYS:
+                self._bindings.bind(_character_to_key(kind.key), f"group_state({kind.name!r})",
+                                    kind.label)
+        self.refresh_bindings()
+
+    def follow(self, entry: Interaction) -> None:
+        """Someone else logged in the group we observe: continue their turn chain."""
+        if entry.id in self.mine or entry.voided_at or self.round_id != entry.round_id:
+            return
+        if self.observed is None or entry.group_id == self.observed:
+            self.tracker.observe(entry, self.turn_key())
+
+    # ---------------------------------------------------------------- the view
+    @property
+    def round_id(self) -> int | None:
+        return self.round.id if self.round else None
+
+    def turn_key(self) -> TurnKey:
+        return (self.round_id, self.observed)
+
+    def observed_group(self) -> Group | None:
+        return next((g for g in self.groups if g.id == self.observed), None)
+
+    def shown_people(self) -> list[Participant]:
+        group = self.observed_group()
+        people = [p for p in self.people.values() if p.present
+                  and (group is None or p.id in group.member_ids)]
+        return sorted(people, key=lambda p: p.name.lower())
+
+    def previous_speaker(self) -> int | None:
+        key = self.turn_key()
+        if not self.tracker.known(key):
+            self.tracker.set(key, last_speaker(self.store, self.round_id, self.observed,
+                                               any_group=self.observed is None))
+        return self.tracker.get(key)
+
+    def group_for(self, person: Participant | None) -> int | None:
+        """Entries carry the observed group; in the whole-session view, the source's group."""
+        if self.observed is not None or person is None:
+            return self.observed
+        return next((g.id for g in self.groups if person.id in g.member_ids), None)
+
+    # ---------------------------------------------------------------- drawing
+    def render_all(self) -> None:
+        if self.board is None:
+            return
+        shown = self.shown_people()
+        tally = self.board.tally(self.observed, whole_session=self.observed is None)
+        summary = summarise(tally, [p.id for p in shown], self.board.rounds[self.round_id])
+        top = max(summary.rows, key=lambda r: r.spoke, default=None)
+        biggest = top.spoke if top and top.spoke > 0 else 1
+        silent = set(summary.not_spoken)
+        speaking = self.previous_speaker()
+        keys = {k.name: k.key for k in self.kinds}
+        cards = [Card(p.code, p.name, row.spoke, row.addressed, row.share,
+                      max(row.spoke, 0) / biggest,
+                      " ".join(f"{keys.get(k, k)}{n}" for k, n in sorted(row.by_kind.items())
+                               if self.turn is None or k != self.turn.name),
+                      p.id in silent, p.id == speaking)
+                 for p, row in zip(shown, summary.rows)]
+        group = self.observed_group()
+        self.query_one(TallyCards).show(
+            cards, "Nobody present in this group: add members on the groups screen (2)."
+            if group else "Nobody present: add people on the roster screen (1).")
+        top_text = (f"Top voice: {self.people[top.participant_id].name} {top.share:.0%}"
+                    if top and top.spoke > 0 else "")
+        labels = {k.name: k.label for k in self.kinds}
+        states = " · ".join(f"{labels.get(k, k)} {n}" for k, n in summary.states.items())
+        self.query_one(EquityPanel).show(summary.gini, summary.reading, top_text, states)
+        self.query_one(NotSpokenPanel).show([self.people[p].name for p in summary.not_spoken],
+                                            bool(shown))
+        self.query_one(PairsPanel).show([(self.people[m.a].name, self.people[m.b].name,
+                                          m.a_to_b, m.b_to_a) for m in summary.mutual])
+        self.render_feed()
+        self.render_bar()
+        self.render_prompt()
+
+    def render_feed(self) -> None:
+        assert self.board is not None
+        labels = {k.name: k.label for k in self.kinds}
+
+        def name(pid: int | None) -> str:
+            person = self.people.get(pid) if pid is not None else None
+            return person.name if person else ""
+
+        self.query_one(FeedPanel).show([FeedLine(
+            _local_time(e.at), name(e.source_id), name(e.target_id), labels.get(e.kind, e.kind),
+            e.logged_by or "", e.note or "", e.voided_at is not None, e.id in self.mine)
+            for e in self.board.recent(FEED_LINES)])
+
+    def render_bar(self) -> None:
+        group = self.observed_group()
+        choices = [None] + [g.id for g in self.groups]
+        position = f"({choices.index(self.observed) + 1}/{len(choices)})"
+        round_text, timer, overtime = "no round started: ctrl+r starts one", "", False
+        if self.round is not None:
+            left = remaining_seconds(self.round)
+            state = "ended" if self.round.ended_at else ("" if self.round.started_at else "planned")
+            round_text = f"{self.round.name} {state}".strip()
+            timer = format_remaining(left)
+            overtime = left is not None and left < 0
+        entries = self.board.tally(self.observed, whole_session=self.observed is None).entries \
+            if self.board else 0
+        self.query_one(TallyBar).show(group.name if group else "the whole session", position,
+                                      round_text, timer, overtime, entries)
+
+    def render_prompt(self) -> None:
+        draft = self.draft
+        mode, typed = "turn", self.typed
+        if draft is None:
+            states = "  ".join(f"{k.key} {k.label}" for k in self.kinds if k.scope == "group")
+            keys = f"code = turn · space pause · / explicit · {states}"
+        else:
+            mode = "explicit"
+            typed = " ".join(x for x in (draft.source.code if draft.source else "",
+                                         draft.kind.key if draft.kind else "",
+                                         draft.target.code if draft.target else "",
+                                         self.typed) if x)
+            if draft.step == "source":
+                keys = "who: type their code · Escape cancels"
+            elif draft.step == "kind":
+                keys = "kind: " + "  ".join(f"{k.key} {k.name}" for k in self.kinds
+                                            if k.scope == "pair") + "  · Enter = turn"
+            elif draft.step == "target":
+                keys = "to whom: a code, or space for the whole group · Escape cancels"
+            else:
+                keys = "note (optional) · Enter logs · Escape cancels"
+        self.query_one(PromptLine).show(mode, typed, keys, self.message, self.message_error)
+
+    def hint(self, message: str, *, error: bool = False) -> None:
+        """Inline, in the prompt line: no toast piling up while typing fast."""
+        self.message, self.message_error = message, error
+        self.render_prompt()
+
+    def tick(self) -> None:
+        """Once a second: the countdown (from the file's round), and one alert when
+        time is up."""
+        if not self.is_current:
+            return
+        self.render_bar()
+        left = remaining_seconds(self.round) if self.round else None
+        if self.round and left is not None and left <= 0 and self._alerted_round != self.round.id:
+            self._alerted_round = self.round.id
+            self.app.notify(f"Time is up for {self.round.name}.", title="Timer", markup=False)
+
+    # ---------------------------------------------------------------- writing
+    def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
+               note: str | None = None) -> None:
+        """Log through the one core function, then update the board in memory."""
+        assert self.board is not None
+        key = self.turn_key()
+        before = self.previous_speaker()
+        try:
+            entry = log_interaction(self.store, kind, source, target, group_id=self.group_for(source),
+                                    round_id=self.round_id, note=note)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.mine.add(entry.id)
+        self.board.apply(entry)
+        self.tracker.observe(entry, key)
+        self.undo_stack.append(UndoStep(entry.id, key, before))
+        self.redo_stack.clear()
+        self.message = ""
+        self.render_all()
+        self._own_write = True
+        self.written()
+
+    def action_group_state(self, name: str) -> None:
+        kind = next((k for k in self.kinds if k.name == name), None)
+        if kind is not None:
+            self.typed, self.draft = "", None
+            self.commit(kind, None, None)
+
+    def action_pause(self) -> None:
+        self.typed = ""
+        self.tracker.pause(self.turn_key())
+        self.render_all()
+        self.hint("Pause: the next turn addresses the whole group.")
+
+    def action_undo(self) -> None:
+        """Void this screen's last entry (it stays in the feed, struck through)."""
+        self.step_undo(self.undo_stack, self.redo_stack, void_interaction, "undo", "Undone")
+
+    def action_redo(self) -> None:
+        self.step_undo(self.redo_stack, self.undo_stack, restore_interaction, "redo", "Redone")
+
+    def step_undo(self, source: list[UndoStep], dest: list[UndoStep],
+                  change: Callable[[SessionStore, int], Interaction], what: str,
+                  verb: str) -> None:
+        if not source:
+            self.hint(f"Nothing to {what} here.")
+            return
+        assert self.board is not None
+        step = source.pop()
+        try:
+            entry = change(self.store, step.entry_id)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.board.apply(entry)
+        self.tracker.set(step.turn_key, step.previous_before if entry.voided_at else entry.source_id)
+        dest.append(step)
+        self.render_all()
+        self.hint(f"{verb}: entry #{entry.id}.")
+        self._own_write = True
+        self.written()
+
+    # ---------------------------------------------------------------- groups and rounds
+    def action_group(self, step: int) -> None:
+        choices = [None] + [g.id for g in self.groups]
+        index = choices.index(self.observed) if self.observed in choices else 0
+        self.observed = choices[(index + step) % len(choices)]
+        self.typed, self.draft = "", None
+        group = self.observed_group()
+        self.render_all()
+        self.hint(f"Observing {group.name if group else 'the whole session'}.")
+
+    def action_round(self) -> None:
+        try:
+            if self.round is not None and self.round.started_at and not self.round.ended_at:
+                ended = end_round(self.store)
+                message = f"{ended.name if ended else 'The round'} ended."
+            else:
+                started = start_round(self.store)
+                message = f"{started.name} started."
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.load_context()
+        self.render_all()
+        self.hint(message)
+        self.written()
+
+
+def _local_time(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return at[:8]

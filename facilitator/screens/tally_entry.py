@@ -1,0 +1,173 @@
+"""Typing on the tally screen: participant codes (turn mode) and explicit entries
+(who, kind, to whom, optional note). Kept apart from the drawing in tally.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.events import Key
+from textual.widgets import Input
+
+from facilitator.models.records import Kind, Participant
+from facilitator.models.turns import resolve_code
+
+if TYPE_CHECKING:
+    from facilitator.models.groups import Group
+
+
+@dataclass
+class Draft:
+    """An explicit entry being typed: who, kind, to whom, then an optional note."""
+
+    step: str = "source"  # source -> kind -> target -> note
+    source: Participant | None = None
+    kind: Kind | None = None
+    target: Participant | None = None
+
+
+
+class TallyEntryMixin:
+    """Key handling of TallyScreen: turns one code at a time, explicit entries."""
+
+    if TYPE_CHECKING:  # provided by TallyScreen
+        typed: str
+        draft: "Draft | None"
+        kinds: list[Kind]
+        turn: Kind | None
+        people: dict[int, Participant]
+        by_code: dict[str, Participant]
+
+        def query_one(self, selector: object, expect_type: object = None) -> Input: ...
+        def hint(self, message: str, *, error: bool = False) -> None: ...
+        def observed_group(self) -> Group | None: ...
+        def previous_speaker(self) -> int | None: ...
+        def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
+                   note: str | None = None) -> None: ...
+        def action_pause(self) -> None: ...
+
+    # ---------------------------------------------------------------- typing
+    def on_key(self, event: Key) -> None:
+        """Lower-case letters are participant codes (and kind keys in explicit mode)."""
+        if self.query_one("#tally-note", Input).has_focus:
+            return
+        char = event.character
+        if char and len(char) == 1 and "a" <= char <= "z":
+            event.stop()
+            event.prevent_default()
+            self.type_letter(char)
+
+    def type_letter(self, char: str) -> None:
+        if self.draft is not None and self.draft.step == "kind":
+            kind = next((k for k in self.kinds if k.key == char and k.scope == "pair"), None)
+            if kind is None:
+                self.hint(f"{char!r} is not a kind key; see the keys below.", error=True)
+                return
+            self.draft.kind, self.draft.step = kind, "target"
+            self.hint("")
+            return
+        self.typed += char
+        state, code = resolve_code(self.typed, set(self.by_code))
+        if state == "done" and code:
+            self.take(self.by_code[code])
+        elif state == "unknown":
+            typed, self.typed = self.typed, ""
+            self.hint(f"No one has the code {typed!r}; nothing logged.", error=True)
+        elif state == "wait":
+            self.hint(f"Enter takes {code!r}, or go on typing.")
+        else:
+            self.hint("")
+
+    def action_enter(self) -> None:
+        if self.typed:
+            state, code = resolve_code(self.typed, set(self.by_code))
+            if code:
+                self.take(self.by_code[code])
+            else:
+                typed, self.typed = self.typed, ""
+                self.hint(f"No one has the code {typed!r}; nothing logged.", error=True)
+        elif self.draft is not None and self.draft.step == "kind":
+            self.draft.kind, self.draft.step = self.turn, "target"
+            self.hint("")
+        elif self.draft is not None and self.draft.step == "target":
+            self.open_note()
+        elif self.draft is None:
+            self.action_pause()
+
+    def action_backspace(self) -> None:
+        self.typed = self.typed[:-1]
+        self.hint("")
+
+    def action_cancel(self) -> None:
+        self.typed, self.draft = "", None
+        self.close_note()
+        self.hint("")
+
+    def take(self, person: Participant) -> None:
+        """A complete code: a turn, or the next field of an explicit entry."""
+        self.typed = ""
+        problem = self.problem_with(person)
+        if problem:
+            self.hint(problem, error=True)
+            return
+        if self.draft is None:
+            self.log_turn(person)
+        elif self.draft.step == "source":
+            self.draft.source, self.draft.step = person, "kind"
+            self.hint("")
+        elif self.draft.step == "target":
+            if self.draft.source and person.id == self.draft.source.id:
+                self.hint(f"{person.name} cannot address themselves; nothing logged.", error=True)
+                return
+            self.draft.target = person
+            self.open_note()
+
+    def problem_with(self, person: Participant) -> str:
+        if not person.present:
+            return f"{person.name} is marked absent (roster screen, 1); nothing logged."
+        group = self.observed_group()
+        if group is not None and person.id not in group.member_ids:
+            return (f"{person.name} is not in {group.name} (move them on the groups screen, 2);"
+                    " nothing logged.")
+        return ""
+
+    def log_turn(self, person: Participant) -> None:
+        previous = self.previous_speaker()
+        if previous == person.id:
+            self.hint(f"{person.name} is already speaking; a turn goes to someone else.",
+                      error=True)
+            return
+        target = self.people.get(previous) if previous is not None else None
+        if target is not None and not target.present:
+            target = None  # they left the room: the turn goes to the group
+        if self.turn is not None:
+            self.commit(self.turn, person, target)
+
+    # ---------------------------------------------------------------- explicit entries
+    def action_explicit(self) -> None:
+        self.typed, self.draft = "", Draft()
+        self.hint("")
+
+    def open_note(self) -> None:
+        assert self.draft is not None
+        self.draft.step = "note"
+        note = self.query_one("#tally-note", Input)
+        note.value = ""
+        note.display = True
+        note.focus()
+        self.hint("")
+
+    def close_note(self) -> None:
+        note = self.query_one("#tally-note", Input)
+        note.display = False
+        self.query_one("#tally-left").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        draft = self.draft
+        self.draft = None
+        self.close_note()
+        if draft is None or draft.source is None or draft.kind is None:
+            self.hint("")
+            return
+        self.commit(draft.kind, draft.source, draft.target, note=event.value.strip() or None)

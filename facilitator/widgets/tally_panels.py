@@ -1,0 +1,130 @@
+"""The side panels of the tally screen: equity, who has not spoken, mutual pairs and
+the feed of recent entries. Each takes plain values and draws Text (user text is
+never parsed as markup)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class TallyBar(Static):
+    """One line: the observed group, the round and its remaining time."""
+
+    def show(self, observing: str, position: str, round_text: str, timer: str,
+             overtime: bool, entries: int) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("Observing ")
+        line.append(observing, style="bold")
+        line.append(f" {position}  [ ] to switch")
+        if round_text:
+            line.append("  ·  ")
+            line.append(round_text)
+        if timer:
+            line.append("  ")
+            line.append(f" {timer} ", style="reverse" if overtime else "bold")
+        line.append(f"  ·  {entries} entries")
+        self.set_class(overtime, "-overtime")
+        self.update(line)
+
+
+class EquityPanel(Static):
+    """The Gini figure with its plain reading, and whole-group states so far."""
+
+    def show(self, gini: float, reading: str, top: str, states: str) -> None:
+        text = Text()
+        text.append("Equity ", style="bold")
+        text.append(f"Gini {gini:.2f}: {reading}")
+        if top:
+            text.append("\n")
+            text.append(top)
+        if states:
+            text.append("\n")
+            text.append(states)
+        self.update(text)
+
+
+class NotSpokenPanel(Static):
+    """Who has not spoken this round: flagged so someone can invite them in."""
+
+    def show(self, names: list[str], anyone: bool) -> None:
+        text = Text()
+        if not anyone:
+            text.append("Nobody here yet.")
+        elif not names:
+            text.append("Everyone here has spoken this round.")
+        else:
+            text.append(f"Not spoken this round ({len(names)}): ", style="bold")
+            text.append(", ".join(names))
+        self.set_class(bool(names), "-flagged")
+        self.update(text)
+
+
+class PairsPanel(Static):
+    """Mutual pairs: people who addressed each other both ways."""
+
+    def show(self, pairs: list[tuple[str, str, int, int]]) -> None:
+        text = Text()
+        text.append("Mutual pairs", style="bold")
+        if not pairs:
+            text.append(": none yet")
+        for a, b, ab, ba in pairs[:3]:
+            text.append(f"\n {a} ⇄ {b} {ab}/{ba}")
+        self.update(text)
+
+
+@dataclass(frozen=True)
+class FeedLine:
+    at: str  # local time, HH:MM:SS
+    source: str  # "" for a whole-group state
+    target: str  # "" when addressed to the whole group
+    label: str
+    logged_by: str
+    note: str
+    voided: bool
+    mine: bool
+
+
+class FeedPanel(Static):
+    """Recent entries, newest first; voided ones struck through; who logged each."""
+
+    def show(self, lines: list[FeedLine]) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("Recent entries (ctrl+z undo, ctrl+y redo)", style="bold")
+        if not lines:
+            text.append("\n none yet: type a code")
+        for line in lines:
+            row = Text(no_wrap=True, overflow="ellipsis", style="strike dim" if line.voided else "")
+            row.append(f"{line.at} ")
+            if line.source:
+                row.append(line.source, style="bold")
+                row.append(f" {line.label} ")
+                row.append(line.target or "the group")
+            else:
+                row.append(f"— {line.label}", style="italic")
+            if line.note:
+                row.append(f" “{line.note}”")
+            row.append(f" ({line.logged_by})", style="dim")
+            text.append("\n")
+            text.append_text(row)
+        self.update(text)
+
+
+class PromptLine(Static):
+    """What is being typed, and which keys do what in the current mode."""
+
+    def show(self, mode: str, typed: str, keys: str, hint: str = "", error: bool = False) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {mode} ", style="reverse")
+        text.append(" ")
+        text.append(typed or "", style="bold")
+        text.append("▏")
+        if hint:
+            text.append("  ")
+            text.append(hint)
+        text.append("\n")
+        text.append(keys, style="dim")
+        self.set_class(error, "-error")
+        self.update(text)
