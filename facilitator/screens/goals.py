@@ -1,0 +1,399 @@
+"""Goals, essential topics and challenges: what each group set itself, which topics
+nobody addresses, and the challenges raised and answered.
+
+Keyboard flow while a group reports back: pick the group (up/down in the matrix),
+a, type the goal in the group's words, Enter (the line stays open for the next
+goal), Escape. l links the highlighted goal to topics, s moves its status on,
+c challenges the group about the topic under the column cursor, r records the
+group's answer, ctrl+z undoes. The screen never writes a goal by itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitator.analysis.coverage import STATUS_MARKS, Coverage, coverage_matrix, progress_by_round
+from facilitator.models import goals as core
+from facilitator.models.groups import Group, all_groups
+from facilitator.models.rounds import current_round, rounds
+from facilitator.models.store import SessionError
+from facilitator.screens.base import SessionScreen
+from facilitator.widgets.goals_matrix import LEGEND, CoverageMatrix, MatrixRow
+from facilitator.widgets.goals_pickers import TopicPicker
+
+ALL_ROUNDS = -1
+"""The view that shows every group of the session."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the entry line is collecting, and where it goes."""
+
+    kind: str  # goal, text, progress, challenge, answer, topic
+    prompt: str
+    target: int = 0
+    topic: int | None = None
+
+
+class GoalsScreen(SessionScreen):
+    """Groups' own goals, coverage of essential topics, challenges, progress."""
+
+    SCREEN_NAME = "goals"
+    CSS_PATH = "../styles/goals.tcss"
+    BINDINGS = [
+        Binding("a", "add_goal", "Add goal", id="goals.add"),
+        Binding("l", "link", "Link topics", id="goals.link"),
+        Binding("s", "status", "Status", id="goals.status"),
+        Binding("e", "edit_text", "Edit", id="goals.edit", show=False),
+        Binding("p", "progress", "Progress note", id="goals.progress", show=False),
+        Binding("c", "challenge", "Challenge", id="goals.challenge"),
+        Binding("r", "answer", "Answer", id="goals.answer"),
+        Binding("n", "new_topic", "New topic", id="goals.topic", show=False),
+        Binding("v", "view", "Other rounds", id="goals.view", show=False),
+        Binding("ctrl+z", "undo", "Undo", id="goals.undo"),
+        Binding("escape", "cancel_entry", "Close entry"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view_round: int | None = None
+        """Round whose groups are shown: None = the current round, ALL_ROUNDS = all."""
+        self.groups: list[Group] = []
+        self.topics: list[core.Essential] = []
+        self.goals: dict[int, list[core.Goal]] = {}
+        self.challenges: list[core.Challenge] = []
+        self.coverage: Coverage | None = None
+        self.entry: Entry | None = None
+        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="goals-summary")
+        with Vertical(id="goals-top"):
+            yield Static("", id="goals-header")
+            yield CoverageMatrix(id="goals-matrix")
+        # The entry line sits above the card, where notifications never cover it.
+        with Horizontal(id="goals-entry"):
+            yield Label("", id="goals-entry-prompt")
+            yield Input(id="goals-entry-input")
+        with Horizontal(id="goals-bottom"):
+            with Vertical(id="goals-card-box"):
+                yield Static("", id="goals-card-title")
+                yield OptionList(id="goals-card")
+            yield Static("", id="goals-progress")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_entry":
+            return self.entry is not None
+        return True
+
+    @property
+    def matrix(self) -> CoverageMatrix:
+        return self.query_one(CoverageMatrix)
+
+    @property
+    def card(self) -> OptionList:
+        return self.query_one("#goals-card", OptionList)
+
+    # ------------------------------------------------------------------ reading
+    def shown_round(self) -> int | None:
+        if self.view_round is None:
+            current = current_round(self.store)
+            return current.id if current else None
+        return self.view_round
+
+    def refresh_data(self) -> None:
+        round_id = self.shown_round()
+        everyone = all_groups(self.store)
+        self.groups = everyone if round_id == ALL_ROUNDS else [
+            g for g in everyone if g.round_id == round_id]
+        ids = [g.id for g in self.groups]
+        self.topics = core.essential_topics(self.store)
+        self.goals = core.goals_by_group(self.store, ids)
+        self.challenges = core.challenges(self.store, ids)
+        self.coverage = coverage_matrix(self.groups, self.topics,
+                                        [x for gs in self.goals.values() for x in gs], self.challenges)
+        rows = [MatrixRow(g.id, g.name, len(self.goals.get(g.id, []))) for g in self.groups]
+        self.matrix.show(self.coverage, rows, self.matrix.selected_group())
+        self.query_one("#goals-header", Static).update(self.matrix.header())
+        self._summary(round_id)
+        self._progress()
+        self.show_card()
+
+    def _summary(self, round_id: int | None) -> None:
+        assert self.coverage is not None
+        names = {r.id: r.name for r in rounds(self.store)}
+        where = "All rounds" if round_id == ALL_ROUNDS else names.get(round_id, "No round")
+        parts: list[str | tuple[str, str]] = [(where, "bold"), f" · {len(self.groups)} group{'s' * (len(self.groups) != 1)}"]
+        if self.coverage.neglected:
+            parts += [" · ", ("! nobody covers: " + ", ".join(e.name for e in self.coverage.neglected),
+                              "$error bold")]
+        open_count = sum(1 for c in self.challenges if c.status == "open")
+        if open_count:
+            parts.append((f" · ? {open_count} open challenge{'s' * (open_count != 1)}", "$warning"))
+        parts.append((" · v other rounds", "$text-muted"))
+        self.query_one("#goals-summary", Static).update(Content.assemble(*parts))
+
+    def _progress(self) -> None:
+        started = [r for r in rounds(self.store) if r.started_at]
+        progress = progress_by_round(started, core.goals(self.store), core.goal_history(self.store))
+        lines: list[str | tuple[str, str] | Content] = [("Progress per round\n", "bold")]
+        for step in progress:
+            name = step.name if len(step.name) <= 12 else step.name[:11] + "…"
+            marks = step.marks() if step.total <= 14 else " ".join(
+                f"{STATUS_MARKS[s]}{n}" for s, n in step.counts.items() if n)
+            lines.append(f"{name:<12} {marks or '-'}\n")
+        lines.append(("●done ◐doing ○open ✗drop", "$text-muted"))
+        self.query_one("#goals-progress", Static).update(Content.assemble(*lines))
+
+    def selected_group(self) -> Group | None:
+        group_id = self.matrix.selected_group()
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def show_card(self) -> None:
+        """The selected group's goals and challenges, in its own words."""
+        group = self.selected_group()
+        card = self.card
+        keep = card.highlighted_option.id if card.highlighted_option else None
+        title = self.query_one("#goals-card-title", Static)
+        if group is None:
+            title.update(Content("No groups in this round yet: form them on the groups screen (2)."))
+            card.clear_options()
+            return
+        topic_names = {t.id: t.name for t in self.topics}
+        title.update(Content.assemble((group.name, "bold"), " · goals and challenges"))
+        options: list[Option] = []
+        for goal in self.goals.get(group.id, []):
+            covers = ", ".join(topic_names[e] for e in goal.essential_ids if e in topic_names)
+            line = Content.assemble(f"{STATUS_MARKS[goal.status]} ", (f"{goal.status:<11} ", "bold"),
+                                    goal.text, (f"  → {covers}" if covers else "", "$success"))
+            if goal.progress:
+                line = Content.assemble(line, "\n    ", ("progress: ", "$text-muted"), goal.progress)
+            options.append(Option(line, id=f"goal:{goal.id}"))
+        for challenge in (c for c in self.challenges if c.group_id == group.id):
+            about = topic_names.get(challenge.essential_id or -1, "")
+            head = Content.assemble(
+                ("? open     " if challenge.status == "open" else "✓ answered ",
+                 "$warning bold" if challenge.status == "open" else "$success bold"),
+                (f"challenge{' on ' + about if about else ''}: ", "italic"), challenge.text)
+            if challenge.response:
+                head = Content.assemble(head, "\n    ", ("their answer: ", "$text-muted"),
+                                        challenge.response, (f" (noted by {challenge.noted_by})",
+                                                             "$text-muted"))
+            options.append(Option(head, id=f"challenge:{challenge.id}"))
+        if not options:
+            options.append(Option(Content("No goals yet: press a and type the group's first goal."),
+                                  id="empty", disabled=True))
+        card.set_options(options)
+        ids = [o.id for o in options]
+        if keep in ids:
+            card.highlighted = ids.index(keep)
+        elif not options[0].disabled:
+            card.highlighted = 0
+
+    def highlighted(self, kind: str) -> int | None:
+        """The id of the highlighted goal or challenge in the card, if it is one."""
+        option = self.card.highlighted_option
+        if option is None or not option.id or not option.id.startswith(kind + ":"):
+            return None
+        return int(option.id.split(":")[1])
+
+    def selected_goal(self) -> core.Goal | None:
+        goal_id = self.highlighted("goal")
+        if goal_id is None:
+            self.hint("Highlight a goal in the group's card first (Tab, then up/down).", error=True)
+            return None
+        return core.get_goal(self.store, goal_id)
+
+    # ------------------------------------------------------------------ events
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list is self.matrix:
+            self.show_card()
+
+    def on_coverage_matrix_column_changed(self) -> None:
+        self.query_one("#goals-header", Static).update(self.matrix.header())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self.matrix:
+            self.card.focus()
+
+    # ------------------------------------------------------------------ entry line
+    def open_entry(self, entry: Entry, value: str = "") -> None:
+        self.entry = entry
+        self.query_one("#goals-entry-prompt", Label).update(Content(entry.prompt))
+        box = self.query_one("#goals-entry-input", Input)
+        box.value = value
+        self.query_one("#goals-entry").add_class("open")
+        box.focus()
+        self.refresh_bindings()
+
+    def action_cancel_entry(self) -> None:
+        if self.entry is None:
+            return
+        self.entry = None
+        self.query_one("#goals-entry").remove_class("open")
+        self.matrix.focus()
+        self.refresh_bindings()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        entry = self.entry
+        if entry is None:
+            return
+        try:
+            keep_open = self.save_entry(entry, event.value)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.written()
+        if keep_open:
+            event.input.value = ""
+        else:
+            self.action_cancel_entry()
+
+    def save_entry(self, entry: Entry, value: str) -> bool:
+        """Write what was typed; True keeps the line open for the next one."""
+        store = self.store
+        if entry.kind == "goal":
+            goal_id = core.add_goal(store, entry.target, value)
+            self.undo_stack.append(("new goal", lambda: core.remove_fresh_goal(store, goal_id)))
+            self.hint("Goal recorded; type the next one or press Escape.")
+            return True
+        if entry.kind in ("text", "progress"):
+            old = core.get_goal(store, entry.target)
+            if core.edit_goal(store, entry.target, **{entry.kind: value}):
+                before = old.text if entry.kind == "text" else (old.progress or "")
+                self.undo_stack.append((f"{entry.kind} edit", lambda: core.edit_goal(
+                    store, entry.target, **{entry.kind: before})))
+            return False
+        if entry.kind == "challenge":
+            challenge_id = core.raise_challenge(store, entry.target, entry.topic, value)
+            self.undo_stack.append(("challenge", lambda: core.withdraw_challenge(store, challenge_id)))
+            self.hint("Challenge raised; r records the group's answer when it comes.")
+            return False
+        if entry.kind == "answer":
+            previous = core.get_challenge(store, entry.target).response
+            core.answer_challenge(store, entry.target, value)
+            self.undo_stack.append(("answer", (lambda: core.reopen_challenge(store, entry.target))
+                                    if previous is None else
+                                    (lambda: core.answer_challenge(store, entry.target, previous))))
+            return False
+        if entry.kind == "topic":
+            core.add_essential(store, value)
+            self.hint("Essential topic added (it stays: topics are not undone).")
+            return False
+        raise AssertionError(entry.kind)
+
+    # ------------------------------------------------------------------ actions
+    def action_add_goal(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group to add a goal to in this view.", error=True)
+            return
+        self.open_entry(Entry("goal", f"{group.name}'s goal:", group.id))
+
+    def action_edit_text(self) -> None:
+        goal = self.selected_goal()
+        if goal:
+            self.open_entry(Entry("text", "Goal, as the group words it now:", goal.id), goal.text)
+
+    def action_progress(self) -> None:
+        goal = self.selected_goal()
+        if goal:
+            self.open_entry(Entry("progress", "Progress note:", goal.id), goal.progress or "")
+
+    def action_status(self) -> None:
+        goal = self.selected_goal()
+        if goal is None:
+            return
+        new = core.next_status(goal.status)
+        try:
+            core.set_goal_status(self.store, goal.id, new)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.undo_stack.append((f"status {new}", lambda: core.set_goal_status(
+            self.store, goal.id, goal.status)))
+        self.written()
+
+    def action_link(self) -> None:
+        goal = self.selected_goal()
+        if goal is None:
+            return
+        if not self.topics:
+            self.hint("There are no essential topics yet: n adds one.", error=True)
+            return
+
+        def toggle(topic_id: int, link: bool) -> None:
+            store = self.store
+            if link:
+                core.link_goal(store, goal.id, topic_id)
+                self.undo_stack.append(("link", lambda: core.unlink_goal(store, goal.id, topic_id)))
+            else:
+                core.unlink_goal(store, goal.id, topic_id)
+                self.undo_stack.append(("unlink", lambda: core.link_goal(store, goal.id, topic_id)))
+            self.written()
+
+        neglected = {e.id for e in self.coverage.neglected} if self.coverage else set()
+        self.app.push_screen(TopicPicker(f"Topics the goal addresses: {goal.text}", self.topics,
+                                         checked=set(goal.essential_ids), neglected=neglected,
+                                         toggle=toggle))
+
+    def action_challenge(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group to challenge in this view.", error=True)
+            return
+        topic = self.matrix.selected_topic()
+        if topic is None:
+            self.open_entry(Entry("challenge", f"Challenge {group.name}:", group.id))
+            return
+        name = next(t.name for t in self.topics if t.id == topic)
+        self.open_entry(Entry("challenge", f"Challenge {group.name} on {name}:", group.id, topic))
+
+    def action_answer(self) -> None:
+        group = self.selected_group()
+        challenge_id = self.highlighted("challenge")
+        if challenge_id is None and group is not None:
+            open_ = [c for c in self.challenges if c.group_id == group.id and c.status == "open"]
+            challenge_id = open_[0].id if open_ else None
+        if challenge_id is None or group is None:
+            self.hint("This group has no open challenge; highlight one in its card.", error=True)
+            return
+        current = core.get_challenge(self.store, challenge_id)
+        self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
+                        current.response or "")
+
+    def action_new_topic(self) -> None:
+        self.open_entry(Entry("topic", "New essential topic:"))
+
+    def action_view(self) -> None:
+        """Cycle: the current round, the other rounds with groups, all groups."""
+        now_id = current_round(self.store)
+        current = now_id.id if now_id else None
+        used = {g.round_id for g in all_groups(self.store)}
+        order = [current] + [r.id for r in rounds(self.store) if r.id in used and r.id != current]
+        order.append(ALL_ROUNDS)
+        shown = self.shown_round()
+        following = order[(order.index(shown) + 1) % len(order)] if shown in order else current
+        self.view_round = None if following == current else following
+        self.refresh_data()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.hint("Nothing to undo on the goals screen.")
+            return
+        what, undo = self.undo_stack.pop()
+        try:
+            undo()
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.hint(f"Undid the {what}.")
+        self.written()
