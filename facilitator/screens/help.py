@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -50,19 +50,25 @@ class HelpScreen(ModalScreen[None]):
         self.extra = extra
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table = Text()
+
+        def add_row(keys: str, description: str) -> None:
+            if keys and not description:
+                table.append(f"{keys}\n", style="bold underline")
+            else:
+                table.append(f"  {keys:<22}", style="bold")
+                table.append(f"{description}\n")
+
         if self.origin is not None:
             name = getattr(self.origin, "SCREEN_NAME", "") or "this screen"
-            table.add_row(f"On the {name} screen", "")
+            add_row(f"On the {name} screen", "")
             for keys, description in _describe(list(type(self.origin).BINDINGS)):
-                table.add_row(keys, description)
-            table.add_row("", "")
-        table.add_row("Everywhere", "")
+                add_row(keys, description)
+            add_row("", "")
+        add_row("Everywhere", "")
         for keys, description in _describe(self.app_bindings):
-            table.add_row(keys, description)
-        table.add_row("Ctrl+P", "Command palette: every action by name")
+            add_row(keys, description)
+        add_row("Ctrl+P", "Command palette: every action by name")
         with VerticalScroll():
             yield Static(table)
             if self.extra:
