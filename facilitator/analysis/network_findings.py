@@ -183,3 +183,40 @@ def network_section(store, report: dict) -> None:  # (SessionStore, Report)
         entry["in_degree"] = figures.in_degree
         entry["out_degree"] = figures.out_degree
         entry["betweenness"] = round(figures.betweenness, 6)
+
+
+def focus_lines(data: NetworkData, analysis: NetworkAnalysis, ties: Ties, person_id: int,
+                groups: tuple[FormalGroup, ...] = ()) -> list[str]:
+    """One person's figures and ego network, as short lines for a side panel."""
+    from facilitator.analysis.network import neighbours
+
+    person = data.person(person_id)
+    figures = analysis.figures.get(person_id)
+    group = next((g.name for g in groups if person_id in g.member_ids), None)
+    out = [f"{person.name} ({person.code})" + (f", group {group}" if group else "")]
+    if figures is None:
+        return out + ["Not in this view."]
+    ranked = sorted(analysis.figures.values(), key=lambda f: (-f.betweenness, f.id))
+    rank = next(i for i, f in enumerate(ranked, 1) if f.id == person_id)
+    out += [
+        f"Ties with {figures.degree} of {len(analysis.node_ids) - 1} people.",
+        f"Addressed {figures.out_degree} people ({figures.sent} times); "
+        f"addressed by {figures.in_degree} ({figures.received} times).",
+        f"Spoke to the whole group {figures.to_group} times.",
+        f"Betweenness {figures.betweenness:.3f} (#{rank} of {len(ranked)}).",
+    ]
+    if person_id in analysis.isolates:
+        out.append("No tie with anyone yet.")
+    if person_id in analysis.hubs:
+        out.append("A hub: among the most connected.")
+    if person_id in analysis.brokers:
+        out.append("A broker: links otherwise separate people.")
+    near = neighbours(ties, person_id)
+    if near:
+        out.append("Ties (to / from):")
+        out += [f"  {data.name(o)}  {a} / {b}" for o, a, b in near]
+    tied = {o for o, _a, _b in near}
+    strangers = [data.name(pid) for pid in analysis.node_ids if pid != person_id and pid not in tied]
+    if strangers:
+        out.append(f"No tie yet with {name_list(strangers, 6)}.")
+    return out

@@ -1,0 +1,313 @@
+"""The network screen: the live sociogram, its findings in sentences, filters, a
+replayable timeline and a focus on one person.
+
+Thin: the figures, the layout and the drawing come from facilitator.analysis. The
+layout and the metrics run in thread workers that post a message back, so the
+screen never freezes; the log itself is read on the UI thread (indexed, quick)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input
+
+from facilitator.analysis.network import (
+    NetworkData, NetworkFilter, formal_grouping, load_network, selected_entries, tie_counts)
+from facilitator.analysis.network_view import LayoutJob, layout_job, save_job, sociogram_specs
+from facilitator.models.store import SessionError
+from facilitator.screens.base import SessionScreen
+from facilitator.widgets.network_canvas import NetworkCanvas
+from facilitator.widgets.network_panels import FilterBar, NetworkSide, TimelineBar
+
+WINDOWS = (None, 5, 15, 30, 60)
+REPLAY_SECONDS = 0.15
+REPLAY_FRAMES = 60
+
+
+@dataclass
+class LayoutReady(Message):
+    """A layout computed in a worker."""
+
+    job: LayoutJob
+    positions: dict[int, tuple[float, float]]
+
+
+@dataclass
+class AnalysisReady(Message):
+    """Findings (or one person's figures) computed in a worker."""
+
+    generation: int
+    title: str
+    lines: list[str]
+
+
+class NetworkScreen(SessionScreen):
+    """Who talks with whom, drawn, and what it means."""
+
+    SCREEN_NAME = "network"
+    AUTO_FOCUS = "#network-canvas"
+    CSS_PATH = "../styles/network.tcss"
+    BINDINGS = [
+        Binding("k", "cycle_kind", "Kind", id="network.kind"),
+        Binding("r", "cycle_round", "Round", id="network.round"),
+        Binding("g", "cycle_group", "Group", id="network.group"),
+        Binding("w", "cycle_window", "Window", id="network.window"),
+        Binding("c", "clear_filters", "Clear filters", id="network.clear"),
+        Binding("p", "play", "Replay/pause", id="network.play"),
+        Binding("left", "scrub(-1)", "Back", id="network.back"),
+        Binding("right", "scrub(1)", "Forward", id="network.forward"),
+        Binding("comma", "step(-1)", "One back", show=False, id="network.step_back"),
+        Binding("full_stop", "step(1)", "One forward", show=False, id="network.step_forward"),
+        Binding("l", "live", "Live", id="network.live"),
+        Binding("f", "find", "Focus person", id="network.find"),
+        Binding("right_square_bracket", "next_person(1)", "Next person", show=False,
+                id="network.next_person"),
+        Binding("left_square_bracket", "next_person(-1)", "Previous person", show=False,
+                id="network.previous_person"),
+        Binding("escape", "unfocus", "Unfocus", show=False, id="network.unfocus"),
+        Binding("v", "toggle_side", "Findings panel", id="network.side"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: NetworkData | None = None
+        self.filter = NetworkFilter()
+        self.cursor: int | None = None  # replay: entries shown; None = live
+        self.focus_id: int | None = None
+        self.positions: dict[int, tuple[float, float]] = {}
+        self.layout_pending: str | None = None
+        self.generation = 0
+        self.playing = False
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="network-filters")
+        with Horizontal(id="network-body"):
+            yield NetworkCanvas(id="network-canvas")
+            yield NetworkSide(id="network-side")
+        yield TimelineBar(id="network-timeline")
+        yield Input(placeholder="Focus on: name or code, Enter; Escape cancels",
+                    id="network-find")
+
+    @property
+    def canvas(self) -> NetworkCanvas:
+        return self.query_one(NetworkCanvas)
+
+    # ------------------------------------------------------------ data
+    def refresh_data(self) -> None:
+        self.data = load_network(self.store)
+        job = layout_job(self.store, self.data)
+        if job.up_to_date:
+            self.positions = job.stored
+        elif self.layout_pending != job.signature:
+            # Until the worker is back, draw the people already placed.
+            self.positions = {pid: p for pid, p in job.stored.items() if pid in set(job.node_ids)}
+            self.layout_pending = job.signature
+            self.compute_layout(job)
+        self.redraw()
+
+    @work(thread=True, exclusive=True, group="network-layout")
+    def compute_layout(self, job: LayoutJob) -> None:
+        self.post_message(LayoutReady(job, job.run()))
+
+    @on(LayoutReady)
+    def layout_ready(self, message: LayoutReady) -> None:
+        if message.job.signature != self.layout_pending:
+            return  # a newer layout is on its way
+        self.layout_pending = None
+        self.positions = save_job(self.store, message.job, message.positions)
+        self.redraw()
+
+    def current_filter(self) -> NetworkFilter:
+        return self.filter.with_(until=self.cursor)
+
+    def redraw(self) -> None:
+        """Draw the picture for the filters and replay point, then ask the worker
+        for the findings."""
+        if self.data is None:
+            return
+        data, flt = self.data, self.current_filter()
+        ties = tie_counts(data, flt)
+        groups = formal_grouping(data, self.filter.round_id)
+        nodes, edges = sociogram_specs(data, ties, groups, self.focus_id)
+        self.canvas.show(nodes, edges, self.positions)
+        self.show_filters(groups)
+        total = len(selected_entries(data, self.filter))
+        shown = total if self.cursor is None else min(self.cursor, total)
+        self.query_one(TimelineBar).show(shown, total, ties.last_at, self.playing,
+                                         self.cursor is None)
+        self.generation += 1
+        self.compute_findings(self.generation, data, ties, groups, self.focus_id)
+
+    @work(thread=True, exclusive=True, group="network-findings")
+    def compute_findings(self, generation: int, data: NetworkData, ties, groups, focus) -> None:  # type: ignore[no-untyped-def]
+        from facilitator.analysis.network import analyse
+        from facilitator.analysis.network_findings import findings, focus_lines
+
+        analysis = analyse(data, ties)
+        if focus is not None and focus in analysis.figures:
+            self.post_message(AnalysisReady(generation, "Focus", focus_lines(
+                data, analysis, ties, focus, groups)))
+        else:
+            self.post_message(AnalysisReady(generation, "Findings", findings(
+                data, analysis, ties, groups)))
+
+    @on(AnalysisReady)
+    def analysis_ready(self, message: AnalysisReady) -> None:
+        if message.generation == self.generation:
+            self.query_one(NetworkSide).show(message.title, message.lines)
+
+    def show_filters(self, groups) -> None:  # type: ignore[no-untyped-def]
+        data, flt = self.data, self.filter
+        assert data is not None
+        kind = ", ".join(sorted(flt.kinds)) if flt.kinds else "all"
+        round_name = next((name for rid, name in data.rounds if rid == flt.round_id), "all")
+        group = next((g.name for g in data.groups if g.id == flt.group_id), "all")
+        window = f"last {flt.window_minutes} min" if flt.window_minutes else "all"
+        focus = data.name(self.focus_id) if self.focus_id is not None else "none"
+        self.query_one(FilterBar).show([("kind", kind), ("round", round_name), ("group", group),
+                                        ("time", window), ("focus", focus)])
+
+    # ------------------------------------------------------------ filters
+    def _cycle(self, options: list, current):  # type: ignore[no-untyped-def]
+        index = options.index(current) if current in options else 0
+        return options[(index + 1) % len(options)]
+
+    def action_cycle_kind(self) -> None:
+        if self.data is None:
+            return
+        options = [None] + [frozenset([name]) for name, _l, _d in self.data.kinds]
+        self.filter = self.filter.with_(kinds=self._cycle(options, self.filter.kinds))
+        self._filter_changed()
+
+    def action_cycle_round(self) -> None:
+        if self.data is None:
+            return
+        options = [None] + [rid for rid, _name in self.data.rounds]
+        self.filter = self.filter.with_(round_id=self._cycle(options, self.filter.round_id),
+                                        group_id=None)
+        self._filter_changed()
+
+    def action_cycle_group(self) -> None:
+        if self.data is None:
+            return
+        options = [None] + [g.id for g in self.data.groups
+                            if self.filter.round_id is None or g.round_id == self.filter.round_id]
+        self.filter = self.filter.with_(group_id=self._cycle(options, self.filter.group_id))
+        self._filter_changed()
+
+    def action_cycle_window(self) -> None:
+        self.filter = self.filter.with_(
+            window_minutes=self._cycle(list(WINDOWS), self.filter.window_minutes))
+        self._filter_changed()
+
+    def action_clear_filters(self) -> None:
+        self.filter = NetworkFilter()
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
+        self.cursor = None
+        self._stop()
+        self.redraw()
+
+    # ------------------------------------------------------------ timeline
+    def _total(self) -> int:
+        return len(selected_entries(self.data, self.filter)) if self.data else 0
+
+    def action_scrub(self, direction: int) -> None:
+        total = self._total()
+        self.action_step(direction * max(1, total // 20))
+
+    def action_step(self, delta: int) -> None:
+        total = self._total()
+        current = total if self.cursor is None else self.cursor
+        target = max(0, min(total, current + delta))
+        self.cursor = None if target >= total and delta > 0 else target
+        self.redraw()
+
+    def action_play(self) -> None:
+        if self.playing:
+            self._stop()
+            self.redraw()
+            return
+        if self.cursor is None:
+            self.cursor = 0
+        self.playing = True
+        self._timer = self.set_interval(REPLAY_SECONDS, self._replay_tick)
+        self.redraw()
+
+    def _replay_tick(self) -> None:
+        total = self._total()
+        current = self.cursor or 0
+        if current >= total:
+            self._stop()
+            self.cursor = None
+        else:
+            self.cursor = min(total, current + max(1, total // REPLAY_FRAMES))
+        self.redraw()
+
+    def _stop(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def action_live(self) -> None:
+        self._stop()
+        self.cursor = None
+        self.redraw()
+
+    # ------------------------------------------------------------ focus
+    def action_find(self) -> None:
+        box = self.query_one("#network-find", Input)
+        box.value = ""
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#network-find")
+    def find_submitted(self, event: Input.Submitted) -> None:
+        from facilitator.models.roster import find_participant
+
+        text = event.value.strip()
+        event.input.display = False
+        self.canvas.focus()
+        if not text:
+            return
+        try:
+            self.focus_id = find_participant(self.store, text).id
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.redraw()
+
+    def action_unfocus(self) -> None:
+        box = self.query_one("#network-find", Input)
+        if box.display:
+            box.display = False
+            self.canvas.focus()
+            return
+        if self.focus_id is not None:
+            self.focus_id = None
+            self.redraw()
+
+    def action_next_person(self, delta: int) -> None:
+        if self.data is None or not self.data.people:
+            return
+        people = sorted(self.data.people, key=lambda p: (p.name.lower(), p.id))
+        ids = [p.id for p in people]
+        if self.focus_id in ids:
+            index = (ids.index(self.focus_id) + delta) % len(ids)
+        else:
+            index = 0 if delta > 0 else len(ids) - 1
+        self.focus_id = ids[index]
+        self.redraw()
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one(NetworkSide)
+        side.display = not side.display
+        self.call_after_refresh(self.redraw)
