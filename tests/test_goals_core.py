@@ -4,7 +4,7 @@ progress per round: the core that the screen, the CLI and the report share."""
 from __future__ import annotations
 
 import pytest
-from goals_helpers import group_id, make_goals_session, topic_id
+from tests.goals_helpers import group_id, make_goals_session, topic_id
 
 from facilitator.analysis.coverage import coverage_matrix, progress_by_round
 from facilitator.analysis.report import build_report

@@ -1,0 +1,183 @@
+"""The goals screen driven as a facilitator would, at 80x24."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from facilitator.app import make_app
+from facilitator.models import goals as core
+from facilitator.models.store import SessionStore
+from tests.goals_helpers import group_id, make_goals_session
+
+SIZE = (80, 24)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def card_lines(screen) -> list[str]:
+    card = screen.query_one("#goals-card", OptionList)
+    return [str(card.get_option_at_index(i).prompt) for i in range(card.option_count)]
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def session(tmp_path: Path) -> Path:
+    path = tmp_path / "goals.db"
+    make_goals_session(path).close()
+    return path
+
+
+def read(path: Path) -> SessionStore:
+    return SessionStore.open(path, identity="check")
+
+
+async def test_two_goals_recorded_as_the_group_reports_back(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("down")  # second group: Dunes
+        await pilot.press("a")
+        await type_text(pilot, "Build a shelter")
+        await pilot.press("enter")
+        await type_text(pilot, "Sleep outside")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        lines = card_lines(pilot.app.screen)
+        assert any("Build a shelter" in line for line in lines)
+        assert any("Sleep outside" in line for line in lines)
+        assert "Dunes" in text_of(pilot.app.screen, "#goals-card-title")
+    with read(path) as store:
+        recorded = core.goals(store)
+        assert [(g.text, g.group_id, g.logged_by) for g in recorded] == [
+            ("Build a shelter", group_id(store, "Dunes"), "ana"),
+            ("Sleep outside", group_id(store, "Dunes"), "ana")]
+
+
+async def test_linking_a_goal_clears_the_neglect_mark(tmp_path):
+    path = session(tmp_path)
+    with read(path) as store:
+        core.add_goal(store, group_id(store, "Tide pools"), "Map the rocks")
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        assert "! nobody covers: Safety, Consent, Curriculum" in text_of(screen, "#goals-summary")
+        assert "!Safety" in text_of(screen, "#goals-header")
+        await pilot.press("tab", "l", "enter", "escape")  # Safety is the first topic
+        await pilot.pause()
+        assert "! nobody covers: Consent, Curriculum" in text_of(screen, "#goals-summary")
+        assert "!Safety" not in text_of(screen, "#goals-header")
+        assert "→ Safety" in card_lines(screen)[0]
+        await pilot.press("ctrl+z")  # undo the link
+        await pilot.pause()
+        assert "Safety" in text_of(screen, "#goals-summary")
+    with read(path) as store:
+        assert [(e.field, e.old_value, e.new_value) for e in core.goal_history(store)] == [
+            ("essential", None, "Safety"), ("essential", "Safety", None)]
+
+
+async def test_status_key_moves_the_goal_on_and_undo_brings_it_back(tmp_path):
+    path = session(tmp_path)
+    with read(path) as store:
+        goal_id = core.add_goal(store, group_id(store, "Tide pools"), "Map the rocks")
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "s", "s")
+        await pilot.pause()
+        assert "done" in card_lines(pilot.app.screen)[0]
+        assert "●" in text_of(pilot.app.screen, "#goals-progress")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "in progress" in card_lines(pilot.app.screen)[0]
+    with read(path) as store:
+        assert core.get_goal(store, goal_id).status == "in progress"
+        assert len(core.goal_history(store, goal_id)) == 3  # the undo is history too
+
+
+async def test_challenge_a_group_on_the_topic_under_the_cursor_then_note_its_answer(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("down", "down", "right", "right")  # Forest, Curriculum
+        await pilot.press("c")
+        assert "Forest on Curriculum" in str(screen.query_one("#goals-entry-prompt").render())
+        await type_text(pilot, "Where is module 3")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "? open" in card_lines(screen)[0]
+        assert "·?" in str(screen.matrix.get_option_at_index(2).prompt)
+        await pilot.press("r")
+        await type_text(pilot, "On the walk back")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ answered" in card_lines(screen)[0]
+        assert "their answer: On the walk back (noted by ana)" in card_lines(screen)[0]
+    with read(path) as store:
+        (challenge,) = core.challenges(store)
+        assert (challenge.status, challenge.response) == ("answered", "On the walk back")
+        assert core.find_essential(store, "Curriculum").id == challenge.essential_id
+
+
+async def test_typed_text_is_shown_as_typed_never_as_markup(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        pilot.app.screen.query_one("#goals-entry-input", Input).value = "[bold]x[/] \x1b[31mred"
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert "[bold]x[/]" in card_lines(pilot.app.screen)[0]
+
+
+async def test_an_empty_goal_writes_nothing_and_says_why(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("a", "space", "enter")
+        await pilot.pause()
+        assert any("own words" in str(n.message) for n in pilot.app._notifications)
+    with read(path) as store:
+        assert core.goals(store) == []
+
+
+async def test_everything_fits_at_80x24_and_other_rounds_can_be_seen(demo_session):
+    async with make_app(demo_session, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        for selector in ("#goals-summary", "#goals-header", "#goals-matrix", "#goals-card",
+                         "#goals-progress"):
+            region = screen.query_one(selector).region
+            assert region.height > 0 and region.right <= 80 and region.bottom <= 23, selector
+        assert text_of(screen, "#goals-summary").startswith("Mixed groups")
+        await pilot.press("v")
+        await pilot.pause()
+        assert text_of(screen, "#goals-summary").startswith("Opening circle")
+        await pilot.press("v")
+        await pilot.pause()
+        summary = text_of(screen, "#goals-summary")
+        assert summary.startswith("Open space") and "! nobody covers: Evaluation" in summary
+        rows = [str(screen.matrix.get_option_at_index(i).prompt)
+                for i in range(screen.matrix.option_count)]
+        assert any(row.startswith("! Data sharing") and "✓" in row for row in rows)
+
+
+async def test_an_answer_recorded_by_a_co_facilitator_shows_up(tmp_path):
+    path = session(tmp_path)
+    with read(path) as store:
+        challenge_id = core.raise_challenge(store, group_id(store, "Tide pools"), None, "Why here?")
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        assert "? open" in card_lines(screen)[0]
+        # A second real process, as a co-facilitator over SSH would run it.
+        done = subprocess.run(
+            [sys.executable, "-c", "from facilitator.cli import main; main()", "answer",
+             str(path), str(challenge_id), "--text", "The tide is out until four", "--as", "bo"],
+            capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        for _ in range(40):
+            await pilot.pause(0.5)
+            if "✓ answered" in card_lines(screen)[0]:
+                break
+        assert "their answer: The tide is out until four (noted by bo)" in card_lines(screen)[0]
+        assert "open challenge" not in text_of(screen, "#goals-summary")
