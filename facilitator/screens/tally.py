@@ -311,6 +311,12 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
             self.commit(kind, None, None)
 
     def action_pause(self) -> None:
+        """Space: a pause in turn mode; "the whole group" when an explicit entry asks
+        to whom."""
+        if self.draft is not None:
+            if self.draft.step == "target" and not self.typed:
+                self.open_note()
+            return
         self.typed = ""
         self.tracker.pause(self.turn_key())
         self.render_all()

@@ -1,0 +1,129 @@
+"""The tally core: counting, voids from any process, equity, turn codes, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facilitator.analysis.report import build_report
+from facilitator.analysis.tallies import TallyBoard, equity_reading, gini, mutual_pairs, summarise
+from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
+from facilitator.models.roster import find_participant, set_present
+from facilitator.models.rounds import add_round, start_round
+from facilitator.models.store import SessionStore
+from facilitator.models.turns import TurnTracker, last_speaker, resolve_code
+
+
+def test_gini_is_zero_when_everyone_speaks_equally_and_high_for_one_voice() -> None:
+    assert gini([3, 3, 3, 3]) == 0
+    assert gini([0, 0, 0, 12]) == pytest.approx(0.75)
+    assert gini([]) == 0 and gini([0, 0]) == 0
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50), min_size=2, max_size=40))
+def test_gini_matches_the_pairwise_definition(values: list[int]) -> None:
+    n, total = len(values), sum(values)
+    expected = 0.0 if total == 0 else sum(abs(a - b) for a in values for b in values) / (2 * n * total)
+    assert gini(values) == pytest.approx(expected, abs=1e-9)
+
+
+def test_equity_reading_in_plain_words() -> None:
+    assert equity_reading(0.1, 5, 10) == "evenly shared"
+    assert equity_reading(0.6, 5, 10) == "dominated by a few voices"
+    assert equity_reading(0.0, 5, 0) == "nobody has spoken yet"
+
+
+def test_resolve_code_waits_only_where_a_code_starts_another() -> None:
+    codes = {"al", "bs", "ab", "abc"}
+    assert resolve_code("al", codes) == ("done", "al")
+    assert resolve_code("a", codes) == ("more", None)
+    assert resolve_code("ab", codes) == ("wait", "ab")
+    assert resolve_code("abc", codes) == ("done", "abc")
+    assert resolve_code("zz", codes) == ("unknown", None)
+
+
+def test_board_counts_spoke_addressed_kinds_and_mutual_pairs(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="ana") as store:
+        al, bs, cd = (find_participant(store, c) for c in ("al", "bs", "cd"))
+        board = TallyBoard.from_store(store)
+        for entry in (log_interaction(store, "speak", al, None),
+                      log_interaction(store, "speak", bs, al),
+                      log_interaction(store, "ask", al, bs),
+                      log_interaction(store, "silence", None)):
+            board.apply(entry)
+        summary = summarise(board.total, [al.id, bs.id, cd.id])
+        rows = {r.participant_id: r for r in summary.rows}
+        assert (rows[al.id].spoke, rows[al.id].addressed, rows[al.id].turns) == (2, 1, 1)
+        assert rows[al.id].by_kind == {"speak": 1, "ask": 1}
+        assert rows[bs.id].share == pytest.approx(1 / 3)
+        assert summary.not_spoken == [cd.id]
+        assert summary.states == {"silence": 1}
+        assert [(m.a_to_b, m.b_to_a) for m in mutual_pairs(board.total)] == [(1, 1)]
+
+
+def test_board_follows_new_entries_voids_and_restores_from_another_process(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="ana") as mine, \
+            SessionStore.open(small_session, identity="ben") as other:
+        al, bs = find_participant(other, "al"), find_participant(other, "bs")
+        board = TallyBoard.from_store(mine)
+        first = log_interaction(other, "speak", al, bs)
+        log_interaction(other, "speak", bs, al)
+        assert len(board.sync(mine)) == 2
+        assert board.total.spoke[al.id] == 1 and board.total.addressed[al.id] == 1
+        void_interaction(other, first.id)
+        board.sync(mine)
+        assert board.total.spoke[al.id] == 0 and board.total.addressed[bs.id] == 0
+        assert board.recent(1)[0].voided_at is None and board.entries[first.id].voided_at
+        restore_interaction(other, first.id)
+        board.sync(mine)
+        assert board.total.spoke[al.id] == 1
+        # Applying the same state twice counts once.
+        board.sync(mine)
+        assert board.total.entries == 2
+
+
+def test_board_keeps_groups_and_rounds_apart(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        al, bs = find_participant(store, "al"), find_participant(store, "bs")
+        first = start_round(store)
+        log_interaction(store, "speak", al, None, group_id=None)
+        add_round(store, "Second")
+        second = start_round(store)
+        log_interaction(store, "speak", bs, None, group_id=None)
+        board = TallyBoard.from_store(store)
+        assert board.rounds[first.id].spoke[al.id] == 1
+        assert board.rounds[second.id].spoke[al.id] == 0
+        summary = summarise(board.total, [al.id, bs.id], board.rounds[second.id])
+        assert summary.not_spoken == [al.id]
+
+
+def test_turn_chain_starts_from_the_file_and_a_pause_resets_it(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        al, bs = find_participant(store, "al"), find_participant(store, "bs")
+        round_ = start_round(store)
+        assert last_speaker(store, round_.id, None) is None
+        log_interaction(store, "speak", al, None)
+        assert last_speaker(store, round_.id, None) == al.id
+        log_interaction(store, "silence", None)
+        assert last_speaker(store, round_.id, None) is None
+        tracker = TurnTracker()
+        tracker.set((round_.id, None), bs.id)
+        tracker.pause((round_.id, None))
+        assert tracker.get((round_.id, None)) is None and tracker.known((round_.id, None))
+
+
+def test_report_gains_tallies_by_kind_equity_and_who_has_not_spoken(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        al, bs, dp = (find_participant(store, c) for c in ("al", "bs", "dp"))
+        start_round(store)
+        log_interaction(store, "speak", al, None)
+        log_interaction(store, "ask", al, bs)
+        set_present(store, dp.id, False)
+        report = build_report(store)
+    ana = next(p for p in report["participants"] if p["name"] == "Ana Lopez")
+    assert ana["by_kind"] == {"ask": 1, "speak": 1} and ana["turns"] == 1
+    assert set(report["equity"]) >= {"gini", "reading"} and report["equity"]["gini"] > 0.5
+    assert report["not_spoken"] == ["Bob Smith", "Cleo Diaz"]  # Dev is absent
