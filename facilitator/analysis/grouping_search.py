@@ -165,6 +165,8 @@ def local_search(weights: UnitWeights, unit_sizes: Sequence[int], capacities: Se
     descend(layout, rng, low, high)
     best_assign, best_cost = list(layout.assign), layout.cost()
     current_cost = best_cost
+    # Each descent scans pairs of units: fewer restarts for big rooms keep 200 people < 1 s.
+    restarts = max(10, min(restarts, 4000 // max(1, len(unit_sizes))))
     for step in range(restarts):
         if best_cost <= EPS:
             break
