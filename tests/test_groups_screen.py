@@ -94,3 +94,32 @@ async def test_suggest_side_by_side_apply_and_undo(demo_session: Path) -> None:
                                 " AND round_id = (SELECT MAX(id) FROM rounds)") == 0
             assert store.scalar("SELECT COUNT(*) FROM memberships WHERE voided_at IS NULL"
                                 " AND group_id IN (SELECT id FROM groups WHERE voided_at IS NOT NULL)") == 0
+
+
+async def test_rename_split_merge_close_by_keys(demo_session: Path) -> None:
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        first = screen.groups[0]
+        codes = members_by_name(demo_session)[first.name]
+        mover = sorted(codes)[0]
+        await pilot.press("r", *["backspace"] * 40)
+        await pilot.press(*"Rivers", "enter")
+        await pilot.pause()
+        assert "Rivers" in members_by_name(demo_session)
+        await say(pilot, "s", f"Estuaries @{mover}")
+        groups = members_by_name(demo_session)
+        assert groups["Estuaries"] == {mover} and mover not in groups["Rivers"]
+        count = len(screen.groups)
+        await say(pilot, "g", str(count))  # merge the new group back into the highlighted one
+        assert "Estuaries" not in members_by_name(demo_session)
+        assert mover in members_by_name(demo_session)["Rivers"]
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Rivers" not in members_by_name(demo_session)
+        assert len(screen.loose) == len(codes)  # the closed group's people are ungrouped, in view
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert members_by_name(demo_session)["Rivers"] == codes
+        assert screen.loose == []
