@@ -163,9 +163,11 @@ def selected_entries(data: NetworkData, flt: NetworkFilter) -> list[LogEntry]:
         if flt.round_id is not None and entry.round_id != flt.round_id:
             continue
         if group is not None:
-            # Logged in the group, or (when the log has no group) between its members.
+            # Logged in the group, or (when the log has no group) between its
+            # members during the group's round.
             inside = entry.group_id == group.id or (
                 entry.group_id is None and entry.source_id in members
+                and (group.round_id is None or entry.round_id == group.round_id)
                 and (entry.target_id is None or entry.target_id in members))
             if not inside:
                 continue
