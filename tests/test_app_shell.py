@@ -147,3 +147,11 @@ async def test_read_only_refuses_changes_politely(small_session: Path) -> None:
         assert "read-only" in header_text(app)
     with SessionStore.open(small_session) as store:
         assert all(p.present for p in participants(store))
+
+
+async def test_command_palette_offers_every_action(small_session: Path) -> None:
+    app = make_app(small_session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        names = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Add person", "Edit", "Present/absent", "Undo", "Go to tally", "Help"} <= names

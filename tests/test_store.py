@@ -175,3 +175,31 @@ def test_data_version_sees_other_connections_commits(small_session: Path) -> Non
         mine = watcher.data_version()
         add_participant(watcher, "Finn Olsen")
         assert watcher.data_version() == mine  # own commits do not count
+
+
+def test_acknowledged_entry_survives_a_kill(small_session: Path) -> None:
+    """A process prints its acknowledgement, then is killed at once: the entry is there."""
+    script = """
+        import os, signal, sys
+        from facilitator.models.store import SessionStore
+        from facilitator.models.roster import participants
+        from facilitator.models.interactions import log_interaction
+        store = SessionStore.open(sys.argv[2])
+        a, b = participants(store)[:2]
+        entry = log_interaction(store, "ask", a, b, note="last words")
+        print(entry.id, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """
+    result = _run_processes(script, 1, str(small_session))[0]
+    assert result.returncode == -9
+    acknowledged = int(result.stdout.strip())
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT note FROM interactions WHERE id = ?", (acknowledged,)) == "last words"
+
+
+def test_no_read_transaction_is_left_open(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        store.one("SELECT * FROM participants")
+        store.scalar("SELECT COUNT(*) FROM participants")
+        store.rows("SELECT * FROM participants")
+        assert not store.conn.in_transaction

@@ -239,10 +239,16 @@ class SessionStore:
         return self.conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        """The first row; the statement is closed at once so no read transaction
+        outlives the call."""
+        cursor = self.conn.execute(sql, params)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self.one(sql, params)
         return None if row is None else row[0]
 
     def data_version(self) -> int:
