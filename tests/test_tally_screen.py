@@ -55,7 +55,7 @@ async def test_three_codes_record_three_turns_chained_to_the_previous_speaker(
         assert isinstance(screen, TallyScreen)
         cards = text(screen, TallyCards)
         assert "al Ana Lopez" in cards and "1 spoke · 1 addr" in cards
-        assert "Cleo Diaz" in text(screen, FeedPanel)
+        assert "Cleo D." in text(screen, FeedPanel)
         assert "Dev Patel" in text(screen, NotSpokenPanel)
     rows = live(small_session)
     assert [(s, t, k) for s, t, k, _, _ in rows] == [
@@ -87,7 +87,7 @@ async def test_explicit_entry_with_kind_target_and_note(small_session: Path) -> 
         await pilot.press(*"why now", "enter")
         await pilot.press("slash", "c", "d", "enter", "space", "enter")  # turn to the group
         await pilot.pause()
-        assert "Ana Lopez asked Bob Smith “why now”" in text(app.screen, FeedPanel)
+        assert "Ana L. asked Bob S. “why now”" in text(app.screen, FeedPanel)
     assert live(small_session, "SELECT kind, note, target_id FROM interactions ORDER BY id") == [
         ("ask", "why now", find_id(small_session, "bs")), ("speak", None, None)]
 
@@ -122,7 +122,7 @@ async def test_undo_voids_and_redo_restores_own_entries(small_session: Path) -> 
         await pilot.press("c", "d")  # the chain went back to Ana
         await pilot.press("ctrl+z", "ctrl+z", "ctrl+y")  # voids cd, then al; al comes back
         await pilot.pause()
-        assert "Ana Lopez spoke to the group" in text(app.screen, FeedPanel)
+        assert "Ana L. spoke to the group" in text(app.screen, FeedPanel)
     rows = live(small_session)
     assert [(s, t) for s, t, *_ in rows] == [("al", None), ("bs", "al"), ("cd", "al")]
     assert [v is None for *_, v in rows] == [True, False, False]

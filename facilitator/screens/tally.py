@@ -219,7 +219,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
 
         def name(pid: int | None) -> str:
             person = self.people.get(pid) if pid is not None else None
-            return person.name if person else ""
+            return short_name(person.name) if person else ""
 
         self.query_one(FeedPanel).show([FeedLine(
             _local_time(e.at), name(e.source_id), name(e.target_id), labels.get(e.kind, e.kind),
@@ -379,6 +379,12 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
 
 def _local_time(at: str) -> str:
     try:
-        return datetime.fromisoformat(at).astimezone().strftime("%H:%M:%S")
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M")
     except ValueError:
-        return at[:8]
+        return at[:5]
+
+
+def short_name(name: str) -> str:
+    """'Cleo Diaz' -> 'Cleo D.': the feed is narrow, and first names alone collide."""
+    words = name.split()
+    return f"{words[0]} {words[-1][0]}." if len(words) > 1 else name

@@ -77,7 +77,7 @@ class PairsPanel(Static):
 
 @dataclass(frozen=True)
 class FeedLine:
-    at: str  # local time, HH:MM:SS
+    at: str  # local time, HH:MM
     source: str  # "" for a whole-group state
     target: str  # "" when addressed to the whole group
     label: str
@@ -106,7 +106,7 @@ class FeedPanel(Static):
                 row.append(f"— {line.label}", style="italic")
             if line.note:
                 row.append(f" “{line.note}”")
-            row.append(f" ({line.logged_by})", style="dim")
+            row.append(f" ·{line.logged_by}", style="dim")
             text.append("\n")
             text.append_text(row)
         self.update(text)
