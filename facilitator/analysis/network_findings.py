@@ -22,6 +22,10 @@ def name_list(names: list[str], limit: int = MAX_NAMES) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
@@ -66,7 +70,8 @@ def findings(data: NetworkData, analysis: NetworkAnalysis, ties: Ties,
     n = len(analysis.node_ids)
     if analysis.entries == 0:
         return [f"No interactions between people are logged yet for these {n} people."]
-    out.append(f"{analysis.entries} interactions made {analysis.ties} ties among {n} people.")
+    out.append(f"{_count(analysis.entries, 'interaction')} made "
+               f"{_count(analysis.ties, 'tie')} among {n} people.")
     if analysis.isolates:
         names = [name(pid) for pid in analysis.isolates]
         verb = "has" if len(names) == 1 else "have"
