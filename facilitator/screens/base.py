@@ -3,9 +3,12 @@ calls when the file changes (here or in another process)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
+
+from facilitator.models.store import SessionError
 
 if TYPE_CHECKING:
     from facilitator.app import FacilitatorApp
@@ -21,6 +24,11 @@ class SessionScreen(Screen[None]):
 
     #: The name used by `--screen`, the presence table and the header.
     SCREEN_NAME = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: (what, how to undo it), newest last; see remember_undo / action_undo.
+        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
 
     @property
     def facilitator(self) -> "FacilitatorApp":
@@ -65,6 +73,24 @@ class SessionScreen(Screen[None]):
         """Call after this process wrote to the file: PRAGMA data_version does not
         change for our own commits, so the app refreshes explicitly."""
         self.facilitator.data_changed()
+
+    def remember_undo(self, what: str, undo: Callable[[], object]) -> None:
+        """Push an undo step; `what` completes the sentence "Undid ..."."""
+        self.undo_stack.append((what, undo))
+
+    def action_undo(self) -> None:
+        """Undo this screen's last change (session screens bind it to ctrl+z)."""
+        if not self.undo_stack:
+            self.hint(f"Nothing to undo on the {self.SCREEN_NAME} screen.")
+            return
+        what, undo = self.undo_stack.pop()
+        try:
+            undo()
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.hint(f"Undid {what}.")
+        self.written()
 
     def hint(self, message: str, *, error: bool = False) -> None:
         """A short, unobtrusive message (no modal). User text is never markup."""

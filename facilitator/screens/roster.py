@@ -87,7 +87,6 @@ class RosterScreen(SessionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[Participant] = []
-        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="roster-summary", markup=False)
@@ -143,8 +142,8 @@ class RosterScreen(SessionScreen):
         def save(name: str, code: str, tags: str) -> None:
             edit_participant(self.store, person.id, name=name, code=code or person.code,
                              tags=parse_tags(tags))
-            self.undo_stack.append((f"edit of {person.name}", lambda: edit_participant(
-                self.store, person.id, name=person.name, code=person.code, tags=person.tags)))
+            self.remember_undo(f"the edit of {person.name}", lambda: edit_participant(
+                self.store, person.id, name=person.name, code=person.code, tags=person.tags))
             self.written()
 
         self.app.push_screen(ParticipantForm(f"Edit {person.name}", save, person))
@@ -158,19 +157,6 @@ class RosterScreen(SessionScreen):
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        self.undo_stack.append((f"marking {person.name} {'absent' if person.present else 'present'}",
-                                lambda: set_present(self.store, person.id, person.present)))
-        self.written()
-
-    def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.hint("Nothing to undo on the roster.")
-            return
-        what, undo = self.undo_stack.pop()
-        try:
-            undo()
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.hint(f"Undid {what}.")
+        self.remember_undo(f"marking {person.name} {'absent' if person.present else 'present'}",
+                           lambda: set_present(self.store, person.id, person.present))
         self.written()
