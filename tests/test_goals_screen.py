@@ -53,11 +53,14 @@ async def test_two_goals_recorded_as_the_group_reports_back(tmp_path):
         assert any("Build a shelter" in line for line in lines)
         assert any("Sleep outside" in line for line in lines)
         assert "Dunes" in text_of(pilot.app.screen, "#goals-card-title")
+        await pilot.press("l", "down", "enter", "escape")  # the goal just entered: Consent
+        await pilot.pause()
     with read(path) as store:
         recorded = core.goals(store)
         assert [(g.text, g.group_id, g.logged_by) for g in recorded] == [
             ("Build a shelter", group_id(store, "Dunes"), "ana"),
             ("Sleep outside", group_id(store, "Dunes"), "ana")]
+        assert [g.essential_ids for g in recorded] == [(), (core.find_essential(store, "Consent").id,)]
 
 
 async def test_linking_a_goal_clears_the_neglect_mark(tmp_path):
@@ -181,3 +184,21 @@ async def test_an_answer_recorded_by_a_co_facilitator_shows_up(tmp_path):
                 break
         assert "their answer: The tide is out until four (noted by bo)" in card_lines(screen)[0]
         assert "open challenge" not in text_of(screen, "#goals-summary")
+
+
+async def test_many_topics_scroll_sideways_instead_of_wrapping(tmp_path):
+    path = session(tmp_path)
+    with read(path) as store:
+        for number in range(4, 13):
+            core.add_essential(store, f"Topic {number}")
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        width = screen.matrix.content_region.width
+        rows = [str(screen.matrix.get_option_at_index(i).prompt) for i in range(3)]
+        assert all(len(row) <= width for row in rows)
+        assert "Topic 12" not in text_of(screen, "#goals-header")
+        await pilot.press(*["left"])  # wraps round to the last topic
+        await pilot.pause()
+        header = text_of(screen, "#goals-header")
+        assert "‹" in header and len(header) <= width
+        assert "topic !Topic 12" in text_of(screen, "#goals-card-title")

@@ -50,8 +50,9 @@ class GoalsScreen(SessionScreen):
     BINDINGS = [
         Binding("a", "add_goal", "Add goal", id="goals.add"),
         Binding("l", "link", "Link topics", id="goals.link"),
-        Binding("s", "status", "Status", id="goals.status"),
-        Binding("e", "edit_text", "Edit", id="goals.edit", show=False),
+        Binding("s", "status", "Status", id="goals.status",
+                tooltip="open → in progress → done → dropped"),
+        Binding("e", "edit_text", "Edit goal text", id="goals.edit", show=False),
         Binding("p", "progress", "Progress note", id="goals.progress", show=False),
         Binding("c", "challenge", "Challenge", id="goals.challenge"),
         Binding("r", "answer", "Answer", id="goals.answer"),
@@ -72,6 +73,8 @@ class GoalsScreen(SessionScreen):
         self.coverage: Coverage | None = None
         self.entry: Entry | None = None
         self.undo_stack: list[tuple[str, Callable[[], object]]] = []
+        self.highlight_next: str | None = None
+        """Card option to highlight at the next refresh (the goal just entered)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="goals-summary")
@@ -161,13 +164,20 @@ class GoalsScreen(SessionScreen):
         group = self.selected_group()
         card = self.card
         keep = card.highlighted_option.id if card.highlighted_option else None
+        keep, self.highlight_next = self.highlight_next or keep, None
         title = self.query_one("#goals-card-title", Static)
         if group is None:
             title.update(Content("No groups in this round yet: form them on the groups screen (2)."))
             card.clear_options()
             return
         topic_names = {t.id: t.name for t in self.topics}
-        title.update(Content.assemble((group.name, "bold"), " · goals and challenges"))
+        topic = self.matrix.selected_topic()
+        about: list[str | tuple[str, str]] = []
+        if topic is not None and self.coverage is not None:
+            name = next(t.name for t in self.topics if t.id == topic)
+            flag = "!" if self.coverage.is_neglected(topic) else ""
+            about = [" · topic ", (flag + name, "$error bold" if flag else "bold")]
+        title.update(Content.assemble((group.name, "bold"), " · goals, challenges", *about))
         options: list[Option] = []
         for goal in self.goals.get(group.id, []):
             covers = ", ".join(topic_names[e] for e in goal.essential_ids if e in topic_names)
@@ -218,6 +228,7 @@ class GoalsScreen(SessionScreen):
 
     def on_coverage_matrix_column_changed(self) -> None:
         self.query_one("#goals-header", Static).update(self.matrix.header())
+        self.show_card()  # its title names the topic under the column cursor in full
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list is self.matrix:
@@ -262,6 +273,7 @@ class GoalsScreen(SessionScreen):
         store = self.store
         if entry.kind == "goal":
             goal_id = core.add_goal(store, entry.target, value)
+            self.highlight_next = f"goal:{goal_id}"  # so l links the goal just entered
             self.undo_stack.append(("new goal", lambda: core.remove_fresh_goal(store, goal_id)))
             self.hint("Goal recorded; type the next one or press Escape.")
             return True
@@ -274,6 +286,7 @@ class GoalsScreen(SessionScreen):
             return False
         if entry.kind == "challenge":
             challenge_id = core.raise_challenge(store, entry.target, entry.topic, value)
+            self.highlight_next = f"challenge:{challenge_id}"
             self.undo_stack.append(("challenge", lambda: core.withdraw_challenge(store, challenge_id)))
             self.hint("Challenge raised; r records the group's answer when it comes.")
             return False

@@ -40,12 +40,18 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+MIN_TOPIC_WIDTH = 8
+
+
+def topic_room(total_width: int) -> int:
+    return total_width - GROUP_WIDTH - GOALS_WIDTH - 2
+
+
 def topic_width(total_width: int, topics: int) -> int:
     """Width of one topic column, so the matrix fits the terminal (at least 5)."""
     if topics == 0:
         return 0
-    room = total_width - GROUP_WIDTH - GOALS_WIDTH - 2
-    return max(5, min(14, room // topics))
+    return max(MIN_TOPIC_WIDTH, min(14, topic_room(total_width) // topics))
 
 
 class CoverageMatrix(OptionList):
@@ -66,6 +72,8 @@ class CoverageMatrix(OptionList):
         self.rows: list[MatrixRow] = []
         self.column = 0
         """Index of the topic under the column cursor."""
+        self.first = 0
+        """First topic shown, when there are more topics than fit the width."""
 
     # ------------------------------------------------------------------ data
     def show(self, coverage: Coverage, rows: list[MatrixRow], keep_group: int | None) -> None:
@@ -76,10 +84,21 @@ class CoverageMatrix(OptionList):
             self.column = min(self.column, len(coverage.essentials) - 1)
         self._redraw(keep_group)
 
+    def visible(self) -> list[int]:
+        """Indexes of the topics shown: all that fit, always including the cursor's."""
+        if self.coverage is None:
+            return []
+        count = len(self.coverage.essentials)
+        fit = max(1, topic_room(self.size.width or 80) // MIN_TOPIC_WIDTH)
+        if count <= fit:
+            return list(range(count))
+        self.first = min(max(self.first, self.column - fit + 1), self.column, count - fit)
+        return list(range(self.first, self.first + fit))
+
     def _redraw(self, keep_group: int | None) -> None:
         if self.coverage is None:
             return
-        width = topic_width(self.size.width or 80, len(self.coverage.essentials))
+        width = topic_width(self.size.width or 80, len(self.visible()))
         options = [Option(self._line(row, width), id=str(row.group_id)) for row in self.rows]
         self.set_options(options)
         if not options:
@@ -91,15 +110,21 @@ class CoverageMatrix(OptionList):
         """The line above the matrix: topic names, '!' on those no group covers."""
         if self.coverage is None:
             return Content("")
-        width = topic_width(self.size.width or 80, len(self.coverage.essentials))
-        parts: list[str | tuple[str, str]] = [_fit("Group", GROUP_WIDTH - 1).ljust(GROUP_WIDTH)]
-        for index, topic in enumerate(self.coverage.essentials):
+        shown = self.visible()
+        width = topic_width(self.size.width or 80, len(shown))
+        more = "‹" if shown and shown[0] > 0 else ""
+        parts: list[str | tuple[str, str]] = [
+            _fit("Group", GROUP_WIDTH - 2).ljust(GROUP_WIDTH - 1) + (more or " ")]
+        for index in shown:
+            topic = self.coverage.essentials[index]
             neglected = self.coverage.is_neglected(topic.id)
             label = _fit((NEGLECT if neglected else "") + topic.name, width - 1).ljust(width)
             style = "$error bold" if neglected else "bold"
             if index == self.column:
                 style += " underline"
             parts.append((label, style))
+        if shown and shown[-1] < len(self.coverage.essentials) - 1:
+            parts.append(("› ", "bold"))
         parts.append(("goals", "bold"))
         return Content.assemble(*parts)
 
@@ -108,7 +133,8 @@ class CoverageMatrix(OptionList):
         none = row.group_id in self.coverage.groups_covering_none
         name = _fit((NEGLECT + " " if none else "") + row.name, GROUP_WIDTH - 1)
         parts: list[str | tuple[str, str]] = [(name.ljust(GROUP_WIDTH), "$warning bold" if none else "")]
-        for index, topic in enumerate(self.coverage.essentials):
+        for index in self.visible():
+            topic = self.coverage.essentials[index]
             cell = self.coverage.cell(row.group_id, topic.id)
             mark = cell.mark
             if cell.open_challenges:
