@@ -9,7 +9,6 @@ group's answer, ctrl+z undoes. The screen never writes a goal by itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -72,7 +71,6 @@ class GoalsScreen(SessionScreen):
         self.challenges: list[core.Challenge] = []
         self.coverage: Coverage | None = None
         self.entry: Entry | None = None
-        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
         self.highlight_next: str | None = None
         """Card option to highlight at the next refresh (the goal just entered)."""
 
@@ -274,28 +272,28 @@ class GoalsScreen(SessionScreen):
         if entry.kind == "goal":
             goal_id = core.add_goal(store, entry.target, value)
             self.highlight_next = f"goal:{goal_id}"  # so l links the goal just entered
-            self.undo_stack.append(("new goal", lambda: core.remove_fresh_goal(store, goal_id)))
+            self.remember_undo("the new goal", lambda: core.remove_fresh_goal(store, goal_id))
             self.hint("Goal recorded; type the next one or press Escape.")
             return True
         if entry.kind in ("text", "progress"):
             old = core.get_goal(store, entry.target)
             if core.edit_goal(store, entry.target, **{entry.kind: value}):
                 before = old.text if entry.kind == "text" else (old.progress or "")
-                self.undo_stack.append((f"{entry.kind} edit", lambda: core.edit_goal(
-                    store, entry.target, **{entry.kind: before})))
+                self.remember_undo(f"the {entry.kind} edit", lambda: core.edit_goal(
+                    store, entry.target, **{entry.kind: before}))
             return False
         if entry.kind == "challenge":
             challenge_id = core.raise_challenge(store, entry.target, entry.topic, value)
             self.highlight_next = f"challenge:{challenge_id}"
-            self.undo_stack.append(("challenge", lambda: core.withdraw_challenge(store, challenge_id)))
+            self.remember_undo("the challenge", lambda: core.withdraw_challenge(store, challenge_id))
             self.hint("Challenge raised; r records the group's answer when it comes.")
             return False
         if entry.kind == "answer":
             previous = core.get_challenge(store, entry.target).response
             core.answer_challenge(store, entry.target, value)
-            self.undo_stack.append(("answer", (lambda: core.reopen_challenge(store, entry.target))
-                                    if previous is None else
-                                    (lambda: core.answer_challenge(store, entry.target, previous))))
+            self.remember_undo("the answer", (lambda: core.reopen_challenge(store, entry.target))
+                               if previous is None else
+                               (lambda: core.answer_challenge(store, entry.target, previous)))
             return False
         if entry.kind == "topic":
             core.add_essential(store, value)
@@ -331,8 +329,8 @@ class GoalsScreen(SessionScreen):
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        self.undo_stack.append((f"status {new}", lambda: core.set_goal_status(
-            self.store, goal.id, goal.status)))
+        self.remember_undo(f"the status {new}", lambda: core.set_goal_status(
+            self.store, goal.id, goal.status))
         self.written()
 
     def action_link(self) -> None:
@@ -347,10 +345,10 @@ class GoalsScreen(SessionScreen):
             store = self.store
             if link:
                 core.link_goal(store, goal.id, topic_id)
-                self.undo_stack.append(("link", lambda: core.unlink_goal(store, goal.id, topic_id)))
+                self.remember_undo("the link", lambda: core.unlink_goal(store, goal.id, topic_id))
             else:
                 core.unlink_goal(store, goal.id, topic_id)
-                self.undo_stack.append(("unlink", lambda: core.link_goal(store, goal.id, topic_id)))
+                self.remember_undo("the unlink", lambda: core.link_goal(store, goal.id, topic_id))
             self.written()
 
         neglected = {e.id for e in self.coverage.neglected} if self.coverage else set()
@@ -397,16 +395,3 @@ class GoalsScreen(SessionScreen):
         following = order[(order.index(shown) + 1) % len(order)] if shown in order else current
         self.view_round = None if following == current else following
         self.refresh_data()
-
-    def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.hint("Nothing to undo on the goals screen.")
-            return
-        what, undo = self.undo_stack.pop()
-        try:
-            undo()
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.hint(f"Undid the {what}.")
-        self.written()
