@@ -202,3 +202,19 @@ async def test_many_topics_scroll_sideways_instead_of_wrapping(tmp_path):
         header = text_of(screen, "#goals-header")
         assert "‹" in header and len(header) <= width
         assert "topic !Topic 12" in text_of(screen, "#goals-card-title")
+
+
+async def test_history_of_a_goal_shows_who_changed_what(tmp_path):
+    path = session(tmp_path)
+    with read(path) as store:
+        goal_id = core.add_goal(store, group_id(store, "Tide pools"), "Map the rocks", "Cleo")
+    with SessionStore.open(path, identity="bo") as store:
+        core.set_goal_status(store, goal_id, "done")
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        assert "(set by Cleo)" in card_lines(pilot.app.screen)[0]
+        await pilot.press("tab", "h")
+        await pilot.pause()
+        lines = str(pilot.app.screen.query_one("#history-lines", Static).render())
+        assert "recorded: Map the rocks" in lines and "bo  Round 1  status: open → done" in lines
+        await pilot.press("escape")
+        assert pilot.app.screen.SCREEN_NAME == "goals"

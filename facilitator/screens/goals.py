@@ -25,7 +25,7 @@ from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.goals_matrix import LEGEND, CoverageMatrix, MatrixRow
-from facilitator.widgets.goals_pickers import TopicPicker
+from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
 
 ALL_ROUNDS = -1
 """The view that shows every group of the session."""
@@ -57,6 +57,7 @@ class GoalsScreen(SessionScreen):
         Binding("r", "answer", "Answer", id="goals.answer"),
         Binding("n", "new_topic", "New topic", id="goals.topic", show=False),
         Binding("v", "view", "Other rounds", id="goals.view", show=False),
+        Binding("h", "history", "Goal history", id="goals.history", show=False),
         Binding("ctrl+z", "undo", "Undo", id="goals.undo"),
         Binding("escape", "cancel_entry", "Close entry"),
     ]
@@ -180,7 +181,8 @@ class GoalsScreen(SessionScreen):
         for goal in self.goals.get(group.id, []):
             covers = ", ".join(topic_names[e] for e in goal.essential_ids if e in topic_names)
             line = Content.assemble(f"{STATUS_MARKS[goal.status]} ", (f"{goal.status:<11} ", "bold"),
-                                    goal.text, (f"  → {covers}" if covers else "", "$success"))
+                                    goal.text, (f"  → {covers}" if covers else "", "$success"),
+                                    (f"  (set by {goal.set_by})" if goal.set_by else "", "$text-muted"))
             if goal.progress:
                 line = Content.assemble(line, "\n    ", ("progress: ", "$text-muted"), goal.progress)
             options.append(Option(line, id=f"goal:{goal.id}"))
@@ -217,7 +219,11 @@ class GoalsScreen(SessionScreen):
         if goal_id is None:
             self.hint("Highlight a goal in the group's card first (Tab, then up/down).", error=True)
             return None
-        return core.get_goal(self.store, goal_id)
+        try:
+            return core.get_goal(self.store, goal_id)
+        except SessionError as error:  # taken back in another process meanwhile
+            self.hint(str(error), error=True)
+            return None
 
     # ------------------------------------------------------------------ events
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -380,6 +386,19 @@ class GoalsScreen(SessionScreen):
         current = core.get_challenge(self.store, challenge_id)
         self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
                         current.response or "")
+
+    def action_history(self) -> None:
+        goal = self.selected_goal()
+        if goal is None:
+            return
+        names = {r.id: r.name for r in rounds(self.store)}
+        lines = [Content.assemble(f"{edit.at[:16].replace('T', ' ')}  ", (edit.by or "?", "bold"),
+                                  f"  {names.get(edit.round_id, '-')}  {edit.field}: ",
+                                  edit.old_value or "–", " → ", edit.new_value or "–")
+                 for edit in core.goal_history(self.store, goal.id)]
+        first = Content.assemble(f"{goal.created_at[:16].replace('T', ' ')}  ",
+                                 (goal.logged_by or "?", "bold"), "  recorded: ", goal.text)
+        self.app.push_screen(GoalHistoryView(f"History of: {goal.text}", [first, *lines]))
 
     def action_new_topic(self) -> None:
         self.open_entry(Entry("topic", "New essential topic:"))

@@ -83,3 +83,32 @@ class TopicPicker(ModalScreen[int | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class GoalHistoryView(ModalScreen[None]):
+    """A goal's edits, oldest first: when, by whom, in which round, old -> new."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("h", "close", "Close", show=False)]
+    DEFAULT_CSS = """
+    GoalHistoryView { align: center middle; }
+    GoalHistoryView > Vertical {
+        width: 76; height: auto; max-height: 20; border: round $primary;
+        background: $surface; padding: 0 1;
+    }
+    GoalHistoryView #history-lines { height: auto; max-height: 15; overflow-y: auto; }
+    """
+
+    def __init__(self, title: str, lines: list[Content]) -> None:
+        super().__init__()
+        self.history_title = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.history_title))
+            body = Content("\n").join(self.lines) if self.lines else Content("No edits yet.")
+            yield Static(body, id="history-lines")
+            yield Static("Escape closes.", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
