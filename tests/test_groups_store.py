@@ -160,3 +160,37 @@ def test_cli_bad_input_is_one_sentence_and_writes_nothing(demo_session: Path) ->
     with SessionStore.open(demo_session) as store:
         assert store.scalar("SELECT COUNT(*) FROM groups WHERE formed_by IN ('random', 'mixed')") == 0
     assert runner.invoke(cli, ["groups", str(demo_session), "--form", "nope", "--size", "4"]).exit_code == 2
+
+
+def test_undoing_an_apply_removes_the_round_it_created(demo_session: Path) -> None:
+    with SessionStore.open(demo_session, identity="tester") as store:
+        names = [r[0] for r in store.rows("SELECT name FROM rounds ORDER BY position")]
+        proposal = plans.propose(store, "new-ties", 4, seed=2)
+        applied = plans.apply_groups(store, proposal.groups, "new-ties")
+        assert applied.created_round
+        assert applied.undo(store) is True
+        assert [r[0] for r in store.rows("SELECT name FROM rounds ORDER BY position")] == names
+        # The voided groups stay for the record, no longer tied to any round.
+        assert store.scalar("SELECT COUNT(*) FROM groups WHERE batch = ? AND round_id IS NULL"
+                            " AND voided_at IS NOT NULL", (applied.batch,)) == len(proposal.groups)
+        again = plans.apply_groups(store, proposal.groups, "new-ties")
+        assert store.scalar("SELECT name FROM rounds WHERE id = ?", (again.round_id,)) \
+            == f"Round {len(names) + 1}"
+
+
+def test_undoing_an_apply_keeps_a_round_that_came_into_use(demo_session: Path) -> None:
+    with SessionStore.open(demo_session, identity="tester") as store:
+        proposal = plans.propose(store, "random", 4, seed=3)
+        applied = plans.apply_groups(store, proposal.groups, "random")
+        start_round(store, applied.round_id)  # someone started it meanwhile
+        assert applied.undo(store) is False
+        assert store.scalar("SELECT COUNT(*) FROM rounds WHERE id = ?", (applied.round_id,)) == 1
+        assert groups_of_round(store, applied.round_id) == []
+
+
+def test_undoing_an_apply_to_a_planned_round_keeps_that_round(store: SessionStore) -> None:
+    start_round(store)
+    planned = add_round(store, "Afternoon")
+    applied = plans.apply_groups(store, plans.propose(store, "random", 2, seed=1).groups, "random")
+    assert not applied.created_round and applied.undo(store) is False
+    assert store.scalar("SELECT name FROM rounds WHERE id = ?", (planned.id,)) == "Afternoon"

@@ -96,9 +96,43 @@ class Applied:
     batch: str
     round_id: int
     closed: tuple[int, ...]  # groups of that round left empty, hence closed
+    created_round: bool = False  # the round was made for these groups
 
-    def undo(self, store: SessionStore) -> None:
+    def undo(self, store: SessionStore) -> bool:
+        """Void the applied groups and reopen the ones it closed. A round that the
+        apply created goes too, unless something came to use it meanwhile.
+        Returns True when that round was removed."""
         undo_batch(store, self.batch, reopen=self.closed)
+        return self.created_round and remove_unused_round(store, self.round_id, self.batch)
+
+
+#: Tables whose rows say a round was used (besides groups, checked apart).
+ROUND_USERS = ("interactions", "goals", "goal_history")
+
+
+def remove_unused_round(store: SessionStore, round_id: int, batch: str) -> bool:
+    """Delete a round nobody used: not started, not current, no interactions,
+    goals or groups other than the voided ones of `batch`. Those voided groups
+    stay in the file for the record, detached from the round that is gone.
+    Returns False (and keeps the round) when anything uses it."""
+    def body(conn: sqlite3.Connection) -> bool:
+        row = conn.execute("SELECT started_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+        if row is None or row[0] is not None:
+            return False
+        if conn.execute("SELECT 1 FROM session WHERE current_round_id = ?", (round_id,)).fetchone():
+            return False
+        if conn.execute("SELECT 1 FROM groups WHERE round_id = ? AND (batch IS NOT ?"
+                        " OR voided_at IS NULL) LIMIT 1", (round_id, batch)).fetchone():
+            return False
+        for table in ROUND_USERS:
+            if conn.execute(f"SELECT 1 FROM {table} WHERE round_id = ? LIMIT 1",
+                            (round_id,)).fetchone():
+                return False
+        conn.execute("UPDATE groups SET round_id = NULL WHERE round_id = ?", (round_id,))
+        conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
+        return True
+
+    return store.transact(body)
 
 
 def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by: str,
@@ -112,6 +146,7 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
     def body(conn: sqlite3.Connection) -> Applied:
         row = conn.execute("SELECT id FROM rounds WHERE started_at IS NULL"
                            " ORDER BY position LIMIT 1").fetchone()
+        created = row is None
         if row is not None:
             round_id = row[0]
         else:
@@ -129,6 +164,6 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
         at = now()
         for group_id in emptied:
             conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (at, group_id))
-        return Applied(batch, round_id, emptied)
+        return Applied(batch, round_id, emptied, created)
 
     return store.transact(body)

@@ -371,8 +371,15 @@ class GroupsScreen(SessionScreen):
             self.hint(str(error), error=True)
             return
         name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (applied.round_id,))
-        self._done(f"applying the {proposal.method} groups",  # type: ignore[attr-defined]
-                   lambda: applied.undo(self.store))
+
+        def undo_apply() -> str:
+            if not applied.undo(self.store):
+                return ""
+            if self.round_id == applied.round_id:
+                self.round_chosen = False  # that round is gone: back to the default view
+            return f"{name}, made for these groups, is removed."
+
+        self._done(f"applying the {proposal.method} groups", undo_apply)  # type: ignore[attr-defined]
         self.round_id, self.round_chosen = applied.round_id, True
         self.suggesting = False
         self.set_class(False, "suggesting")
@@ -387,9 +394,9 @@ class GroupsScreen(SessionScreen):
             return
         what, undo = self.undo_stack.pop()
         try:
-            undo()
+            said = undo()
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        self.hint(f"Undid {what}.")
+        self.hint(f"Undid {what}. {said}" if isinstance(said, str) and said else f"Undid {what}.")
         self.written()
