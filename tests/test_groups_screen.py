@@ -68,6 +68,7 @@ async def test_suggest_side_by_side_apply_and_undo(demo_session: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("p")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
         left = str(screen.query_one("#proposal-left").render())
@@ -75,6 +76,7 @@ async def test_suggest_side_by_side_apply_and_undo(demo_session: Path) -> None:
         assert "new-ties" in left and "new pairs" in left
         assert "random" in right and "repeated" in right
         await pilot.press("t")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "mixed" in str(screen.query_one("#proposal-right").render())
         with SessionStore.open(demo_session) as store:
@@ -90,8 +92,10 @@ async def test_suggest_side_by_side_apply_and_undo(demo_session: Path) -> None:
         await pilot.press("ctrl+z")
         await pilot.pause()
         with SessionStore.open(demo_session) as store:
+            # The round the apply created is gone again, its groups voided.
+            assert store.scalar("SELECT COUNT(*) FROM rounds") == rounds_before
             assert store.scalar("SELECT COUNT(*) FROM groups WHERE voided_at IS NULL"
-                                " AND round_id = (SELECT MAX(id) FROM rounds)") == 0
+                                " AND round_id IS NULL") == 0
             assert store.scalar("SELECT COUNT(*) FROM memberships WHERE voided_at IS NULL"
                                 " AND group_id IN (SELECT id FROM groups WHERE voided_at IS NOT NULL)") == 0
 

@@ -43,3 +43,56 @@ async def test_undo_of_an_apply_removes_the_round_it_made(demo_session: Path) ->
         await pilot.pause()
         assert round_names(demo_session) == before
         assert title(app.screen) == current  # back on the round it showed before
+
+
+async def test_suggestions_are_formed_in_a_worker_while_keys_still_work(
+        demo_session: Path, monkeypatch) -> None:
+    import threading
+
+    from facilitator.models import group_plans as plans
+
+    release = threading.Event()
+    form = plans.ProposalInputs.form
+
+    def slow_form(self, *args, **kwargs):
+        release.wait(timeout=10)  # held until the test has looked at the screen
+        return form(self, *args, **kwargs)
+
+    monkeypatch.setattr(plans.ProposalInputs, "form", slow_form)
+    before = round_names(demo_session)
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert "computing…" in str(screen.query_one("#proposal-left").render())
+        await pilot.press("a")  # applying now would apply nothing: it says so
+        await pilot.press("plus")  # keys still work: a bigger size is asked for at once
+        await pilot.pause()
+        assert screen.group_size == 5 and "computing…" in str(screen.query_one("#proposal-right").render())
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        left = str(screen.query_one("#proposal-left").render())
+        assert "new pairs" in left and "size 5" in left  # the stale size-4 answer was dropped
+        assert round_names(demo_session) == before  # the early "a" wrote nothing
+
+
+async def test_a_failing_worker_is_reported_not_fatal(demo_session: Path, monkeypatch) -> None:
+    from facilitator.models import group_plans as plans
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("search exploded")
+
+    monkeypatch.setattr(plans.ProposalInputs, "form", broken)
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await suggest(pilot)
+        assert "Could not compute the suggestions: search exploded" in str(
+            screen.query_one("#proposal-left").render())
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.suggesting

@@ -8,12 +8,17 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from facilitator.models.groups import insert_group, join_group, new_batch, undo_batch
 from facilitator.models.groups import interacted_pairs, shared_group_pairs
+from facilitator.models.records import Participant
 from facilitator.models.roster import participants
 from facilitator.models.rounds import insert_round
 from facilitator.models.store import SessionError, SessionStore, now
+
+if TYPE_CHECKING:  # grouping is imported when first used, not at start-up
+    from facilitator.analysis.grouping import Constraints, History, Proposal
 
 KEEP_TOGETHER = "grouping.keep_together"
 KEEP_APART = "grouping.keep_apart"
@@ -67,13 +72,30 @@ def grouping_history(store: SessionStore, for_round: int | None = None):  # -> H
                    interacted=interacted_pairs(store))
 
 
-def propose(store: SessionStore, method: str, size: int, *, by: Sequence[str] = (),
-            seed: int = 0, together: Sequence[tuple[int, int]] = (),
-            apart: Sequence[tuple[int, int]] = (), min_size: int | None = None,
-            max_size: int | None = None):  # -> Proposal
-    """A proposal for the next round, from the session's present people, its
-    history, its size bounds (widened to include `size`) and its stored rules."""
-    from facilitator.analysis.grouping import Constraints, form_groups
+@dataclass(frozen=True)
+class ProposalInputs:
+    """Everything a proposal needs from the file, read in one go, so the search
+    itself can run in a worker thread without touching the store. Two equal
+    inputs give equal proposals for the same method, size, tags and seed."""
+
+    people: tuple[Participant, ...]
+    history: History
+    constraints: Constraints
+
+    def form(self, method: str, size: int, *, by: Sequence[str] = (), seed: int = 0) -> Proposal:
+        """The proposal for one method (pure: no store, safe off the UI thread)."""
+        from facilitator.analysis.grouping import form_groups
+
+        return form_groups(self.people, method, size, by=by, seed=seed, history=self.history,
+                           constraints=self.constraints)
+
+
+def proposal_inputs(store: SessionStore, size: int, *, together: Sequence[tuple[int, int]] = (),
+                    apart: Sequence[tuple[int, int]] = (), min_size: int | None = None,
+                    max_size: int | None = None) -> ProposalInputs:
+    """The present people, their history, the session's size bounds (widened to
+    include `size`) and its stored rules plus these extra pairs."""
+    from facilitator.analysis.grouping import Constraints
 
     info = store.one("SELECT group_min, group_max FROM session WHERE id = 1")
     low = min_size if min_size is not None else min(info["group_min"] if info else 3, size)
@@ -84,9 +106,19 @@ def propose(store: SessionStore, method: str, size: int, *, by: Sequence[str] = 
         low, high,
         tuple(pair_rules(store, KEEP_TOGETHER)) + tuple(together),
         tuple(pair_rules(store, KEEP_APART)) + tuple(apart))
-    return form_groups(participants(store), method, size, by=by, seed=seed,
-                       history=grouping_history(store, next_round_id(store)),
-                       constraints=constraints)
+    return ProposalInputs(tuple(participants(store)),
+                          grouping_history(store, next_round_id(store)), constraints)
+
+
+def propose(store: SessionStore, method: str, size: int, *, by: Sequence[str] = (),
+            seed: int = 0, together: Sequence[tuple[int, int]] = (),
+            apart: Sequence[tuple[int, int]] = (), min_size: int | None = None,
+            max_size: int | None = None) -> Proposal:
+    """A proposal for the next round, from the session's present people, its
+    history, its size bounds (widened to include `size`) and its stored rules."""
+    inputs = proposal_inputs(store, size, together=together, apart=apart,
+                             min_size=min_size, max_size=max_size)
+    return inputs.form(method, size, by=by, seed=seed)
 
 
 @dataclass(frozen=True)

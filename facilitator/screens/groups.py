@@ -7,13 +7,18 @@ figures. Every change is one undoable step (ctrl+z)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from facilitator.models import group_plans as plans
 from facilitator.models.group_input import read_mentions, read_moves, read_people
@@ -36,6 +41,14 @@ from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.groups_proposal import ProposalPanel
+
+@dataclass
+class ProposalsReady(Message):
+    """A worker formed the proposals of request number `generation`."""
+
+    generation: int
+    results: dict[str, object]  # side -> Proposal, or the sentence saying why not
+
 
 #: The method shown on the right of the suggestion panel cycles through these.
 SECOND_METHODS = ("random", "mixed")
@@ -82,6 +95,8 @@ class GroupsScreen(SessionScreen):
         self.seed = 0
         self.second = SECOND_METHODS[0]
         self.proposals: dict[str, object] = {}
+        self.asked: tuple[object, ...] | None = None  # what the shown proposals were formed from
+        self.generation = 0  # numbers each request, so a stale answer is dropped
 
     def compose(self) -> ComposeResult:
         yield Static("", id="groups-title", markup=False)
@@ -329,23 +344,66 @@ class GroupsScreen(SessionScreen):
     # ------------------------------------------------------------------ suggestions
     def action_suggest(self) -> None:
         self.suggesting = not self.suggesting
+        self.asked = None
         self.set_class(self.suggesting, "suggesting")
         self.refresh_bindings()
         self.refresh_data()
 
     def _compute_proposals(self) -> None:
-        by = sorted({k for p in self.people.values() for k in p.tags})
-        results = {}
-        for side, method in (("left", "new-ties"), ("right", self.second)):
+        """Read what the proposals need (cheap, here), then form them in a thread
+        worker: the search takes ~0.4 s for 200 people and must not freeze keys."""
+        by = tuple(sorted({k for p in self.people.values() for k in p.tags}))
+        try:
+            inputs = plans.proposal_inputs(self.store, self.group_size)
+        except SessionError as error:
+            self._show_proposals({"left": str(error), "right": str(error)})
+            return
+        methods = (("left", "new-ties"), ("right", self.second))
+        request = (inputs, methods, self.group_size, self.seed, by)
+        if request == self.asked:
+            return  # the file changed elsewhere, not in what these proposals use
+        self.asked = request
+        self.generation += 1
+        self.proposals = {}
+        for side, method in methods:
+            self.query_one(f"#proposal-{side}", ProposalPanel).waiting(method)
+        self.run_worker(partial(self._form_proposals, self.generation, *request),
+                        name="proposals", group="groups.proposals", thread=True,
+                        exclusive=True, exit_on_error=False)
+
+    def _form_proposals(self, generation: int, inputs: plans.ProposalInputs,
+                        methods: tuple[tuple[str, str], ...], size: int, seed: int,
+                        by: tuple[str, ...]) -> None:
+        """Runs in a worker thread: pure computation, no store, then a message back."""
+        results: dict[str, object] = {}
+        for side, method in methods:
             try:
-                results[side] = plans.propose(self.store, method, self.group_size, seed=self.seed,
-                                              by=by if method == "mixed" else ())
+                results[side] = inputs.form(method, size, seed=seed,
+                                            by=by if method == "mixed" else ())
             except SessionError as error:
                 results[side] = str(error)
+        self.post_message(ProposalsReady(generation, results))
+
+    @on(ProposalsReady)
+    def proposals_ready(self, message: ProposalsReady) -> None:
+        if message.generation == self.generation:  # else a newer request is on its way
+            self._show_proposals(message.results)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place where a worker's unexpected error reaches the facilitator."""
+        if event.state is WorkerState.ERROR:
+            self.asked = None  # so the next refresh or key tries again
+            error = f"Could not compute the suggestions: {event.worker.error}"
+            self._show_proposals({"left": error, "right": error})
+            self.hint(error, error=True)
+
+    def _show_proposals(self, results: dict[str, object]) -> None:
         self.proposals = results
         for side in ("left", "right"):
             self.query_one(f"#proposal-{side}", ProposalPanel).show(
-                results[side], self.people, self.group_size, f"{'a' if side == 'left' else 'b'} applies")
+                results[side], self.people, self.group_size,  # type: ignore[arg-type]
+                f"{'a' if side == 'left' else 'b'} applies")
 
     def action_other_method(self) -> None:
         index = SECOND_METHODS.index(self.second)
@@ -361,6 +419,9 @@ class GroupsScreen(SessionScreen):
         self._compute_proposals()
 
     def action_apply(self, side: str) -> None:
+        if not self.proposals:
+            self.hint("Still computing the suggestions; a moment.")
+            return
         proposal = self.proposals.get(side)
         if proposal is None or isinstance(proposal, str):
             self.hint(proposal or "No proposal to apply.", error=True)

@@ -14,6 +14,13 @@ from facilitator.models.records import Participant
 class ProposalPanel(Static):
     """Method, figures (new / repeated / met pairs, sizes, tag diversity), then the groups."""
 
+    def waiting(self, method: str) -> None:
+        """Shown while a worker forms this proposal."""
+        text = Text()
+        text.append(method, style="bold")
+        text.append("\ncomputing…", style="italic")
+        self.update(text)
+
     def show(self, proposal: Proposal | str, people: Mapping[int, Participant], size: int,
              key_hint: str) -> None:
         if isinstance(proposal, str):
