@@ -26,8 +26,16 @@ def bar_text(app, widget) -> str:  # type: ignore[no-untyped-def]
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the layout and findings workers (a replaced one counts as done)."""
+    from textual.worker import WorkerCancelled
+
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    for _ in range(5):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            await pilot.pause()
     await pilot.pause()
 
 

@@ -4,6 +4,7 @@ layout kept in step with the log, and the whole view as plain text (for the CLI)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from facilitator.analysis.layout import layout_signature, update_layout
 from facilitator.analysis.network import (
@@ -77,7 +78,7 @@ class LayoutJob:
     stored_signature: str | None
     seed: int
 
-    @property
+    @cached_property
     def signature(self) -> str:
         return layout_signature(self.node_ids, self.pairs)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import Input
 
 from facilitator.analysis.network import (
-    NetworkData, NetworkFilter, formal_grouping, load_network, selected_entries, tie_counts)
+    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, load_network,
+    selected_entries, tie_counts)
 from facilitator.analysis.network_view import LayoutJob, layout_job, save_job, sociogram_specs
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
@@ -111,9 +112,13 @@ class NetworkScreen(SessionScreen):
             self.compute_layout(job)
         self.redraw()
 
-    @work(thread=True, exclusive=True, group="network-layout")
     def compute_layout(self, job: LayoutJob) -> None:
-        self.post_message(LayoutReady(job, job.run()))
+        """Lay the network out in a thread; LayoutReady brings the result back."""
+        def run() -> None:
+            self.post_message(LayoutReady(job, job.run()))
+
+        self.run_worker(run, thread=True, exclusive=True, group="network-layout",
+                        description="network layout")
 
     @on(LayoutReady)
     def layout_ready(self, message: LayoutReady) -> None:
@@ -144,18 +149,24 @@ class NetworkScreen(SessionScreen):
         self.generation += 1
         self.compute_findings(self.generation, data, ties, groups, self.focus_id)
 
-    @work(thread=True, exclusive=True, group="network-findings")
-    def compute_findings(self, generation: int, data: NetworkData, ties, groups, focus) -> None:  # type: ignore[no-untyped-def]
-        from facilitator.analysis.network import analyse
-        from facilitator.analysis.network_findings import findings, focus_lines
+    def compute_findings(self, generation: int, data: NetworkData, ties: Ties,
+                         groups: tuple[FormalGroup, ...], focus: int | None) -> None:
+        """Metrics in a thread (betweenness is slow on big networks); AnalysisReady
+        brings the sentences back. Arguments are plain data, never the store."""
+        def run() -> None:
+            from facilitator.analysis.network import analyse
+            from facilitator.analysis.network_findings import findings, focus_lines
 
-        analysis = analyse(data, ties)
-        if focus is not None and focus in analysis.figures:
-            self.post_message(AnalysisReady(generation, "Focus", focus_lines(
-                data, analysis, ties, focus, groups)))
-        else:
-            self.post_message(AnalysisReady(generation, "Findings", findings(
-                data, analysis, ties, groups)))
+            analysis = analyse(data, ties)
+            if focus is not None and focus in analysis.figures:
+                lines = focus_lines(data, analysis, ties, focus, groups)
+                self.post_message(AnalysisReady(generation, "Focus", lines))
+            else:
+                self.post_message(AnalysisReady(generation, "Findings",
+                                                findings(data, analysis, ties, groups)))
+
+        self.run_worker(run, thread=True, exclusive=True, group="network-findings",
+                        description="network findings")
 
     @on(AnalysisReady)
     def analysis_ready(self, message: AnalysisReady) -> None:

@@ -3,13 +3,42 @@ by group with theme colours (component classes styled in styles/network.tcss).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 from rich.style import Style
 from rich.text import Text
+from textual import on
+from textual.message import Message
 from textual.widget import Widget
 
-from facilitator.analysis.sociogram import EdgeSpec, NodeSpec, Sociogram, SociogramCanvas, RANK
+from facilitator.analysis.sociogram import RANK, EdgeSpec, NodeSpec, Sociogram, SociogramCanvas
 
 GROUP_CLASSES = 6
+#: Above this many ties a full redraw runs in a worker thread.
+BUILD_IN_WORKER = 600
+
+
+def _edge_order(edge: EdgeSpec) -> tuple[int, int, int]:
+    return RANK.get(edge.emphasis, 2), edge.source, edge.target
+
+
+def _build(generation: int, width: int, height: int, nodes: tuple[NodeSpec, ...],
+           edges: frozenset[EdgeSpec], positions: dict[int, tuple[float, float]],
+           ) -> tuple[int, SociogramCanvas, Sociogram]:
+    canvas = SociogramCanvas(width, height, nodes, positions)
+    for edge in sorted(edges, key=_edge_order):
+        canvas.draw_edge(edge)
+    return generation, canvas, canvas.compose()
+
+
+@dataclass
+class CanvasBuilt(Message):
+    """A full redraw finished in a worker."""
+
+    generation: int
+    canvas: SociogramCanvas
+    picture: Sociogram
 
 
 class NetworkCanvas(Widget):
@@ -35,15 +64,20 @@ class NetworkCanvas(Widget):
         self.canvas_size: tuple[int, int] = (0, 0)
         self.picture: Sociogram | None = None
         self.empty_text = "Nobody is on the roster yet."
+        self.generation = 0
+        self.building = False  # a full redraw is running in a worker
 
     def show(self, nodes: list[NodeSpec], edges: list[EdgeSpec],
              positions: dict[int, tuple[float, float]]) -> None:
         """Draw these people and ties (incrementally when possible)."""
         new_edges = frozenset(edges)
-        same_frame = (tuple(nodes) == self.nodes and positions == self.positions
-                      and self.canvas is not None and self.canvas_size == self._grid_size())
+        # Same people drawn alike (order aside: labels keep their spots), same layout
+        # and size: only the new ties need drawing.
+        same_frame = (frozenset(nodes) == frozenset(self.nodes) and positions == self.positions
+                      and self.canvas is not None and self.canvas_size == self._grid_size()
+                      and not self.building)
         if same_frame and new_edges >= self.edges:
-            added = sorted(new_edges - self.edges, key=lambda e: (RANK.get(e.emphasis, 2), e.source, e.target))
+            added = sorted(new_edges - self.edges, key=_edge_order)
             if added:
                 assert self.canvas is not None
                 for edge in added:
@@ -61,10 +95,28 @@ class NetworkCanvas(Widget):
     def _rebuild(self) -> None:
         width, height = self._grid_size()
         self.canvas_size = (width, height)
-        self.canvas = SociogramCanvas(width, height, self.nodes, self.positions)
-        for edge in sorted(self.edges, key=lambda e: (RANK.get(e.emphasis, 2), e.source, e.target)):
-            self.canvas.draw_edge(edge)
-        self.picture = self.canvas.compose()
+        self.generation += 1
+        if len(self.edges) <= BUILD_IN_WORKER:
+            self._built(*_build(self.generation, width, height, self.nodes, self.edges, self.positions))
+            return
+        # Big networks: draw in a thread; the old picture stays until the new one is ready.
+        self.building = True
+        self.run_worker(partial(self._build_in_thread, self.generation, width, height, self.nodes,
+                                self.edges, dict(self.positions)),
+                        thread=True, exclusive=True, group="network-canvas")
+
+    def _build_in_thread(self, *args: object) -> None:
+        self.post_message(CanvasBuilt(*_build(*args)))  # type: ignore[arg-type]
+
+    @on(CanvasBuilt)
+    def canvas_built(self, message: CanvasBuilt) -> None:
+        self._built(message.generation, message.canvas, message.picture)
+
+    def _built(self, generation: int, canvas: SociogramCanvas, picture: Sociogram) -> None:
+        if generation != self.generation:
+            return  # something newer was asked for
+        self.building = False
+        self.canvas, self.picture = canvas, picture
         self.refresh()
 
     def on_resize(self) -> None:
