@@ -148,3 +148,13 @@ async def test_usable_at_80x24(demo_session: Path) -> None:
         await pilot.press("v")  # hide the panel: the picture takes the whole width
         await settle(app, pilot)
         assert canvas.size.width >= 78
+
+
+def test_networkx_is_not_imported_at_start_up() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, facilitator.app, facilitator.cli, facilitator.screens.network; "
+            "print('networkx' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
