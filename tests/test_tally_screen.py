@@ -42,7 +42,8 @@ def live(path: Path, sql: str = "SELECT s.code, t.code, i.kind, i.group_id, i.vo
 
 
 def text(screen: TallyScreen, widget: type) -> str:
-    return str(screen.query_one(widget).render())
+    found = screen.query_one(widget)
+    return found.text() if isinstance(found, TallyCards) else str(found.render())
 
 
 async def test_three_codes_record_three_turns_chained_to_the_previous_speaker(

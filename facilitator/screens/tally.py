@@ -34,7 +34,7 @@ from facilitator.widgets.tally_panels import (
 
 #: Keys the screen or the app already use: a codebook key among them is not bound.
 RESERVED_KEYS = set("/[]<> ?12345")
-FEED_LINES = 30
+FEED_LINES = 20
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import RenderableType
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from textual.widget import Widget
 
 CARD_WIDTH = 19
@@ -50,11 +52,22 @@ class TallyCards(Widget):
         super().__init__(id=id)
         self.cards: list[Card] = []
         self.empty_text = "Nobody present here."
+        self._strips: dict[Card, list[Strip]] = {}
 
     def show(self, cards: list[Card], empty_text: str = "Nobody present here.") -> None:
+        if cards == self.cards and empty_text == self.empty_text:
+            return
+        # A new layout only when the number of cards (so the height) changes.
+        layout = len(cards) != len(self.cards)
         self.cards = cards
         self.empty_text = empty_text
-        self.refresh(layout=True)
+        kept = set(cards)
+        self._strips = {card: strips for card, strips in self._strips.items() if card in kept}
+        self.refresh(layout=layout)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # the theme changed: styles baked into strips are stale
 
     def columns(self, width: int) -> int:
         return max(1, (width + GAP) // (CARD_WIDTH + GAP))
@@ -65,47 +78,60 @@ class TallyCards(Widget):
         rows = -(-len(self.cards) // self.columns(width))
         return rows * (CARD_LINES + 1) - 1
 
-    def _card_lines(self, card: Card) -> list[Text]:
-        code_style = self.get_component_rich_style("tally-cards--code")
-        muted = self.get_component_rich_style("tally-cards--muted")
-        if card.speaking:
-            marker, mark_style = "▸", self.get_component_rich_style("tally-cards--speaking")
-        elif card.silent:
-            marker, mark_style = "!", self.get_component_rich_style("tally-cards--silent")
-        else:
-            marker, mark_style = " ", muted
-        first = Text(no_wrap=True, overflow="ellipsis")
-        first.append(marker, style=mark_style)
-        first.append(card.code, style=mark_style + code_style if card.speaking or card.silent
-                     else code_style)
-        first.append(" ")
-        first.append(card.name)  # user text: appended as plain text, never markup
-        counts = Text(f" {card.spoke} spoke · {card.addressed} addr", no_wrap=True)
-        filled = round(card.bar * BAR_WIDTH)
-        bar = Text(" ")
-        bar.append("█" * filled, style=self.get_component_rich_style("tally-cards--bar"))
-        bar.append("░" * (BAR_WIDTH - filled), style=muted)
-        bar.append(f" {card.share:4.0%}")
-        kinds = Text(f" {card.kinds}" if card.kinds else " ·", style=muted, no_wrap=True)
-        lines = [first, counts, bar, kinds]
-        for line in lines:
-            line.truncate(CARD_WIDTH, overflow="ellipsis", pad=True)
-        return lines
+    def _styles(self) -> dict[str, Style]:
+        base = self.rich_style
+        return {name: base + self.get_component_rich_style(f"tally-cards--{name}")
+                for name in ("code", "silent", "speaking", "bar", "muted")} | {"base": base}
 
-    def render(self) -> RenderableType:
+    def _card_strips(self, card: Card, styles: dict[str, Style]) -> list[Strip]:
+        """The four lines of one card, as strips of exactly CARD_WIDTH cells."""
+        base, muted = styles["base"], styles["muted"]
+        if card.speaking:
+            marker, mark = "▸", styles["speaking"]
+        elif card.silent:
+            marker, mark = "!", styles["silent"]
+        else:
+            marker, mark = " ", styles["code"]
+        name_room = CARD_WIDTH - 2 - len(card.code)
+        name = card.name  # user text: plain segments, never markup
+        if cell_len(name) > name_room:
+            name = set_cell_size(name, name_room - 1) + "…"
+        filled = round(card.bar * BAR_WIDTH)
+        lines = [
+            [Segment(marker, mark), Segment(card.code, mark if marker != " " else styles["code"]),
+             Segment(" " + name, base)],
+            [Segment(f" {card.spoke} spoke · {card.addressed} addr", base)],
+            [Segment(" ", base), Segment("█" * filled, styles["bar"]),
+             Segment("░" * (BAR_WIDTH - filled), muted), Segment(f" {card.share:4.0%}", base)],
+            [Segment(f" {card.kinds}" if card.kinds else " ·", muted)],
+        ]
+        return [Strip(line).adjust_cell_length(CARD_WIDTH, base) for line in lines]
+
+    def render_line(self, y: int) -> Strip:
+        """Only the lines in view are drawn; cards that did not change reuse their strips."""
+        width = self.size.width
+        styles = self._styles()
         if not self.cards:
-            return Text(self.empty_text)
-        per_row = self.columns(self.size.width)
-        out = Text(no_wrap=True, overflow="crop")
-        for start in range(0, len(self.cards), per_row):
-            row = [self._card_lines(c) for c in self.cards[start:start + per_row]]
-            if start:
-                out.append("\n\n")
-            for index in range(CARD_LINES):
-                if index:
-                    out.append("\n")
-                for column, card_lines in enumerate(row):
-                    if column:
-                        out.append(" " * GAP)
-                    out.append_text(card_lines[index])
-        return out
+            text = self.empty_text if y == 0 else ""
+            return Strip([Segment(text, styles["base"])]).adjust_cell_length(width, styles["base"])
+        per_row = self.columns(width)
+        row, line = divmod(y, CARD_LINES + 1)
+        row_cards = self.cards[row * per_row:(row + 1) * per_row]
+        if line >= CARD_LINES or not row_cards:
+            return Strip.blank(width, styles["base"])
+        parts: list[Strip] = []
+        for column, card in enumerate(row_cards):
+            if column:
+                parts.append(Strip([Segment(" " * GAP, styles["base"])]))
+            strips = self._strips.get(card)
+            if strips is None:
+                strips = self._strips[card] = self._card_strips(card, styles)
+            parts.append(strips[line])
+        return Strip.join(parts).adjust_cell_length(width, styles["base"])
+
+    def text(self) -> str:
+        """Every card as plain text, as the terminal shows it (all rows, not only
+        those in view): for tests and for reading out."""
+        width = self.size.width or 80
+        height = self.get_content_height(None, None, width)
+        return "\n".join(self.render_line(y).text.rstrip() for y in range(height))

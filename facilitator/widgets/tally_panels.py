@@ -10,7 +10,22 @@ from rich.text import Text
 from textual.widgets import Static
 
 
-class TallyBar(Static):
+class Panel(Static):
+    """A Static that redraws only when its text changed, and asks for a new layout
+    only when its number of lines changed: a keystroke repaints, not reflows."""
+
+    _shown: Text | None = None
+
+    def show_text(self, text: Text) -> None:
+        if self._shown is not None and text == self._shown:
+            return
+        lines = text.plain.count("\n")
+        layout = self._shown is None or lines != self._shown.plain.count("\n")
+        self._shown = text
+        self.update(text, layout=layout)
+
+
+class TallyBar(Panel):
     """One line: the observed group, the round and its remaining time."""
 
     def show(self, observing: str, position: str, round_text: str, timer: str,
@@ -27,10 +42,10 @@ class TallyBar(Static):
             line.append(f" {timer} ", style="reverse" if overtime else "bold")
         line.append(f"  ·  {entries} entries")
         self.set_class(overtime, "-overtime")
-        self.update(line)
+        self.show_text(line)
 
 
-class EquityPanel(Static):
+class EquityPanel(Panel):
     """The Gini figure with its plain reading, and whole-group states so far."""
 
     def show(self, gini: float, reading: str, top: str, states: str) -> None:
@@ -43,10 +58,10 @@ class EquityPanel(Static):
         if states:
             text.append("\n")
             text.append(states)
-        self.update(text)
+        self.show_text(text)
 
 
-class NotSpokenPanel(Static):
+class NotSpokenPanel(Panel):
     """Who has not spoken this round: flagged so someone can invite them in."""
 
     def show(self, names: list[str], anyone: bool) -> None:
@@ -59,10 +74,10 @@ class NotSpokenPanel(Static):
             text.append(f"Not spoken this round ({len(names)}): ", style="bold")
             text.append(", ".join(names))
         self.set_class(bool(names), "-flagged")
-        self.update(text)
+        self.show_text(text)
 
 
-class PairsPanel(Static):
+class PairsPanel(Panel):
     """Mutual pairs: people who addressed each other both ways."""
 
     def show(self, pairs: list[tuple[str, str, int, int]]) -> None:
@@ -72,7 +87,7 @@ class PairsPanel(Static):
             text.append(": none yet")
         for a, b, ab, ba in pairs[:3]:
             text.append(f"\n {a} ⇄ {b} {ab}/{ba}")
-        self.update(text)
+        self.show_text(text)
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,7 @@ class FeedLine:
     mine: bool
 
 
-class FeedPanel(Static):
+class FeedPanel(Panel):
     """Recent entries, newest first; voided ones struck through; who logged each."""
 
     def show(self, lines: list[FeedLine]) -> None:
@@ -109,10 +124,10 @@ class FeedPanel(Static):
             row.append(f" ·{line.logged_by}", style="dim")
             text.append("\n")
             text.append_text(row)
-        self.update(text)
+        self.show_text(text)
 
 
-class PromptLine(Static):
+class PromptLine(Panel):
     """What is being typed, and which keys do what in the current mode."""
 
     def show(self, mode: str, typed: str, keys: str, hint: str = "", error: bool = False) -> None:
@@ -127,4 +142,4 @@ class PromptLine(Static):
         text.append("\n")
         text.append(keys, style="dim")
         self.set_class(error, "-error")
-        self.update(text)
+        self.show_text(text)
