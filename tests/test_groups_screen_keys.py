@@ -96,3 +96,40 @@ async def test_a_failing_worker_is_reported_not_fatal(demo_session: Path, monkey
         await pilot.press("escape")
         await pilot.pause()
         assert not screen.suggesting
+
+
+async def test_keep_together_and_apart_by_keys(demo_session: Path) -> None:
+    from facilitator.models import group_plans as plans
+
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await suggest(pilot)
+        rules = screen.query_one("#rules")
+        assert "Together: nobody" in str(rules.render())
+        await say(pilot, "k", "cw id")
+        await say(pilot, "d", "cw mr")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(rules.render())
+        assert "cw Chen + id Ines" in shown and "Apart: cw Chen + mr Mateo" in shown
+        with SessionStore.open(demo_session) as store:
+            people = {r[0]: r[1] for r in store.rows("SELECT code, id FROM participants")}
+            assert plans.pair_rules(store, plans.KEEP_TOGETHER) == [
+                tuple(sorted((people["cw"], people["id"])))]
+        for side in ("left", "right"):  # both proposals respect the rules
+            groups = screen.proposals[side].groups
+            where = {pid: n for n, g in enumerate(groups) for pid in g}
+            assert where[people["cw"]] == where[people["id"]] != where[people["mr"]]
+        await say(pilot, "d", "cw id")  # contradicts a rule: refused, nothing written
+        await say(pilot, "k", "id cw")  # the same pair again releases it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Together: nobody" in str(rules.render())
+        await pilot.press("ctrl+z")  # undo brings the rule back
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "cw Chen + id Ines" in str(rules.render())
+        with SessionStore.open(demo_session) as store:
+            assert plans.pair_rules(store, plans.KEEP_APART) == [
+                tuple(sorted((people["cw"], people["mr"])))]

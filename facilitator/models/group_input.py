@@ -47,3 +47,11 @@ def read_people(store: SessionStore, typed: str) -> tuple[int, ...]:
     if not words:
         raise SessionError("Type at least one code.")
     return tuple(dict.fromkeys(find_participant(store, w.lstrip("@")).id for w in words))
+
+
+def read_pair(store: SessionStore, typed: str) -> tuple[int, int]:
+    """Exactly two different people, e.g. "al bs", for a keep-together or keep-apart rule."""
+    people = read_people(store, typed)
+    if len(people) != 2:
+        raise SessionError("Type the codes of two different people, e.g. al bs.")
+    return people[0], people[1]

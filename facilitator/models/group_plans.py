@@ -56,6 +56,24 @@ def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = Tr
     store.transact(body)
 
 
+def toggle_pair_rule(store: SessionStore, key: str, a: int, b: int) -> bool:
+    """Add the rule for this pair, or remove it when it is already there (the
+    screen's key does both). Returns True when added. A pair cannot be kept
+    together and apart at once: that is refused, nothing written."""
+    wanted = (min(a, b), max(a, b))
+    if wanted in {(min(x, y), max(x, y)) for x, y in pair_rules(store, key)}:
+        set_pair_rule(store, key, a, b, keep=False)
+        return False
+    other = KEEP_APART if key == KEEP_TOGETHER else KEEP_TOGETHER
+    if wanted in {(min(x, y), max(x, y)) for x, y in pair_rules(store, other)}:
+        names = dict(store.rows("SELECT id, name FROM participants WHERE id IN (?, ?)", wanted))
+        way = "apart" if other == KEEP_APART else "together"
+        raise SessionError(f"{names.get(a, a)} and {names.get(b, b)} are kept {way};"
+                           " remove that rule first.")
+    set_pair_rule(store, key, a, b)
+    return True
+
+
 def next_round_id(store: SessionStore) -> int | None:
     """The round a proposal goes to: the first planned round not yet started."""
     return store.scalar("SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position LIMIT 1")

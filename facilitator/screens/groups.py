@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from facilitator.models import group_plans as plans
-from facilitator.models.group_input import read_mentions, read_moves, read_people
+from facilitator.models.group_input import read_mentions, read_moves, read_pair, read_people
 from facilitator.models.groups import (
     Group,
     close_group,
@@ -74,12 +74,14 @@ class GroupsScreen(SessionScreen):
         Binding("plus", "size(1)", "Size +", id="groups.bigger"),
         Binding("minus", "size(-1)", "Size -", id="groups.smaller"),
         Binding("e", "reseed", "Reshuffle", id="groups.reseed"),
+        Binding("k", "rule('together')", "Together", id="groups.together"),
+        Binding("d", "rule('apart')", "Apart", id="groups.apart"),
         Binding("left_square_bracket", "round(-1)", "Prev round", id="groups.prev_round"),
         Binding("right_square_bracket", "round(1)", "Next round", id="groups.next_round"),
         Binding("ctrl+z", "undo", "Undo", id="groups.undo"),
         Binding("escape", "cancel", "Cancel", show=False, id="groups.cancel"),
     ]
-    PANEL_ACTIONS = {"apply", "other_method", "size", "reseed"}
+    PANEL_ACTIONS = {"apply", "other_method", "size", "reseed", "rule"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,9 +107,11 @@ class GroupsScreen(SessionScreen):
                 yield Label("Ungrouped", id="ungrouped-label")
                 yield OptionList(id="ungrouped")
             yield OptionList(id="group-list")
-            with Horizontal(id="suggestions"):
-                yield ProposalPanel(id="proposal-left")
-                yield ProposalPanel(id="proposal-right")
+            with Vertical(id="suggestions"):
+                yield Static("", id="rules")
+                with Horizontal(id="proposals"):
+                    yield ProposalPanel(id="proposal-left")
+                    yield ProposalPanel(id="proposal-right")
         yield Input(id="groups-prompt")
 
     def on_mount(self) -> None:
@@ -141,6 +145,7 @@ class GroupsScreen(SessionScreen):
                    [Option(self._group_lines(n, g), id=str(g.id))
                     for n, g in enumerate(self.groups, 1)])
         if self.suggesting:
+            self._show_rules()
             self._compute_proposals()
 
     def _show_title(self) -> None:
@@ -404,6 +409,42 @@ class GroupsScreen(SessionScreen):
             self.query_one(f"#proposal-{side}", ProposalPanel).show(
                 results[side], self.people, self.group_size,  # type: ignore[arg-type]
                 f"{'a' if side == 'left' else 'b'} applies")
+
+    def _show_rules(self) -> None:
+        """The keep-together and keep-apart pairs every proposal respects."""
+        text = Text()
+        for label, key in (("Together: ", plans.KEEP_TOGETHER), ("  Apart: ", plans.KEEP_APART)):
+            text.append(label, style="bold")
+            try:
+                pairs = plans.pair_rules(self.store, key)
+            except SessionError as error:
+                text.append(str(error))
+                continue
+            for index, pair in enumerate(pairs):
+                text.append(", " if index else "")
+                text.append(" + ".join(self._short_name(pid) for pid in pair))
+            if not pairs:
+                text.append("nobody", style="dim")
+        text.append("  (k, d add or remove)", style="dim")
+        self.query_one("#rules", Static).update(text)
+
+    def _short_name(self, pid: int) -> str:
+        person = self.people.get(pid)
+        return f"{person.code} {person.name.split()[0]}" if person else f"#{pid}"
+
+    def action_rule(self, way: str) -> None:
+        key = plans.KEEP_TOGETHER if way == "together" else plans.KEEP_APART
+
+        def change(typed: str) -> None:
+            a, b = read_pair(self.store, typed)
+            added = plans.toggle_pair_rule(self.store, key, a, b)
+            self._done(f"{'adding' if added else 'removing'} a keep-{way} rule",
+                       lambda: plans.set_pair_rule(self.store, key, a, b, keep=not added))
+            state = "are now" if added else "are no longer"
+            self.hint(f"{self._short_name(a)} and {self._short_name(b)} {state} kept {way}.")
+
+        self.ask(f"Keep {way}: two codes (e.g. al bs); a pair already kept {way} is released",
+                 change)
 
     def action_other_method(self) -> None:
         index = SECOND_METHODS.index(self.second)
