@@ -158,3 +158,17 @@ def test_networkx_is_not_imported_at_start_up() -> None:
             "print('networkx' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+async def test_people_are_coloured_by_group(demo_session: Path) -> None:
+    app = make_app(demo_session, identity="ana", screen="network")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        canvas = app.screen.query_one(NetworkCanvas)
+        picture = canvas.picture
+        assert picture is not None
+        groups = {g for row in picture.groups for g in row if g is not None}
+        assert len(groups) >= 2  # the demo's current round has several groups
+        styles = {str(canvas._style("node", g)) for g in groups}
+        assert len(styles) >= 2
+        assert str(canvas._style("isolate", None)) not in styles
