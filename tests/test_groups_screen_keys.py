@@ -133,3 +133,41 @@ async def test_keep_together_and_apart_by_keys(demo_session: Path) -> None:
         with SessionStore.open(demo_session) as store:
             assert plans.pair_rules(store, plans.KEEP_APART) == [
                 tuple(sorted((people["cw"], people["mr"])))]
+
+
+async def test_start_the_next_round_from_the_groups_screen(demo_session: Path) -> None:
+    before = round_names(demo_session)
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert title(screen).startswith(f"{before[-1]} (current)")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert title(screen).startswith(f"{before[-2]} (ended; now in {before[-1]})")
+        await suggest(pilot)
+        await pilot.press("a")  # the suggestion becomes the groups of a new, planned round
+        await pilot.pause()
+        new = f"Round {len(before) + 1}"
+        assert title(screen).startswith(f"{new} (planned; now in {before[-1]})")
+        planned = {g.id for g in screen.groups}
+        await pilot.press("o")
+        await pilot.pause()
+        prompt = screen.query_one("#groups-prompt")
+        assert f"Start {new} with its {len(planned)} groups now; {before[-1]} ends?" in prompt.placeholder
+        await pilot.press("escape")  # a second thought: nothing starts
+        await pilot.pause()
+        assert title(screen).startswith(f"{new} (planned")
+        await pilot.press("o", "enter")
+        await pilot.pause()
+        assert title(screen).startswith(f"{new} (current)")
+        assert {g.id for g in screen.groups} == planned and screen.loose == []
+        with SessionStore.open(demo_session) as store:
+            current = store.scalar("SELECT r.name FROM rounds r JOIN session s"
+                                   " ON s.current_round_id = r.id")
+            ended = store.scalar("SELECT ended_at FROM rounds WHERE name = ?", (before[-1],))
+        assert current == new and ended is not None
+        await pilot.press("ctrl+z")  # undoing the apply now keeps the round: it has started
+        await pilot.pause()
+        assert round_names(demo_session) == before + [new]
+        assert title(screen).startswith(f"{new} (current): 0 groups")

@@ -37,7 +37,7 @@ from facilitator.models.groups import (
 )
 from facilitator.models.records import Participant
 from facilitator.models.roster import participants
-from facilitator.models.rounds import current_round, rounds
+from facilitator.models.rounds import current_round, rounds, start_round
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.groups_proposal import ProposalPanel
@@ -76,8 +76,9 @@ class GroupsScreen(SessionScreen):
         Binding("e", "reseed", "Reshuffle", id="groups.reseed"),
         Binding("k", "rule('together')", "Together", id="groups.together"),
         Binding("d", "rule('apart')", "Apart", id="groups.apart"),
-        Binding("left_square_bracket", "round(-1)", "Prev round", id="groups.prev_round"),
-        Binding("right_square_bracket", "round(1)", "Next round", id="groups.next_round"),
+        Binding("o", "start_round", "Start round", id="groups.start_round"),
+        Binding("left_square_bracket", "round(-1)", "View earlier round", id="groups.prev_round"),
+        Binding("right_square_bracket", "round(1)", "View later round", id="groups.next_round"),
         Binding("ctrl+z", "undo", "Undo", id="groups.undo"),
         Binding("escape", "cancel", "Cancel", show=False, id="groups.cancel"),
     ]
@@ -149,12 +150,26 @@ class GroupsScreen(SessionScreen):
             self._compute_proposals()
 
     def _show_title(self) -> None:
-        name = "no round"
-        if self.round_id is not None:
-            name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (self.round_id,)) or ""
-        where = "suggestions for the next round" if self.suggesting else "[ ] other rounds"
+        """Which round is shown, and which one the room is in, if another."""
+        current = current_round(self.store)
+        viewed = next((r for r in rounds(self.store) if r.id == self.round_id), None)
+        if viewed is None:
+            name, state = "No round", "groups outside rounds"
+        elif current is not None and viewed.id == current.id:
+            name, state = viewed.name, "current, ended" if viewed.ended_at else "current"
+        else:
+            name = viewed.name
+            state = "ended" if viewed.started_at else "planned"
+            if current is not None:
+                state += f"; now in {current.name}"
+        if self.suggesting:
+            target = plans.next_round_id(self.store)
+            where = "suggestions for " + (self.store.scalar(
+                "SELECT name FROM rounds WHERE id = ?", (target,)) if target else "a new round")
+        else:
+            where = "[ ] other rounds"
         self.query_one("#groups-title", Static).update(
-            f"{name}: {len(self.groups)} groups, {len(self.loose)} ungrouped  ·  {where}")
+            f"{name} ({state}): {len(self.groups)} groups, {len(self.loose)} ungrouped  ·  {where}")
 
     @staticmethod
     def _fill(options: OptionList, items: list[Option]) -> None:
@@ -336,6 +351,25 @@ class GroupsScreen(SessionScreen):
         self._done(f"closing {group.name}", lambda: undo_batch(self.store, batch, reopen=(group.id,)))
         self.hint(f"Closed {group.name}; its people are ungrouped. ctrl+z undoes.")
         self.written()
+
+    def action_start_round(self) -> None:
+        """Start the next round (the next planned one, else a new one), after a yes."""
+        target = plans.next_round_id(self.store)
+        if target is None:
+            name, ready = f"Round {len(rounds(self.store)) + 1}", 0
+        else:
+            name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (target,))
+            ready = len(groups_of_round(self.store, target))
+        current = current_round(self.store)
+        ends = f"; {current.name} ends" if current is not None and not current.ended_at else ""
+        groups = f" with its {ready} groups" if ready else " (no groups yet)"
+
+        def start(_typed: str) -> None:
+            started = start_round(self.store)
+            self.round_chosen = False  # show the round the room is now in
+            self.hint(f"{started.name} started{ends}.")
+
+        self.ask(f"Start {name}{groups} now{ends}? Enter starts, Escape cancels", start)
 
     def action_round(self, step: int) -> None:
         ids = [r.id for r in rounds(self.store)]
