@@ -20,6 +20,8 @@ class SessionHeader(Static):
     }
     """
 
+    _shown = ""
+
     def show(self, title: str, screen: str, round_text: str, others: list[str], me: str,
              read_only: bool, overtime: bool) -> None:
         """Redraw from plain values; user text is never markup."""
@@ -36,4 +38,8 @@ class SessionHeader(Static):
         if others:
             line.append("  with: ")
             line.append(", ".join(others))
-        self.update(line)
+        # Called on every write and every second: repaint only when the text
+        # changed, and never re-layout the screen for a one-line header.
+        if line.plain != self._shown:
+            self._shown = line.plain
+            self.update(line, layout=False)
