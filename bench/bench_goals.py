@@ -77,6 +77,7 @@ def big_session(folder: Path) -> Path:
 def main() -> None:
     from facilitator.analysis.coverage import coverage_matrix, progress_by_round
     from facilitator.models import goals as core
+    from facilitator.models.challenges import challenges
     from facilitator.models.demo import build_demo
     from facilitator.models.groups import all_groups, groups_of_round
     from facilitator.models.rounds import current_round, rounds
@@ -126,7 +127,7 @@ def main() -> None:
         for _ in range(5):
             groups = all_groups(store)
             goal_list = core.goals(store)
-            coverage_matrix(groups, core.essential_topics(store), goal_list, core.challenges(store))
+            coverage_matrix(groups, core.essential_topics(store), goal_list, challenges(store))
             progress_by_round(rounds(store), goal_list, core.goal_history(store))
         ours = (time.perf_counter() - t0) / 5
         store.close()

@@ -8,6 +8,7 @@ from tests.goals_helpers import group_id, make_goals_session, topic_id
 
 from facilitator.analysis.coverage import coverage_matrix, progress_by_round
 from facilitator.analysis.report import build_report
+from facilitator.models import challenges as ch
 from facilitator.models import goals as g
 from facilitator.models.groups import create_group, groups_of_round
 from facilitator.models.rounds import current_round, rounds, start_round
@@ -23,7 +24,7 @@ def store(tmp_path):
 
 def matrix(store):
     groups = groups_of_round(store, current_round(store).id)
-    return coverage_matrix(groups, g.essential_topics(store), g.goals(store), g.challenges(store))
+    return coverage_matrix(groups, g.essential_topics(store), g.goals(store), ch.challenges(store))
 
 
 def test_goal_is_recorded_in_the_groups_words_with_links(store):
@@ -109,30 +110,30 @@ def test_a_dropped_goal_no_longer_covers_its_topic(store):
 
 def test_challenge_lifecycle_open_then_answered(store):
     forest, curriculum = group_id(store, "Forest"), topic_id(store, "Curriculum")
-    cid = g.raise_challenge(store, forest, curriculum, "Where does module 3 fit?")
+    cid = ch.raise_challenge(store, forest, curriculum, "Where does module 3 fit?")
     assert matrix(store).cell(forest, curriculum).mark == "·?"
-    assert g.challenges(store, open_only=True)[0].status == "open"
+    assert ch.challenges(store, open_only=True)[0].status == "open"
     with pytest.raises(SessionError, match="answer needs"):
-        g.answer_challenge(store, cid, "  ")
-    g.answer_challenge(store, cid, "We teach it on the walk back.")
-    c = g.get_challenge(store, cid)
+        ch.answer_challenge(store, cid, "  ")
+    ch.answer_challenge(store, cid, "We teach it on the walk back.")
+    c = ch.get_challenge(store, cid)
     assert (c.status, c.response, c.noted_by) == ("answered", "We teach it on the walk back.", "ana")
     assert matrix(store).cell(forest, curriculum).mark == "·✓"
-    assert g.challenges(store, open_only=True) == []
+    assert ch.challenges(store, open_only=True) == []
     with pytest.raises(SessionError, match="stays on record"):
-        g.withdraw_challenge(store, cid)
-    g.reopen_challenge(store, cid)
-    assert g.get_challenge(store, cid).status == "open"
+        ch.withdraw_challenge(store, cid)
+    ch.reopen_challenge(store, cid)
+    assert ch.get_challenge(store, cid).status == "open"
 
 
 def test_challenge_needs_a_sentence_and_a_real_group(store):
     with pytest.raises(SessionError, match="sentence"):
-        g.raise_challenge(store, group_id(store, "Forest"), None, " ")
+        ch.raise_challenge(store, group_id(store, "Forest"), None, " ")
     with pytest.raises(SessionError, match="No group"):
-        g.raise_challenge(store, 999, None, "Why?")
+        ch.raise_challenge(store, 999, None, "Why?")
     with pytest.raises(SessionError, match="No challenge"):
-        g.answer_challenge(store, 42, "Because.")
-    assert g.challenges(store) == []
+        ch.answer_challenge(store, 42, "Because.")
+    assert ch.challenges(store) == []
 
 
 def test_group_names_prefer_the_current_round_and_refuse_ambiguity(store):
@@ -183,8 +184,8 @@ def test_report_has_goals_coverage_neglected_and_challenges(store):
     tide, forest = group_id(store, "Tide pools"), group_id(store, "Forest")
     goal_id = g.add_goal(store, tide, "Map the rocks", "the group", [topic_id(store, "Safety")])
     g.set_goal_status(store, goal_id, "in progress")
-    cid = g.raise_challenge(store, forest, topic_id(store, "Consent"), "Who agreed to the hike?")
-    g.answer_challenge(store, cid, "Everyone, by a show of hands.")
+    cid = ch.raise_challenge(store, forest, topic_id(store, "Consent"), "Who agreed to the hike?")
+    ch.answer_challenge(store, cid, "Everyone, by a show of hands.")
     report = build_report(store)
     tide_entry = next(e for e in report["goals"] if e["group"] == "Tide pools")
     assert tide_entry["goals"][0]["covers"] == ["Safety"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from facilitator.app import make_app
+from facilitator.models import challenges as asked
 from facilitator.models import goals as core
 from facilitator.models.store import SessionStore
 from tests.goals_helpers import group_id, make_goals_session
@@ -120,7 +121,7 @@ async def test_challenge_a_group_on_the_topic_under_the_cursor_then_note_its_ans
         assert "✓ answered" in card_lines(screen)[0]
         assert "their answer: On the walk back (noted by ana)" in card_lines(screen)[0]
     with read(path) as store:
-        (challenge,) = core.challenges(store)
+        (challenge,) = asked.challenges(store)
         assert (challenge.status, challenge.response) == ("answered", "On the walk back")
         assert core.find_essential(store, "Curriculum").id == challenge.essential_id
 
@@ -168,7 +169,7 @@ async def test_everything_fits_at_80x24_and_other_rounds_can_be_seen(demo_sessio
 async def test_an_answer_recorded_by_a_co_facilitator_shows_up(tmp_path):
     path = session(tmp_path)
     with read(path) as store:
-        challenge_id = core.raise_challenge(store, group_id(store, "Tide pools"), None, "Why here?")
+        challenge_id = asked.raise_challenge(store, group_id(store, "Tide pools"), None, "Why here?")
     async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
         screen = pilot.app.screen
         assert "? open" in card_lines(screen)[0]

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from facilitator.models.goals import GOAL_STATUSES, Challenge, Essential, Goal, GoalEdit
+from facilitator.models.challenges import Challenge
+from facilitator.models.goals import GOAL_STATUSES, Essential, Goal, GoalEdit
 
 #: One character per status, readable without colour.
 STATUS_MARKS = {"open": "○", "in progress": "◐", "done": "●", "dropped": "✗"}

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.analysis.coverage import coverage_matrix, progress_by_round
-from facilitator.models.goals import challenges, essential_topics, goal_history, goals
+from facilitator.models.challenges import challenges
+from facilitator.models.goals import essential_topics, goal_history, goals
 from facilitator.models.groups import all_groups
 from facilitator.models.rounds import rounds
 from facilitator.models.store import SessionStore

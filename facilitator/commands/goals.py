@@ -10,14 +10,8 @@ from typing import Any
 import click
 
 from facilitator.commands.common import as_option, open_store, plain, reports_errors, session_path
-from facilitator.models.goals import (
-    add_goal,
-    answer_challenge,
-    find_essential,
-    get_challenge,
-    group_named,
-    raise_challenge,
-)
+from facilitator.models.challenges import answer_challenge, get_challenge, raise_challenge
+from facilitator.models.goals import add_goal, find_essential, group_named
 from facilitator.models.groups import get_group
 from facilitator.models.store import SessionStore
 

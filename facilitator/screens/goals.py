@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.analysis.coverage import STATUS_MARKS, Coverage, coverage_matrix, progress_by_round
+from facilitator.models import challenges as asked
 from facilitator.models import goals as core
 from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
@@ -69,7 +70,7 @@ class GoalsScreen(SessionScreen):
         self.groups: list[Group] = []
         self.topics: list[core.Essential] = []
         self.goals: dict[int, list[core.Goal]] = {}
-        self.challenges: list[core.Challenge] = []
+        self.challenges: list[asked.Challenge] = []
         self.coverage: Coverage | None = None
         self.entry: Entry | None = None
         self.highlight_next: str | None = None
@@ -118,7 +119,7 @@ class GoalsScreen(SessionScreen):
         ids = [g.id for g in self.groups]
         self.topics = core.essential_topics(self.store)
         self.goals = core.goals_by_group(self.store, ids)
-        self.challenges = core.challenges(self.store, ids)
+        self.challenges = asked.challenges(self.store, ids)
         self.coverage = coverage_matrix(self.groups, self.topics,
                                         [x for gs in self.goals.values() for x in gs], self.challenges)
         rows = [MatrixRow(g.id, g.name, len(self.goals.get(g.id, []))) for g in self.groups]
@@ -289,17 +290,17 @@ class GoalsScreen(SessionScreen):
                     store, entry.target, **{entry.kind: before}))
             return False
         if entry.kind == "challenge":
-            challenge_id = core.raise_challenge(store, entry.target, entry.topic, value)
+            challenge_id = asked.raise_challenge(store, entry.target, entry.topic, value)
             self.highlight_next = f"challenge:{challenge_id}"
-            self.remember_undo("the challenge", lambda: core.withdraw_challenge(store, challenge_id))
+            self.remember_undo("the challenge", lambda: asked.withdraw_challenge(store, challenge_id))
             self.hint("Challenge raised; r records the group's answer when it comes.")
             return False
         if entry.kind == "answer":
-            previous = core.get_challenge(store, entry.target).response
-            core.answer_challenge(store, entry.target, value)
-            self.remember_undo("the answer", (lambda: core.reopen_challenge(store, entry.target))
+            previous = asked.get_challenge(store, entry.target).response
+            asked.answer_challenge(store, entry.target, value)
+            self.remember_undo("the answer", (lambda: asked.reopen_challenge(store, entry.target))
                                if previous is None else
-                               (lambda: core.answer_challenge(store, entry.target, previous)))
+                               (lambda: asked.answer_challenge(store, entry.target, previous)))
             return False
         if entry.kind == "topic":
             core.add_essential(store, value)
@@ -383,7 +384,7 @@ class GoalsScreen(SessionScreen):
         if challenge_id is None or group is None:
             self.hint("This group has no open challenge; highlight one in its card.", error=True)
             return
-        current = core.get_challenge(self.store, challenge_id)
+        current = asked.get_challenge(self.store, challenge_id)
         self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
                         current.response or "")
 
