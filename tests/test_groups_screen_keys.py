@@ -171,3 +171,37 @@ async def test_start_the_next_round_from_the_groups_screen(demo_session: Path) -
         await pilot.pause()
         assert round_names(demo_session) == before + [new]
         assert title(screen).startswith(f"{new} (current): 0 groups")
+
+
+def footer_keys(app) -> list[str]:
+    """The keys a person sees in the footer: not scrolled away, not under the palette hint."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen.query_one(Footer)
+    keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+    palette = footer.query(".-command-palette")
+    edge = palette.first().region.x if palette else footer.region.right
+    return [k.key for k in keys if k.region.width and k.region.right <= edge]
+
+
+async def test_the_footer_at_80_columns_shows_the_keys_of_each_mode(demo_session: Path) -> None:
+    app = make_app(demo_session, identity="ana", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = footer_keys(app)
+        assert {"n", "j", "ctrl+z", "p", "o"} <= set(shown), shown
+        assert "ctrl+p" not in shown  # the palette hint is measured apart, on the right
+        assert "a" not in shown  # suggestion keys only while suggesting
+        await suggest(pilot)
+        shown = footer_keys(app)
+        assert {"a", "b", "t", "ctrl+z", "p"} <= set(shown), shown
+        assert "n" not in shown
+        panel = str(app.screen.query_one("#suggestions").query_one("#rules").render())
+        assert "k, d" in panel  # the rule keys are named where the rules are
+        await pilot.press("question_mark")  # help lists every key, shown or not
+        await pilot.pause()
+        helped = str(app.screen.query_one("Static").render())
+        for words in ("Keep together", "Keep apart", "Start round", "Rename", "Split", "Merge",
+                      "Close", "View earlier round", "Bigger groups", "Reshuffle"):
+            assert words in helped

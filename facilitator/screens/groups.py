@@ -60,29 +60,36 @@ class GroupsScreen(SessionScreen):
     SCREEN_NAME = "groups"
     CSS_PATH = "../styles/groups.tcss"
     BINDINGS = [
+        # Order is footer order: at 80 columns it shows about five keys, so the
+        # ones a facilitator needs most in each mode come first; the rest are in
+        # help (?) and the palette. The suggestion panel names a, b, k and d too.
         Binding("n", "new_topic", "Topic", id="groups.new"),
         Binding("j", "join", "Move", id="groups.join"),
-        Binding("p", "suggest", "Suggest", id="groups.suggest"),
-        Binding("x", "ungroup", "Ungroup", id="groups.ungroup"),
-        Binding("r", "rename", "Rename", id="groups.rename"),
-        Binding("s", "split", "Split", id="groups.split"),
-        Binding("g", "merge", "Merge", id="groups.merge"),
-        Binding("c", "close", "Close", id="groups.close"),
         Binding("a", "apply('left')", "Apply left", id="groups.apply_left"),
         Binding("b", "apply('right')", "Apply right", id="groups.apply_right"),
         Binding("t", "other_method", "Other method", id="groups.method"),
-        Binding("plus", "size(1)", "Size +", id="groups.bigger"),
-        Binding("minus", "size(-1)", "Size -", id="groups.smaller"),
-        Binding("e", "reseed", "Reshuffle", id="groups.reseed"),
-        Binding("k", "rule('together')", "Together", id="groups.together"),
-        Binding("d", "rule('apart')", "Apart", id="groups.apart"),
-        Binding("o", "start_round", "Start round", id="groups.start_round"),
-        Binding("left_square_bracket", "round(-1)", "View earlier round", id="groups.prev_round"),
-        Binding("right_square_bracket", "round(1)", "View later round", id="groups.next_round"),
         Binding("ctrl+z", "undo", "Undo", id="groups.undo"),
+        Binding("p", "suggest", "Suggest", id="groups.suggest"),
+        Binding("o", "start_round", "Start round", id="groups.start_round"),
+        Binding("k", "rule('together')", "Keep together", id="groups.together"),
+        Binding("d", "rule('apart')", "Keep apart", id="groups.apart"),
+        Binding("plus", "size(1)", "Bigger groups", id="groups.bigger"),
+        Binding("minus", "size(-1)", "Smaller groups", id="groups.smaller"),
+        Binding("e", "reseed", "Reshuffle", id="groups.reseed"),
+        Binding("x", "ungroup", "Ungroup", id="groups.ungroup"),
+        Binding("r", "rename", "Rename", id="groups.rename", show=False),
+        Binding("s", "split", "Split", id="groups.split", show=False),
+        Binding("g", "merge", "Merge", id="groups.merge", show=False),
+        Binding("c", "close", "Close", id="groups.close", show=False),
+        Binding("left_square_bracket", "round(-1)", "View earlier round", id="groups.prev_round",
+                show=False),
+        Binding("right_square_bracket", "round(1)", "View later round", id="groups.next_round",
+                show=False),
         Binding("escape", "cancel", "Cancel", show=False, id="groups.cancel"),
     ]
     PANEL_ACTIONS = {"apply", "other_method", "size", "reseed", "rule"}
+    #: Edits of the shown groups: off while the suggestions hide the group list.
+    MARKET_ACTIONS = {"new_topic", "join", "ungroup", "rename", "split", "merge", "close"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -243,6 +250,8 @@ class GroupsScreen(SessionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.PANEL_ACTIONS:
             return self.suggesting
+        if action in self.MARKET_ACTIONS:
+            return not self.suggesting
         return True
 
     def _done(self, label: str, undo: Callable[[], object]) -> None:
@@ -283,7 +292,7 @@ class GroupsScreen(SessionScreen):
         self.ask("Codes, then the group number (e.g. al bs 2)", move, prefill)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id == "ungrouped":
+        if event.option_list.id == "ungrouped" and not self.suggesting:
             self.action_join()
 
     def action_ungroup(self) -> None:
