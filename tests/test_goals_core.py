@@ -195,3 +195,16 @@ def test_report_has_goals_coverage_neglected_and_challenges(store):
     assert report["challenges"][0]["status"] == "answered"
     assert report["challenges"][0]["answer"] == "Everyone, by a show of hands."
     assert report["challenges"][0]["topic"] == "Consent"
+
+
+def test_a_topic_added_live_can_be_taken_back_until_something_refers_to_it(store):
+    fresh = g.add_essential(store, "Ethics")
+    g.remove_fresh_essential(store, fresh)
+    assert [e.name for e in g.essential_topics(store)] == ["Safety", "Consent", "Curriculum"]
+    linked, challenged = g.add_essential(store, "Ethics"), g.add_essential(store, "Budget")
+    g.add_goal(store, group_id(store, "Dunes"), "Ask first", essential_ids=[linked])
+    ch.raise_challenge(store, group_id(store, "Forest"), challenged, "Who pays?")
+    for topic in (linked, challenged):
+        with pytest.raises(SessionError, match="the topic stays"):
+            g.remove_fresh_essential(store, topic)
+    assert [e.name for e in g.essential_topics(store)][-2:] == ["Ethics", "Budget"]

@@ -219,3 +219,47 @@ async def test_history_of_a_goal_shows_who_changed_what(tmp_path):
         assert "recorded: Map the rocks" in lines and "bo  Round 1  status: open → done" in lines
         await pilot.press("escape")
         assert pilot.app.screen.SCREEN_NAME == "goals"
+
+
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_a_topic_added_live_is_undone_with_ctrl_z_while_nothing_links_to_it(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("n")
+        await type_text(pilot, "Ethics")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Ethics" in text_of(screen, "#goals-summary")  # nobody covers it yet
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Undid the new topic." in notes(pilot.app)
+        assert "Ethics" not in text_of(screen, "#goals-summary")
+        assert "Ethics" not in text_of(screen, "#goals-header")
+        # Once a goal links to it, undo refuses to remove it and says why.
+        await pilot.press("n")
+        await type_text(pilot, "Budget")
+        await pilot.press("enter", "a")
+        await type_text(pilot, "Count the costs")
+        await pilot.press("enter", "escape")
+        await pilot.press("l", "up", "enter", "escape")  # up wraps to the last topic: Budget
+        await pilot.pause()
+        assert "→ Budget" in card_lines(screen)[0]
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")  # link, new goal, new topic
+        await pilot.pause()
+        assert "Undid the new topic." in notes(pilot.app)[-1]
+        await pilot.press("n")
+        await type_text(pilot, "Ethics")
+        await pilot.press("enter")
+        with read(path) as store:
+            core.link_goal(store, core.add_goal(store, group_id(store, "Dunes"), "Be fair"),
+                           core.find_essential(store, "Ethics").id)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "the topic stays" in notes(pilot.app)[-1]
+    with read(path) as store:
+        assert [e.name for e in core.essential_topics(store)] == [
+            "Safety", "Consent", "Curriculum", "Ethics"]

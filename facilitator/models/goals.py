@@ -223,6 +223,25 @@ def add_essential(store: SessionStore, name: str, description: str = "") -> int:
     return store.transact(lambda c: insert_essential(c, name, description, "live"))
 
 
+def remove_fresh_essential(store: SessionStore, essential_id: int) -> None:
+    """Take back a topic added live by mistake (undo of an entry).
+
+    Only while nothing refers to it: once a goal links to it or a challenge is
+    about it, the topic stays on record. A goal's history keeps naming a topic
+    that was linked and unlinked again (it stores names), so it stays true."""
+    def body(conn: sqlite3.Connection) -> None:
+        name = _essential_name(conn, essential_id)
+        used = conn.execute(
+            "SELECT 1 FROM goal_essentials WHERE essential_id = ?"
+            " UNION ALL SELECT 1 FROM challenges WHERE essential_id = ? LIMIT 1",
+            (essential_id, essential_id)).fetchone()
+        if used:
+            raise SessionError(f"Goals or challenges refer to {name!r} now; the topic stays.")
+        conn.execute("DELETE FROM essentials WHERE id = ?", (essential_id,))
+
+    store.transact(body)
+
+
 # ---------------------------------------------------------------------- reading
 def essential_topics(store: SessionStore) -> list[Essential]:
     """All essential topics, in the order they were added."""

@@ -303,8 +303,9 @@ class GoalsScreen(SessionScreen):
                                (lambda: asked.answer_challenge(store, entry.target, previous)))
             return False
         if entry.kind == "topic":
-            core.add_essential(store, value)
-            self.hint("Essential topic added (it stays: topics are not undone).")
+            topic_id = core.add_essential(store, value)
+            self.remember_undo("the new topic", lambda: core.remove_fresh_essential(store, topic_id))
+            self.hint("Essential topic added; ctrl+z takes it back while nothing refers to it.")
             return False
         raise AssertionError(entry.kind)
 
