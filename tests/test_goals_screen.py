@@ -97,6 +97,7 @@ async def test_status_key_moves_the_goal_on_and_undo_brings_it_back(tmp_path):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "in progress" in card_lines(pilot.app.screen)[0]
+        assert notes(pilot.app)[-1] == "Undid the status change."  # the base's shared undo
     with read(path) as store:
         assert core.get_goal(store, goal_id).status == "in progress"
         assert len(core.goal_history(store, goal_id)) == 3  # the undo is history too

@@ -337,7 +337,7 @@ class GoalsScreen(SessionScreen):
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        self.remember_undo(f"the status {new}", lambda: core.set_goal_status(
+        self.remember_undo("the status change", lambda: core.set_goal_status(
             self.store, goal.id, goal.status))
         self.written()
 
