@@ -84,7 +84,7 @@ class FacilitatorApp(App[None]):
             return
         from facilitator.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(list(self.BINDINGS), self.screen))
+        self.push_screen(HelpScreen(list(self.BINDINGS), self.screen, getattr(self.screen, "HELP", "")))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for name in SCREEN_NAMES:

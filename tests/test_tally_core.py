@@ -14,7 +14,7 @@ from facilitator.models.interactions import log_interaction, restore_interaction
 from facilitator.models.roster import find_participant, set_present
 from facilitator.models.rounds import add_round, start_round
 from facilitator.models.store import SessionStore
-from facilitator.models.turns import TurnTracker, last_speaker, resolve_code
+from facilitator.models.turns import TurnTracker, last_speaker, resolve_code, rest_of_code
 
 
 def test_gini_is_zero_when_everyone_speaks_equally_and_high_for_one_voice() -> None:
@@ -43,6 +43,16 @@ def test_resolve_code_waits_only_where_a_code_starts_another() -> None:
     assert resolve_code("ab", codes) == ("wait", "ab")
     assert resolve_code("abc", codes) == ("done", "abc")
     assert resolve_code("zz", codes) == ("unknown", None)
+
+
+def test_unique_prefixes_pick_a_code_and_leave_its_rest_to_skip() -> None:
+    codes = {"al", "bs", "an", "ann"}
+    assert resolve_code("b", codes) == ("more", None)  # exact codes only by default
+    assert resolve_code("b", codes, unique_prefix=True) == ("done", "bs")
+    assert resolve_code("a", codes, unique_prefix=True) == ("more", None)
+    assert resolve_code("an", codes, unique_prefix=True) == ("wait", "an")
+    assert resolve_code("z", codes, unique_prefix=True) == ("unknown", None)
+    assert rest_of_code("b", "bs") == "s" and rest_of_code("bs", "bs") == ""
 
 
 def test_board_counts_spoke_addressed_kinds_and_mutual_pairs(small_session: Path) -> None:

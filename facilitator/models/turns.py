@@ -57,15 +57,31 @@ class TurnTracker:
         self.previous[key] = entry.source_id
 
 
-def resolve_code(typed: str, codes: set[str] | frozenset[str]) -> tuple[str, str | None]:
+def resolve_code(typed: str, codes: set[str] | frozenset[str], *,
+                 unique_prefix: bool = False) -> tuple[str, str | None]:
     """What a half-typed participant code means so far.
 
     Returns ("done", code) when typed is a code and no longer code starts with it
     (log at once), ("wait", code) when it is a code but also the start of a longer
     one (Enter takes it), ("more", None) when it is only the start of codes, and
     ("unknown", None) when no code starts with it.
+
+    With unique_prefix, the start of exactly one code already picks it ("done"):
+    one letter is enough when no one else's code starts with it. The caller then
+    swallows the rest of that code if it is typed anyway (see rest_of_code). Turn
+    mode does not use it: there, consecutive letters are consecutive speakers, and
+    "a" then "l" could mean Ana (al) or Ana then Lea.
     """
-    longer = any(code != typed and code.startswith(typed) for code in codes)
+    matches = [code for code in codes if code.startswith(typed)]
+    longer = any(code != typed for code in matches)
     if typed in codes:
         return ("wait", typed) if longer else ("done", typed)
-    return ("more", None) if longer else ("unknown", None)
+    if unique_prefix and len(matches) == 1:
+        return ("done", matches[0])
+    return ("more", None) if matches else ("unknown", None)
+
+
+def rest_of_code(typed: str, code: str) -> str:
+    """The letters of code still to come after typed: swallowed if typed next, so a
+    code typed in full gives the same entry as its unique prefix."""
+    return code[len(typed):] if code.startswith(typed) else ""

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _character_to_key
-from textual.widgets import Input
 
 from facilitator.analysis.tallies import TallyBoard, summarise
 from facilitator.models.codebook import codebook
@@ -27,7 +26,7 @@ from facilitator.models.rounds import (
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.models.turns import TurnKey, TurnTracker, last_speaker
 from facilitator.screens.base import SessionScreen
-from facilitator.screens.tally_entry import Draft, TallyEntryMixin
+from facilitator.screens.tally_entry import Draft, NoteInput, TallyEntryMixin
 from facilitator.widgets.tally_cards import Card, TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, PromptLine, TallyBar)
@@ -35,6 +34,17 @@ from facilitator.widgets.tally_panels import (
 #: Keys the screen or the app already use: a codebook key among them is not bound.
 RESERVED_KEYS = set("/[]<> ?12345")
 FEED_LINES = 20
+
+TALLY_HELP = """\
+Turn mode (the default): type a participant's full code; it logs a turn addressed to
+the previous speaker. Codes are never shortened here, so a code typed fast can never
+log two people; Enter is needed only where one code starts another (an / ann).
+
+Explicit mode: / then who, kind, to whom (space: the whole group), optional note, Enter.
+Here the first letters of a code are enough as soon as no one else in the observed
+group has a code starting with them, so "/ a a b Enter" logs "Ana asked Bob". Typing
+the full code anyway works too: its remaining letters are skipped ("/ al a bs Enter").
+The name shows in the prompt line as soon as it is picked."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
 
     SCREEN_NAME = "tally"
     CSS_PATH = "../styles/tally.tcss"
+    HELP = TALLY_HELP  # shown under the keys by `?`
     BINDINGS = [
         Binding("slash", "explicit", "Explicit entry", id="tally.explicit"),
         Binding("space", "pause", "Pause", id="tally.pause"),
@@ -74,6 +85,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         self.observed: int | None = None  # a group id; None: the whole session
         self.tracker = TurnTracker()
         self.typed = ""
+        self.swallow = ""  # the rest of a code picked by its first letters (explicit mode)
         self.draft: Draft | None = None
         self.undo_stack: list[UndoStep] = []
         self.redo_stack: list[UndoStep] = []
@@ -92,7 +104,8 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
                 yield NotSpokenPanel(id="tally-not-spoken")
                 yield PairsPanel(id="tally-pairs")
                 yield FeedPanel(id="tally-feed")
-        yield Input(placeholder="note (optional): Enter logs, Escape cancels", id="tally-note")
+        yield NoteInput(placeholder="note (optional): Enter logs, Escape cancels",
+                        id="tally-note")
         yield PromptLine(id="tally-prompt")
 
     def on_mount(self) -> None:
@@ -247,20 +260,23 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         mode, typed = "turn", self.typed
         if draft is None:
             states = "  ".join(f"{k.key} {k.label}" for k in self.kinds if k.scope == "group")
-            keys = f"code = turn · space pause · / explicit · {states}"
+            keys = f"full code = turn · space pause · / explicit · {states}"
         else:
             mode = "explicit"
-            typed = " ".join(x for x in (draft.source.code if draft.source else "",
-                                         draft.kind.key if draft.kind else "",
-                                         draft.target.code if draft.target else "",
-                                         self.typed) if x)
+            # Names as they resolve, so a one-letter pick is visibly the right person.
+            parts = [f"{draft.source.code} {draft.source.name}" if draft.source else "",
+                     draft.kind.name if draft.kind else "",
+                     f"{draft.target.code} {draft.target.name}" if draft.target
+                     else "the group" if draft.step == "note" else ""]
+            typed = " · ".join(x for x in parts if x)
+            typed = f"{typed} · {self.typed}" if typed and self.typed else typed or self.typed
             if draft.step == "source":
-                keys = "who: type their code · Escape cancels"
+                keys = "who: first letters of a code are enough · Escape cancels"
             elif draft.step == "kind":
                 keys = "kind: " + "  ".join(f"{k.key} {k.name}" for k in self.kinds
                                             if k.scope == "pair") + "  · Enter = turn"
             elif draft.step == "target":
-                keys = "to whom: a code, or space for the whole group · Escape cancels"
+                keys = "to whom: first letters, or space for the whole group · Escape cancels"
             else:
                 keys = "note (optional) · Enter logs · Escape cancels"
         self.query_one(PromptLine).show(mode, typed, keys, self.message, self.message_error)
@@ -307,7 +323,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
     def action_group_state(self, name: str) -> None:
         kind = next((k for k in self.kinds if k.name == name), None)
         if kind is not None:
-            self.typed, self.draft = "", None
+            self.typed, self.draft, self.swallow = "", None, ""
             self.commit(kind, None, None)
 
     def action_pause(self) -> None:
@@ -355,7 +371,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         choices = [None] + [g.id for g in self.groups]
         index = choices.index(self.observed) if self.observed in choices else 0
         self.observed = choices[(index + step) % len(choices)]
-        self.typed, self.draft = "", None
+        self.typed, self.draft, self.swallow = "", None, ""
         group = self.observed_group()
         self.render_all()
         self.hint(f"Observing {group.name if group else 'the whole session'}.")

@@ -10,7 +10,7 @@ from textual.events import Key
 from textual.widgets import Input
 
 from facilitator.models.records import Kind, Participant
-from facilitator.models.turns import resolve_code
+from facilitator.models.turns import resolve_code, rest_of_code
 
 if TYPE_CHECKING:
     from facilitator.models.groups import Group
@@ -26,12 +26,29 @@ class Draft:
     target: Participant | None = None
 
 
+class NoteInput(Input):
+    """The note of an explicit entry. When the target was picked by the first letters
+    of their code and the rest of the code is typed anyway, those letters are
+    swallowed here instead of starting the note."""
+
+    swallow = ""
+
+    async def _on_key(self, event: Key) -> None:
+        if self.swallow and not self.value and event.character == self.swallow[0]:
+            self.swallow = self.swallow[1:]
+            event.stop()
+            event.prevent_default()
+            return
+        self.swallow = ""
+        await super()._on_key(event)
+
 
 class TallyEntryMixin:
     """Key handling of TallyScreen: turns one code at a time, explicit entries."""
 
     if TYPE_CHECKING:  # provided by TallyScreen
         typed: str
+        swallow: str
         draft: "Draft | None"
         kinds: list[Kind]
         turn: Kind | None
@@ -41,6 +58,7 @@ class TallyEntryMixin:
         def query_one(self, selector: object, expect_type: object = None) -> Input: ...
         def hint(self, message: str, *, error: bool = False) -> None: ...
         def observed_group(self) -> Group | None: ...
+        def shown_people(self) -> list[Participant]: ...
         def previous_speaker(self) -> int | None: ...
         def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
                    note: str | None = None) -> None: ...
@@ -58,6 +76,13 @@ class TallyEntryMixin:
             self.type_letter(char)
 
     def type_letter(self, char: str) -> None:
+        if self.swallow:
+            # A code picked by its first letters, typed on in full: skip its letters.
+            expected, self.swallow = self.swallow[0], self.swallow[1:]
+            if char == expected:
+                self.hint("")
+                return
+            self.swallow = ""
         if self.draft is not None and self.draft.step == "kind":
             kind = next((k for k in self.kinds if k.key == char and k.scope == "pair"), None)
             if kind is None:
@@ -67,8 +92,9 @@ class TallyEntryMixin:
             self.hint("")
             return
         self.typed += char
-        state, code = resolve_code(self.typed, set(self.by_code))
+        state, code = self.resolve(self.typed)
         if state == "done" and code:
+            self.swallow = rest_of_code(self.typed, code)
             self.take(self.by_code[code])
         elif state == "unknown":
             typed, self.typed = self.typed, ""
@@ -76,11 +102,33 @@ class TallyEntryMixin:
         elif state == "wait":
             self.hint(f"Enter takes {code!r}, or go on typing.")
         else:
-            self.hint("")
+            self.hint(self.candidates(self.typed))
+
+    def resolve(self, typed: str) -> tuple[str, str | None]:
+        """Turn mode: exact codes only (a fast typist's full code must never log two
+        people). Explicit mode: the first letters of a code pick that person as soon as
+        no one else shown (present, in the observed group) has a code starting so;
+        other codes (absent people, other groups) still resolve when typed in full, so
+        the hint can say why they cannot be logged."""
+        if self.draft is not None:
+            shown = {p.code for p in self.shown_people()}
+            state, code = resolve_code(typed, shown, unique_prefix=True)
+            if state != "unknown":
+                return state, code
+        return resolve_code(typed, set(self.by_code))
+
+    def candidates(self, typed: str) -> str:
+        """Explicit mode: whom the letters typed so far could still be."""
+        if self.draft is None:
+            return ""
+        names = [p.name for p in self.shown_people() if p.code.startswith(typed)]
+        more = f" +{len(names) - 3}" if len(names) > 3 else ""
+        return f"{typed}…: {', '.join(names[:3])}{more}" if names else ""
 
     def action_enter(self) -> None:
+        self.swallow = ""
         if self.typed:
-            state, code = resolve_code(self.typed, set(self.by_code))
+            state, code = self.resolve(self.typed)
             if code:
                 self.take(self.by_code[code])
             else:
@@ -95,11 +143,12 @@ class TallyEntryMixin:
             self.action_pause()
 
     def action_backspace(self) -> None:
+        self.swallow = ""
         self.typed = self.typed[:-1]
         self.hint("")
 
     def action_cancel(self) -> None:
-        self.typed, self.draft = "", None
+        self.typed, self.draft, self.swallow = "", None, ""
         self.close_note()
         self.hint("")
 
@@ -145,14 +194,19 @@ class TallyEntryMixin:
 
     # ---------------------------------------------------------------- explicit entries
     def action_explicit(self) -> None:
-        self.typed, self.draft = "", Draft()
+        self.typed, self.draft, self.swallow = "", Draft(), ""
         self.hint("")
 
     def open_note(self) -> None:
         assert self.draft is not None
         self.draft.step = "note"
-        note = self.query_one("#tally-note", Input)
+        note = self.query_one("#tally-note", NoteInput)
         note.value = ""
+        note.swallow, self.swallow = self.swallow, ""
+        # Say so: a note starting with that letter would otherwise lose it unseen.
+        note.placeholder = (f"note (optional): a first {note.swallow!r} is taken as the rest"
+                            " of the code · Enter logs" if note.swallow
+                            else "note (optional): Enter logs, Escape cancels")
         note.display = True
         note.focus()
         self.hint("")
