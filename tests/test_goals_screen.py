@@ -264,3 +264,39 @@ async def test_a_topic_added_live_is_undone_with_ctrl_z_while_nothing_links_to_i
     with read(path) as store:
         assert [e.name for e in core.essential_topics(store)] == [
             "Safety", "Consent", "Curriculum", "Ethics"]
+
+
+async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(tmp_path):
+    path = session(tmp_path)
+    async with make_app(path, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        prompt = lambda: str(screen.query_one("#goals-entry-prompt").render())  # noqa: E731
+        await pilot.press("down", "a")  # Dunes; the group itself until someone reports
+        assert prompt() == "Dunes's goal:"
+        await pilot.press("ctrl+r")  # works while the goal line is open
+        assert prompt() == "Who reports for Dunes?"
+        await type_text(pilot, "Cleo")
+        await pilot.press("enter")
+        assert prompt() == "Dunes's goal (by Cleo):"
+        await type_text(pilot, "Build a shelter")
+        await pilot.press("enter")
+        await type_text(pilot, "Sleep outside")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert "(set by Cleo)" in card_lines(screen)[1]
+        await pilot.press("ctrl+r")
+        assert screen.query_one("#goals-entry-input", Input).value == "Cleo"  # prefilled
+        await pilot.press("ctrl+u", "enter")  # empty: the group itself
+        assert prompt() == "Dunes's goal:"
+        await type_text(pilot, "Cook together")
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+    with read(path) as store:
+        assert [(g.text, g.set_by) for g in core.goals(store)] == [
+            ("Build a shelter", "Cleo"), ("Sleep outside", "Cleo"), ("Cook together", None)]
+        core.add_goal(store, group_id(store, "Forest"), "Learn the trees", "Dev")
+    # A reopened screen (or a co-facilitator) continues with the latest goal's reporter.
+    async with make_app(path, identity="bo", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down", "a")
+        assert str(pilot.app.screen.query_one("#goals-entry-prompt").render()) == (
+            "Forest's goal (by Dev):")

@@ -3,7 +3,9 @@ nobody addresses, and the challenges raised and answered.
 
 Keyboard flow while a group reports back: pick the group (up/down in the matrix),
 a, type the goal in the group's words, Enter (the line stays open for the next
-goal), Escape. l links the highlighted goal to topics, s moves its status on,
+goal), Escape. ctrl+r (also while typing) says who reports for the group: its goals
+are then recorded as set by that person, until changed (empty: the group itself);
+it starts as whoever stated the group's latest goal. l links the highlighted goal to topics, s moves its status on,
 c challenges the group about the topic under the column cursor, r records the
 group's answer, ctrl+z undoes. The screen never writes a goal by itself."""
 
@@ -36,10 +38,12 @@ ALL_ROUNDS = -1
 class Entry:
     """What the entry line is collecting, and where it goes."""
 
-    kind: str  # goal, text, progress, challenge, answer, topic
+    kind: str  # goal, text, progress, challenge, answer, topic, reporter
     prompt: str
     target: int = 0
     topic: int | None = None
+    by: str | None = None
+    """For a goal: who set it (the group's reporter); None: the group itself."""
 
 
 class GoalsScreen(SessionScreen):
@@ -60,6 +64,8 @@ class GoalsScreen(SessionScreen):
         Binding("v", "view", "Other rounds", id="goals.view", show=False),
         Binding("h", "history", "Goal history", id="goals.history", show=False),
         Binding("ctrl+z", "undo", "Undo", id="goals.undo"),
+        Binding("ctrl+r", "reporter", "Who reports", id="goals.reporter",
+                tooltip="Who states this group's goals (empty: the group)"),
         Binding("escape", "cancel_entry", "Close entry"),
     ]
 
@@ -75,6 +81,8 @@ class GoalsScreen(SessionScreen):
         self.entry: Entry | None = None
         self.highlight_next: str | None = None
         """Card option to highlight at the next refresh (the goal just entered)."""
+        self.reporters: dict[int, str | None] = {}
+        """Who reports for a group (group id -> name, None: the group), as set with ctrl+r."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="goals-summary")
@@ -277,10 +285,17 @@ class GoalsScreen(SessionScreen):
         """Write what was typed; True keeps the line open for the next one."""
         store = self.store
         if entry.kind == "goal":
-            goal_id = core.add_goal(store, entry.target, value)
+            goal_id = core.add_goal(store, entry.target, value, entry.by)
             self.highlight_next = f"goal:{goal_id}"  # so l links the goal just entered
             self.remember_undo("the new goal", lambda: core.remove_fresh_goal(store, goal_id))
-            self.hint("Goal recorded; type the next one or press Escape.")
+            self.hint("Goal recorded; type the next one or press Escape"
+                      " (ctrl+r: who reports).")
+            return True
+        if entry.kind == "reporter":
+            self.reporters[entry.target] = " ".join(value.split()) or None
+            group = next((g for g in self.groups if g.id == entry.target), None)
+            if group is not None:  # straight on to the goals this person states
+                self.open_entry(self.goal_entry(group))
             return True
         if entry.kind in ("text", "progress"):
             old = core.get_goal(store, entry.target)
@@ -315,7 +330,28 @@ class GoalsScreen(SessionScreen):
         if group is None:
             self.hint("There is no group to add a goal to in this view.", error=True)
             return
-        self.open_entry(Entry("goal", f"{group.name}'s goal:", group.id))
+        self.open_entry(self.goal_entry(group))
+
+    def reporter(self, group_id: int) -> str | None:
+        """Who states this group's goals: as set with ctrl+r, else whoever stated its
+        latest goal (so a reopened screen or a co-facilitator continues alike)."""
+        if group_id in self.reporters:
+            return self.reporters[group_id]
+        return next((g.set_by for g in reversed(self.goals.get(group_id, []))), None)
+
+    def goal_entry(self, group: Group) -> Entry:
+        by = self.reporter(group.id)
+        prompt = f"{group.name}'s goal (by {by}):" if by else f"{group.name}'s goal:"
+        return Entry("goal", prompt, group.id, by=by)
+
+    def action_reporter(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group in this view.", error=True)
+            return
+        self.open_entry(Entry("reporter", f"Who reports for {group.name}?", group.id),
+                        self.reporter(group.id) or "")
+        self.hint("Type the reporter's name (empty: the group itself), then Enter.")
 
     def action_edit_text(self) -> None:
         goal = self.selected_goal()
