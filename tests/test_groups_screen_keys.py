@@ -205,3 +205,4 @@ async def test_the_footer_at_80_columns_shows_the_keys_of_each_mode(demo_session
         for words in ("Keep together", "Keep apart", "Start round", "Rename", "Split", "Merge",
                       "Close", "View earlier round", "Bigger groups", "Reshuffle"):
             assert words in helped
+        assert "left_square_bracket" not in helped  # keys read as typed: [ and ]

@@ -152,8 +152,10 @@ class GroupsScreen(GroupSuggestions):
                 "SELECT name FROM rounds WHERE id = ?", (target,)) if target else "a new round")
         else:
             where = "[ ] other rounds"
+        shown = f"{name} ({state}): {len(self.groups)} groups, {len(self.loose)} ungrouped"
+        # The title is one line: what matters most in each mode comes first.
         self.query_one("#groups-title", Static).update(
-            f"{name} ({state}): {len(self.groups)} groups, {len(self.loose)} ungrouped  ·  {where}")
+            f"{where[0].upper()}{where[1:]}  ·  {shown}" if self.suggesting else f"{shown}  ·  {where}")
 
     @staticmethod
     def _fill(options: OptionList, items: list[Option]) -> None:

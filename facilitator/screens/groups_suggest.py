@@ -182,7 +182,7 @@ class GroupSuggestions(SessionScreen):
 
         def undo_apply() -> str:
             if not applied.undo(self.store):
-                return ""
+                return f"{name} stays: it has started or holds entries." if applied.created_round else ""
             if self.round_id == applied.round_id:
                 self.round_chosen = False  # that round is gone: back to the default view
             return f"{name}, made for these groups, is removed."

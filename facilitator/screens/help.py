@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 
 KEY_NAMES = {"question_mark": "?", "space": "Space", "escape": "Escape", "enter": "Enter",
-             "tab": "Tab", "slash": "/", "full_stop": ".", "minus": "-", "plus": "+"}
+             "tab": "Tab", "slash": "/", "full_stop": ".", "minus": "-", "plus": "+",
+             "left_square_bracket": "[", "right_square_bracket": "]"}
 
 
 def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
