@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _character_to_key
 
-from facilitator.analysis.tallies import TallyBoard, summarise
+from facilitator.analysis.tallies import Tally, TallyBoard, summarise
 from facilitator.models.codebook import codebook
 from facilitator.models.groups import Group, groups_of_round
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
@@ -71,6 +71,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         Binding("left_square_bracket", "group(-1)", "Prev group", id="tally.prev_group"),
         Binding("right_square_bracket", "group(1)", "Next group", id="tally.next_group"),
         Binding("ctrl+r", "round", "Start/end round", id="tally.round"),
+        Binding("R", "counts_scope", "Round/all counts", id="tally.counts"),
     ]
 
     def __init__(self) -> None:
@@ -83,6 +84,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         self.round: Round | None = None
         self.groups: list[Group] = []
         self.observed: int | None = None  # a group id; None: the whole session
+        self.this_round_only = False  # whole-session view: count this round, or all rounds
         self.tracker = TurnTracker()
         self.typed = ""
         self.swallow = ""  # the rest of a code picked by its first letters (explicit mode)
@@ -185,6 +187,14 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
                                                any_group=self.observed is None))
         return self.tracker.get(key)
 
+    def shown_tally(self) -> Tally:
+        """A group's tally (its groups belong to one round), or the whole session's:
+        all rounds, or this round only (R switches)."""
+        assert self.board is not None
+        if self.observed is None and self.this_round_only:
+            return self.board.rounds[self.round_id]
+        return self.board.tally(self.observed, whole_session=self.observed is None)
+
     def group_for(self, person: Participant | None) -> int | None:
         """Entries carry the observed group; in the whole-session view, the source's group."""
         if self.observed is not None or person is None:
@@ -196,7 +206,7 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         if self.board is None:
             return
         shown = self.shown_people()
-        tally = self.board.tally(self.observed, whole_session=self.observed is None)
+        tally = self.shown_tally()
         summary = summarise(tally, [p.id for p in shown], self.board.rounds[self.round_id])
         top = max(summary.rows, key=lambda r: r.spoke, default=None)
         biggest = top.spoke if top and top.spoke > 0 else 1
@@ -250,10 +260,10 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
             round_text = f"{self.round.name} {state}".strip()
             timer = format_remaining(left)
             overtime = left is not None and left < 0
-        entries = self.board.tally(self.observed, whole_session=self.observed is None).entries \
-            if self.board else 0
+        entries = self.shown_tally().entries if self.board else 0
+        counts = "" if group else "this round" if self.this_round_only else "all rounds"
         self.query_one(TallyBar).show(group.name if group else "the whole session", position,
-                                      round_text, timer, overtime, entries)
+                                      round_text, timer, overtime, entries, counts)
 
     def render_prompt(self) -> None:
         draft = self.draft
@@ -375,6 +385,16 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         group = self.observed_group()
         self.render_all()
         self.hint(f"Observing {group.name if group else 'the whole session'}.")
+
+    def action_counts_scope(self) -> None:
+        """Whole-session view: counts of this round only, or of all rounds."""
+        if self.observed is not None:
+            self.hint("A group's counts are its own round's; R switches the whole-session view.")
+            return
+        self.this_round_only = not self.this_round_only
+        self.render_all()
+        self.hint("Counting this round only." if self.this_round_only
+                  else "Counting all rounds of the session.")
 
     def action_round(self) -> None:
         try:

@@ -29,11 +29,16 @@ class TallyBar(Panel):
     """One line: the observed group, the round and its remaining time."""
 
     def show(self, observing: str, position: str, round_text: str, timer: str,
-             overtime: bool, entries: int) -> None:
+             overtime: bool, entries: int, counts: str = "") -> None:
+        """counts: "this round" or "all rounds" in the whole-session view, else ""."""
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position}  [ ] to switch")
+        line.append(f" {position} [ ]")
+        if counts:
+            line.append("  ·  counts: ")
+            line.append(counts, style="bold")
+            line.append(" (R)")
         if round_text:
             line.append("  ·  ")
             line.append(round_text)

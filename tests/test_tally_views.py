@@ -1,0 +1,55 @@
+"""The tally screen's views: this round or all rounds, a read-only session, and marks
+that stay readable without colour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facilitator.app import make_app
+from facilitator.models.interactions import log_interaction
+from facilitator.models.roster import find_participant
+from facilitator.models.rounds import add_round, start_round
+from facilitator.models.store import SessionStore
+from facilitator.widgets.tally_cards import TallyCards
+from facilitator.widgets.tally_panels import EquityPanel, TallyBar
+from tests.test_tally_screen import text
+
+
+def counts(screen: object) -> dict[str, tuple[int, int]]:
+    """(spoke, addressed) per code, as the cards show them."""
+    cards = screen.query_one(TallyCards)  # type: ignore[attr-defined]
+    shown = cards.text()
+    return {c.code: (c.spoke, c.addressed) for c in cards.cards
+            if f"{c.spoke} spoke · {c.addressed} addr" in shown}
+
+
+def two_rounds(path: Path) -> None:
+    """Round One: Ana then Bob speak; Round Two (current): Ana speaks."""
+    with SessionStore.open(path) as store:
+        ana, bob = find_participant(store, "al"), find_participant(store, "bs")
+        add_round(store, "One", 20)
+        add_round(store, "Two", 20)
+        start_round(store)
+        log_interaction(store, "speak", ana)
+        log_interaction(store, "speak", bob, ana)
+        start_round(store)
+        log_interaction(store, "speak", ana)
+
+
+async def test_R_switches_whole_session_counts_between_this_round_and_all(
+        small_session: Path) -> None:
+    two_rounds(small_session)
+    app = make_app(small_session, screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert "counts: all rounds" in text(screen, TallyBar)
+        assert counts(screen)["al"] == (2, 1)
+        await pilot.press("R")
+        bar = text(screen, TallyBar)
+        assert "counts: this round" in bar and "1 entries" in bar
+        assert counts(screen)["al"] == (1, 0) and counts(screen)["bs"] == (0, 0)
+        assert "Top voice: Ana Lopez 100%" in text(screen, EquityPanel)
+        await pilot.press("R")
+        assert "counts: all rounds" in text(screen, TallyBar)
+        assert "3 entries" in text(screen, TallyBar)
+        assert counts(screen)["bs"] == (1, 0)
