@@ -300,3 +300,25 @@ async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(t
         await pilot.press("down", "down", "a")
         assert str(pilot.app.screen.query_one("#goals-entry-prompt").render()) == (
             "Forest's goal (by Dev):")
+
+
+async def test_the_title_says_which_rounds_the_coverage_spans_the_report_spans_all(demo_session):
+    with read(demo_session) as store:
+        from facilitator.analysis.report import build_report
+
+        session_wide = build_report(store)["neglected"]
+    async with make_app(demo_session, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        summary = text_of(screen, "#goals-summary")
+        assert summary.startswith("Mixed groups · current round · ! nobody covers: Safety")
+        assert summary.index("Evaluation") + len("Evaluation") <= 78  # fits at 80 columns
+        await pilot.press("v")
+        await pilot.pause()
+        assert text_of(screen, "#goals-summary").startswith("Opening circle · earlier round")
+        await pilot.press("v", "v")
+        await pilot.pause()
+        summary = text_of(screen, "#goals-summary")
+        assert summary.startswith("All rounds · ")
+        # All rounds on screen = the report; the current round alone neglects more.
+        assert f"! nobody covers: {', '.join(session_wide)}" in summary
+        assert session_wide == ["Evaluation"]

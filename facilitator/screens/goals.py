@@ -139,9 +139,19 @@ class GoalsScreen(SessionScreen):
 
     def _summary(self, round_id: int | None) -> None:
         assert self.coverage is not None
-        names = {r.id: r.name for r in rounds(self.store)}
-        where = "All rounds" if round_id == ALL_ROUNDS else names.get(round_id, "No round")
-        parts: list[str | tuple[str, str]] = [(where, "bold"), f" · {len(self.groups)} group{'s' * (len(self.groups) != 1)}"]
+        # The title says whose coverage this is: the screen starts at the current
+        # round, while the report's coverage and neglect span all rounds.
+        known = {r.id: r for r in rounds(self.store)}
+        shown, now_ = known.get(round_id or 0), current_round(self.store)
+        parts: list[str | tuple[str, str]]
+        if shown is None:
+            where = "All rounds" if round_id == ALL_ROUNDS else "No round"
+            parts = [(where, "bold"), f" · {len(self.groups)} group{'s' * (len(self.groups) != 1)}"]
+        else:
+            scope = ("current round" if now_ is not None and shown.id == now_.id else
+                     "earlier round" if now_ is None or shown.position < now_.position
+                     else "later round")
+            parts = [(shown.name, "bold"), (f" · {scope}", "$accent")]
         if self.coverage.neglected:
             parts += [" · ", ("! nobody covers: " + ", ".join(e.name for e in self.coverage.neglected),
                               "$error bold")]
