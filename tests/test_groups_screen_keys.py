@@ -201,8 +201,9 @@ async def test_the_footer_at_80_columns_shows_the_keys_of_each_mode(demo_session
         assert "k, d" in panel  # the rule keys are named where the rules are
         await pilot.press("question_mark")  # help lists every key, shown or not
         await pilot.pause()
-        helped = str(app.screen.query_one("Static").render())
+        helped = "".join(str(s.render()) for s in app.screen.query("Static"))
         for words in ("Keep together", "Keep apart", "Start round", "Rename", "Split", "Merge",
                       "Close", "View earlier round", "Bigger groups", "Reshuffle"):
             assert words in helped
         assert "left_square_bracket" not in helped  # keys read as typed: [ and ]
+        assert "the same pair again removes" in helped  # the screen's own help text

@@ -38,10 +38,25 @@ from facilitator.models.store import SessionError
 from facilitator.screens.groups_suggest import GroupSuggestions
 from facilitator.widgets.groups_proposal import ProposalPanel
 
+#: Shown under the keys by `?`. One line per paragraph: the help box wraps it to its width.
+GROUPS_HELP = "\n\n".join((
+    "Marketplace: n proposes a topic and its convener (Climate data @al); j moves people to"
+    " a group by its number (al bs 2), as does Enter on an ungrouped person. r, s, g, c"
+    " rename, split, merge or close the highlighted group; x ungroups people. [ and ] show"
+    " earlier or later rounds; o starts the next round (Enter confirms).",
+    "Suggestions (p; Escape goes back): new ties on the left, random or mixed on the right"
+    " (t). a or b makes one the next round's groups; + and - change the size, e reshuffles."
+    " k and d keep two people together or apart (the same pair again removes the rule).",
+    "ctrl+z undoes any change; undoing an apply also removes the round it created, unless"
+    " that round has started or holds entries.",
+))
+
+
 class GroupsScreen(GroupSuggestions):
     """Topics and their people for one round; the ungrouped are always on the left."""
 
     SCREEN_NAME = "groups"
+    HELP = GROUPS_HELP
     CSS_PATH = "../styles/groups.tcss"
     BINDINGS = [
         # Order is footer order: at 80 columns it shows about five keys, so the
