@@ -11,8 +11,8 @@ from facilitator.models.roster import find_participant
 from facilitator.models.rounds import add_round, start_round
 from facilitator.models.store import SessionStore
 from facilitator.widgets.tally_cards import TallyCards
-from facilitator.widgets.tally_panels import EquityPanel, TallyBar
-from tests.test_tally_screen import text
+from facilitator.widgets.tally_panels import EquityPanel, PromptLine, TallyBar
+from tests.test_tally_screen import live, text
 
 
 def counts(screen: object) -> dict[str, tuple[int, int]]:
@@ -53,3 +53,25 @@ async def test_R_switches_whole_session_counts_between_this_round_and_all(
         assert "counts: all rounds" in text(screen, TallyBar)
         assert "3 entries" in text(screen, TallyBar)
         assert counts(screen)["bs"] == (1, 0)
+
+
+async def test_read_only_session_says_so_at_the_first_key_and_writes_nothing(
+        small_session: Path) -> None:
+    two_rounds(small_session)
+    app = make_app(small_session, read_only=True, screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        prompt = text(app.screen, PromptLine)
+        assert "Read-only session: nothing is logged" in prompt
+        assert prompt.count("\n") == 1  # the hint is one line, the keys the other
+        for keys in (("s", "c", "d"), ("slash", "a", "a", "b"), ("full_stop",),
+                     ("space", "ctrl+r")):
+            app.screen.hint("")
+            await pilot.press(*keys)
+            assert "Read-only session: nothing is logged" in text(app.screen, PromptLine), keys
+        await pilot.press("R", "R")  # looking around still works
+        assert "read-only: nothing can be logged" in text(app.screen, PromptLine)
+        assert counts(app.screen)["bs"] == (1, 0)  # the file's counts still shown
+    assert live(small_session, "SELECT count(*) FROM interactions") == [(3,)]
+    assert live(small_session, "SELECT name FROM rounds WHERE ended_at IS NULL"
+                " AND started_at IS NOT NULL") == [("Two",)]

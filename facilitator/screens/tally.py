@@ -26,7 +26,7 @@ from facilitator.models.rounds import (
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.models.turns import TurnKey, TurnTracker, last_speaker
 from facilitator.screens.base import SessionScreen
-from facilitator.screens.tally_entry import Draft, NoteInput, TallyEntryMixin
+from facilitator.screens.tally_entry import READ_ONLY, Draft, NoteInput, TallyEntryMixin
 from facilitator.widgets.tally_cards import Card, TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, PromptLine, TallyBar)
@@ -271,6 +271,8 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         if draft is None:
             states = "  ".join(f"{k.key} {k.label}" for k in self.kinds if k.scope == "group")
             keys = f"full code = turn · space pause · / explicit · {states}"
+            if self.store.read_only:
+                keys = "read-only: nothing can be logged · [ ] switch group · R counts"
         else:
             mode = "explicit"
             # Names as they resolve, so a one-letter pick is visibly the right person.
@@ -331,6 +333,9 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         self.written()
 
     def action_group_state(self, name: str) -> None:
+        if self.store.read_only:
+            self.hint(READ_ONLY, error=True)
+            return
         kind = next((k for k in self.kinds if k.name == name), None)
         if kind is not None:
             self.typed, self.draft, self.swallow = "", None, ""
@@ -397,6 +402,9 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
                   else "Counting all rounds of the session.")
 
     def action_round(self) -> None:
+        if self.store.read_only:
+            self.hint(READ_ONLY, error=True)
+            return
         try:
             if self.round is not None and self.round.started_at and not self.round.ended_at:
                 ended = end_round(self.store)

@@ -14,6 +14,7 @@ from facilitator.models.turns import resolve_code, rest_of_code
 
 if TYPE_CHECKING:
     from facilitator.models.groups import Group
+    from facilitator.models.store import SessionStore
 
 
 @dataclass
@@ -43,6 +44,9 @@ class NoteInput(Input):
         await super()._on_key(event)
 
 
+READ_ONLY = "Read-only session: nothing is logged (open it without --read-only)."
+
+
 class TallyEntryMixin:
     """Key handling of TallyScreen: turns one code at a time, explicit entries."""
 
@@ -59,6 +63,8 @@ class TallyEntryMixin:
         def hint(self, message: str, *, error: bool = False) -> None: ...
         def observed_group(self) -> Group | None: ...
         def shown_people(self) -> list[Participant]: ...
+        @property
+        def store(self) -> SessionStore: ...
         def previous_speaker(self) -> int | None: ...
         def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
                    note: str | None = None) -> None: ...
@@ -76,6 +82,11 @@ class TallyEntryMixin:
             self.type_letter(char)
 
     def type_letter(self, char: str) -> None:
+        if self.store.read_only:
+            # Say it at the first letter, not after a whole code or entry was typed.
+            self.typed, self.draft = "", None
+            self.hint(READ_ONLY, error=True)
+            return
         if self.swallow:
             # A code picked by its first letters, typed on in full: skip its letters.
             expected, self.swallow = self.swallow[0], self.swallow[1:]
@@ -194,6 +205,9 @@ class TallyEntryMixin:
 
     # ---------------------------------------------------------------- explicit entries
     def action_explicit(self) -> None:
+        if self.store.read_only:
+            self.hint(READ_ONLY, error=True)
+            return
         self.typed, self.draft, self.swallow = "", Draft(), ""
         self.hint("")
 
