@@ -330,7 +330,7 @@ class GoalsScreen(SessionScreen):
         if entry.kind == "topic":
             topic_id = core.add_essential(store, value)
             self.remember_undo("the new topic", lambda: core.remove_fresh_essential(store, topic_id))
-            self.hint("Essential topic added; ctrl+z takes it back while nothing refers to it.")
+            self.hint("Topic added; ctrl+z takes it back until something refers to it.")
             return False
         raise AssertionError(entry.kind)
 
@@ -361,7 +361,7 @@ class GoalsScreen(SessionScreen):
             return
         self.open_entry(Entry("reporter", f"Who reports for {group.name}?", group.id),
                         self.reporter(group.id) or "")
-        self.hint("Type the reporter's name (empty: the group itself), then Enter.")
+        self.hint("Their name, then Enter (empty: the group itself).")
 
     def action_edit_text(self) -> None:
         goal = self.selected_goal()
