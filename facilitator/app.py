@@ -44,13 +44,15 @@ class FacilitatorApp(App[None]):
     TITLE = "facilitator"
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    # Help first: the footer shows app keys after the screen's, and at 80 columns
+    # only the first few fit.
     BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help"),
         Binding("1", "show('roster')", "Roster", id="screen.roster"),
         Binding("2", "show('groups')", "Groups", id="screen.groups"),
         Binding("3", "show('goals')", "Goals", id="screen.goals"),
         Binding("4", "show('tally')", "Tally", id="screen.tally"),
         Binding("5", "show('network')", "Network", id="screen.network"),
-        Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
