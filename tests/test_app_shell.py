@@ -112,7 +112,7 @@ async def test_switch_screens_with_digits_and_help(small_session: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         help_text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "Present/absent" in help_text and "Tally" in help_text
+        assert "Here/absent" in help_text and "Tally" in help_text
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_mode == "roster" and app.screen.__class__.__name__ == "RosterScreen"
@@ -154,4 +154,4 @@ async def test_command_palette_offers_every_action(small_session: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         names = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Add person", "Edit", "Present/absent", "Undo", "Go to tally", "Help"} <= names
+        assert {"Add", "Edit", "Here/absent", "Undo", "Go to tally", "Help"} <= names

@@ -74,9 +74,9 @@ class RosterScreen(SessionScreen):
 
     SCREEN_NAME = "roster"
     BINDINGS = [
-        Binding("a", "add", "Add person", id="roster.add"),
+        Binding("a", "add", "Add", id="roster.add"),
         Binding("e", "edit", "Edit", id="roster.edit"),
-        Binding("space", "toggle_present", "Present/absent", id="roster.present"),
+        Binding("space", "toggle_present", "Here/absent", id="roster.present"),
         Binding("ctrl+z", "undo", "Undo", id="roster.undo"),
     ]
     DEFAULT_CSS = """
