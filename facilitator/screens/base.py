@@ -75,7 +75,8 @@ class SessionScreen(Screen[None]):
         self.facilitator.data_changed()
 
     def remember_undo(self, what: str, undo: Callable[[], object]) -> None:
-        """Push an undo step; `what` completes the sentence "Undid ..."."""
+        """Push an undo step; `what` completes the sentence "Undid ...", and the step
+        may return a further sentence to show."""
         self.undo_stack.append((what, undo))
 
     def action_undo(self) -> None:
@@ -85,11 +86,12 @@ class SessionScreen(Screen[None]):
             return
         what, undo = self.undo_stack.pop()
         try:
-            undo()
+            said = undo()
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        self.hint(f"Undid {what}.")
+        # An undo step may return one more sentence to say (e.g. what stayed).
+        self.hint(f"Undid {what}. {said}" if isinstance(said, str) and said else f"Undid {what}.")
         self.written()
 
     def hint(self, message: str, *, error: bool = False) -> None:

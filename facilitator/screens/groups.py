@@ -97,7 +97,6 @@ class GroupsScreen(GroupSuggestions):
         self.groups: list[Group] = []
         self.people: dict[int, Participant] = {}
         self.loose: list[int] = []
-        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
         self.pending: Callable[[str], None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -249,7 +248,7 @@ class GroupsScreen(GroupSuggestions):
         return True
 
     def _done(self, label: str, undo: Callable[[], object]) -> None:
-        self.undo_stack.append((label, undo))
+        self.remember_undo(label, undo)
 
     # ------------------------------------------------------------------ marketplace
     def _need_round(self) -> None:
@@ -383,16 +382,3 @@ class GroupsScreen(GroupSuggestions):
         self.round_chosen = True
         self.refresh_data()
 
-    # ------------------------------------------------------------------ undo
-    def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.hint("Nothing to undo on the groups screen.")
-            return
-        what, undo = self.undo_stack.pop()
-        try:
-            said = undo()
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.hint(f"Undid {what}. {said}" if isinstance(said, str) and said else f"Undid {what}.")
-        self.written()
