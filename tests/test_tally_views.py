@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from facilitator.app import make_app
 from facilitator.models.interactions import log_interaction
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import add_round, start_round
 from facilitator.models.store import SessionStore
 from facilitator.widgets.tally_cards import TallyCards
-from facilitator.widgets.tally_panels import EquityPanel, PromptLine, TallyBar
+from facilitator.widgets.tally_panels import (
+    EquityPanel, FeedPanel, NotSpokenPanel, PromptLine, TallyBar)
 from tests.test_tally_screen import live, text
 
 
@@ -75,3 +78,21 @@ async def test_read_only_session_says_so_at_the_first_key_and_writes_nothing(
     assert live(small_session, "SELECT count(*) FROM interactions") == [(3,)]
     assert live(small_session, "SELECT name FROM rounds WHERE ended_at IS NULL"
                 " AND started_at IS NOT NULL") == [("Two",)]
+
+
+async def test_without_colour_marks_show_undone_entries_and_who_has_not_spoken(
+        small_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(small_session, screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await pilot.press("a", "l", "b", "s", "ctrl+z")
+        await pilot.pause()
+        feed = text(app.screen, FeedPanel).splitlines()
+        assert "✗ = undone" in feed[0]
+        assert "✗ Bob S. spoke to Ana L." in feed[1]  # the undone one
+        assert "✗" not in feed[2] and "Ana L. spoke to the group" in feed[2]
+        cards = text(app.screen, TallyCards)
+        assert "!bs Bob Smith" in cards and "!cd Cleo Diaz" in cards  # flagged by a mark
+        assert "▸al Ana Lopez" in cards  # the previous speaker again, after the undo
+        assert "! Not spoken this round (3): Bob Smith" in text(app.screen, NotSpokenPanel)

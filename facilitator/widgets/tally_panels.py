@@ -16,12 +16,17 @@ class Panel(Static):
 
     _shown: Text | None = None
 
+    _lines = 0
+
     def show_text(self, text: Text) -> None:
         if self._shown is not None and text == self._shown:
             return
-        lines = text.plain.count("\n")
-        layout = self._shown is None or lines != self._shown.plain.count("\n")
-        self._shown = text
+        # Lines as drawn, wrapping included: a name list that wraps onto one more
+        # line needs a taller panel even when it has no more newlines.
+        width = self.content_region.width
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        layout = self._shown is None or lines != self._lines or lines < 0
+        self._shown, self._lines = text, lines
         self.update(text, layout=layout)
 
 
@@ -76,7 +81,8 @@ class NotSpokenPanel(Panel):
         elif not names:
             text.append("Everyone here has spoken this round.")
         else:
-            text.append(f"Not spoken this round ({len(names)}): ", style="bold")
+            # "!" is the mark the cards carry: the flag reads without colour too.
+            text.append(f"! Not spoken this round ({len(names)}): ", style="bold")
             text.append(", ".join(names))
         self.set_class(bool(names), "-flagged")
         self.show_text(text)
@@ -108,16 +114,19 @@ class FeedLine:
 
 
 class FeedPanel(Panel):
-    """Recent entries, newest first; voided ones struck through; who logged each."""
+    """Recent entries, newest first; voided ones struck through and marked ✗ (strike
+    and dim are lost on some terminals and without colour); who logged each."""
 
     def show(self, lines: list[FeedLine]) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("Recent entries (ctrl+z undo, ctrl+y redo)", style="bold")
+        text.append("Recent entries · ✗ = undone", style="bold")
         if not lines:
             text.append("\n none yet: type a code")
         for line in lines:
             row = Text(no_wrap=True, overflow="ellipsis", style="strike dim" if line.voided else "")
             row.append(f"{line.at} ")
+            if line.voided:
+                row.append("✗ ")
             if line.source:
                 row.append(line.source, style="bold")
                 row.append(f" {line.label} ")
