@@ -12,7 +12,6 @@ imported inside the functions: the app does not pay for them at start-up.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -27,15 +26,49 @@ FULL_ITERATIONS = 120
 GENTLE_ITERATIONS = 12
 
 
+_MASK = (1 << 64) - 1
+
+
+def _mix(value: int) -> int:
+    """splitmix64: spreads an integer over 64 bits, the same in every process
+    (Python's own hash of tuples is salted per process for strings, and may change)."""
+    value = (value + 0x9E3779B97F4A7C15) & _MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK
+    return value ^ (value >> 31)
+
+
+class NetworkFingerprint:
+    """Who is in the network and who has a tie with whom, as a short string that is
+    cheap to keep up to date: a sum of one mixed number per person and per tie, so a
+    new tie adds one term instead of re-hashing thousands (the live screen redraws
+    within a frame). The layout is recomputed only when it changes (not when a tie
+    gets heavier)."""
+
+    def __init__(self, node_ids: Iterable[int], pairs: Iterable[tuple[int, int]] = ()):
+        nodes = set(node_ids)
+        self.nodes = len(nodes)
+        self.node_sum = sum(_mix(n) for n in nodes) & _MASK
+        self.pairs: set[tuple[int, int]] = set()
+        self.pair_sum = 0
+        self.add_pairs(pairs)
+
+    def add_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Count these ties (either order); ones already counted are ignored."""
+        for a, b in pairs:
+            pair = (min(a, b), max(a, b))
+            if pair not in self.pairs:
+                self.pairs.add(pair)
+                self.pair_sum = (self.pair_sum + _mix((pair[0] << 32) ^ pair[1])) & _MASK
+
+    @property
+    def signature(self) -> str:
+        return f"{self.nodes}.{len(self.pairs)}.{self.node_sum:016x}{self.pair_sum:016x}"
+
+
 def layout_signature(node_ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> str:
-    """A short fingerprint of who is in the network and who has a tie with whom.
-    The layout is recomputed only when it changes (not when a tie gets heavier)."""
-    digest = hashlib.sha1()
-    digest.update(",".join(str(n) for n in sorted(node_ids)).encode())
-    digest.update(b"|")
-    digest.update(";".join(f"{u}-{v}" for u, v in sorted(
-        (min(a, b), max(a, b)) for a, b in pairs)).encode())
-    return digest.hexdigest()[:16]
+    """A short fingerprint of who is in the network and who has a tie with whom."""
+    return NetworkFingerprint(node_ids, pairs).signature
 
 
 def _isolate_row(ids: Sequence[int]) -> dict[int, Position]:

@@ -112,22 +112,19 @@ class Ties:
     to_group: Counter[int] = field(default_factory=Counter)  # spoke to the whole group
     last_at: str | None = None
 
-    def pairs(self) -> set[tuple[int, int]]:
-        """Undirected ties as (smaller id, larger id)."""
-        return {(min(u, v), max(u, v)) for u, v in self.counts}
+    def pairs(self) -> frozenset[tuple[int, int]]:
+        """Undirected ties as (smaller id, larger id); computed once (the counts of a
+        Ties never change after it is made)."""
+        cache = self.__dict__.get("_pairs")
+        if cache is None:
+            cache = frozenset((min(u, v), max(u, v)) for u, v in self.counts)
+            object.__setattr__(self, "_pairs", cache)
+        return cache
 
 
 # ---------------------------------------------------------------- reading the log
 def load_network(store: SessionStore) -> NetworkData:
     """Read the roster, the live pair interactions, kinds, rounds and groups."""
-    people = []
-    for row in store.rows("SELECT id, name, code, present, tags FROM participants ORDER BY id"):
-        try:
-            tags = json.loads(row["tags"] or "{}")
-        except ValueError:
-            tags = {}
-        role = str(tags.get("role", "")) if isinstance(tags, dict) else ""
-        people.append(Person(row["id"], row["name"], row["code"], bool(row["present"]), role))
     entries = tuple(
         LogEntry(r["id"], r["at"], r["source_id"], r["target_id"], r["kind"], r["group_id"],
                  r["round_id"])
@@ -136,6 +133,20 @@ def load_network(store: SessionStore) -> NetworkData:
             " FROM interactions i JOIN kinds k ON k.name = i.kind"
             " WHERE i.voided_at IS NULL AND i.source_id IS NOT NULL AND k.scope = 'pair'"
             " ORDER BY i.at, i.id"))
+    return replace(load_context(store), entries=entries)
+
+
+def load_context(store: SessionStore) -> NetworkData:
+    """Everything but the log (roster, kinds, rounds, groups): a few small tables,
+    cheap to re-read whenever the file changes."""
+    people = []
+    for row in store.rows("SELECT id, name, code, present, tags FROM participants ORDER BY id"):
+        try:
+            tags = json.loads(row["tags"] or "{}")
+        except ValueError:
+            tags = {}
+        role = str(tags.get("role", "")) if isinstance(tags, dict) else ""
+        people.append(Person(row["id"], row["name"], row["code"], bool(row["present"]), role))
     kinds = tuple((r["name"], r["label"], bool(r["directed"])) for r in store.rows(
         "SELECT name, label, directed FROM kinds WHERE scope = 'pair' ORDER BY position"))
     rounds = tuple((r["id"], r["name"]) for r in store.rows(
@@ -149,7 +160,7 @@ def load_network(store: SessionStore) -> NetworkData:
         for r in store.rows("SELECT id, name, round_id FROM groups WHERE voided_at IS NULL"
                             " ORDER BY id"))
     current = store.scalar("SELECT current_round_id FROM session")
-    return NetworkData(tuple(people), entries, kinds, rounds, groups, current)
+    return NetworkData(tuple(people), (), kinds, rounds, groups, current)
 
 
 def selected_entries(data: NetworkData, flt: NetworkFilter) -> list[LogEntry]:
@@ -194,16 +205,9 @@ def tie_counts(data: NetworkData, flt: NetworkFilter = NetworkFilter()) -> Ties:
     if flt.window_minutes and last_at:
         start = _minus_minutes(last_at, flt.window_minutes)
         entries = [e for e in entries if e.at >= start]
-    undirected = data.undirected_kinds()
     counts: Counter[tuple[int, int]] = Counter()
     to_group: Counter[int] = Counter()
-    for entry in entries:
-        if entry.target_id is None:
-            to_group[entry.source_id] += 1
-            continue
-        counts[(entry.source_id, entry.target_id)] += 1
-        if entry.kind in undirected:  # a shared act counts for both people
-            counts[(entry.target_id, entry.source_id)] += 1
+    count_entries(entries, data.undirected_kinds(), counts, to_group)
     if flt.group_id is not None:
         group = next((g for g in data.groups if g.id == flt.group_id), None)
         ids = set(group.member_ids if group else ())
@@ -212,6 +216,22 @@ def tie_counts(data: NetworkData, flt: NetworkFilter = NetworkFilter()) -> Ties:
     else:
         node_ids = tuple(p.id for p in data.people)
     return Ties(node_ids, dict(counts), len(entries), to_group, last_at)
+
+
+def count_entries(entries: list[LogEntry], undirected: frozenset[str],
+                  counts: Counter[tuple[int, int]], to_group: Counter[int]) -> set[tuple[int, int]]:
+    """Add entries to the tie counts; returns the directed pairs they touched."""
+    touched = set()
+    for entry in entries:
+        if entry.target_id is None:
+            to_group[entry.source_id] += 1
+            continue
+        counts[(entry.source_id, entry.target_id)] += 1
+        touched.add((entry.source_id, entry.target_id))
+        if entry.kind in undirected:  # a shared act counts for both people
+            counts[(entry.target_id, entry.source_id)] += 1
+            touched.add((entry.target_id, entry.source_id))
+    return touched
 
 
 def formal_grouping(data: NetworkData, round_id: int | None = None) -> tuple[FormalGroup, ...]:

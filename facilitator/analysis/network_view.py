@@ -39,13 +39,24 @@ def sociogram_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ..
                     ) -> tuple[list[NodeSpec], list[EdgeSpec]]:
     """Nodes (most connected first, so they get the best label spots) and edges
     (one per tie; mutual when both addressed each other) for the renderer."""
+    nodes = node_specs(data, ties, groups, focus)
+    return nodes, [edge_spec(ties, u, v, focus, new_pairs) for u, v in sorted(ties.pairs())]
+
+
+def node_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ...] = (),
+               focus: int | None = None) -> list[NodeSpec]:
+    """The people to draw, most connected first (they get the best label spots)."""
     labels = short_labels(data)
     group_index = group_of(groups)
     degree: dict[int, int] = {pid: 0 for pid in ties.node_ids}
+    ego: set[int] = set()
     for u, v in ties.pairs():
         degree[u] = degree.get(u, 0) + 1
         degree[v] = degree.get(v, 0) + 1
-    ego = {v for u, v in ties.pairs() if u == focus} | {u for u, v in ties.pairs() if v == focus}
+        if u == focus:
+            ego.add(v)
+        elif v == focus:
+            ego.add(u)
 
     def emphasis(pid: int) -> str:
         if focus is None:
@@ -53,18 +64,21 @@ def sociogram_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ..
         return "focus" if pid == focus else ("ego" if pid in ego else "dim")
 
     order = sorted(ties.node_ids, key=lambda pid: (pid != focus, pid not in ego, -degree[pid], pid))
-    nodes = [NodeSpec(pid, labels.get(pid, str(pid)), data.person(pid).code,
-                      group_index.get(pid), degree[pid] == 0, emphasis(pid)) for pid in order]
-    edges = []
-    for u, v in sorted(ties.pairs()):
-        forward, back = ties.counts.get((u, v), 0), ties.counts.get((v, u), 0)
-        source, target = (u, v) if forward >= back else (v, u)
-        if focus is not None:
-            mark = "ego" if focus in (u, v) else "dim"
-        else:
-            mark = "new" if (u, v) in new_pairs else ""
-        edges.append(EdgeSpec(source, target, forward + back, forward > 0 and back > 0, mark))
-    return nodes, edges
+    return [NodeSpec(pid, labels.get(pid, str(pid)), data.person(pid).code,
+                     group_index.get(pid), degree[pid] == 0, emphasis(pid)) for pid in order]
+
+
+def edge_spec(ties: Ties, u: int, v: int, focus: int | None = None,
+              new_pairs: frozenset[tuple[int, int]] = frozenset()) -> EdgeSpec:
+    """The drawing of the tie between u < v: drawn from whoever addressed the other
+    more; mutual when both did."""
+    forward, back = ties.counts.get((u, v), 0), ties.counts.get((v, u), 0)
+    source, target = (u, v) if forward >= back else (v, u)
+    if focus is not None:
+        mark = "ego" if focus in (u, v) else "dim"
+    else:
+        mark = "new" if (u, v) in new_pairs else ""
+    return EdgeSpec(source, target, forward + back, forward > 0 and back > 0, mark)
 
 
 # ---------------------------------------------------------------- the shared layout
@@ -77,10 +91,11 @@ class LayoutJob:
     stored: Positions
     stored_signature: str | None
     seed: int
+    known_signature: str | None = None  # when the caller keeps the fingerprint up to date
 
     @cached_property
     def signature(self) -> str:
-        return layout_signature(self.node_ids, self.pairs)
+        return self.known_signature or layout_signature(self.node_ids, self.pairs)
 
     @property
     def up_to_date(self) -> bool:

@@ -182,6 +182,22 @@ class SociogramCanvas:
             if not placed:
                 self.boxes[node.id] = (row, col, col + 1)
 
+    def restyle(self, node: NodeSpec) -> None:
+        """Redraw a placed person's mark and label for a new look (a first tie, a
+        group change, focus) without moving anything."""
+        if node.id not in self.marks:
+            return
+        self.nodes[node.id] = node
+        col, row = self.marks[node.id]
+        mark = FOCUS_MARK if node.emphasis == "focus" else (
+            ISOLATE_MARK if node.isolate else NODE_MARK)
+        role = self._role(node)
+        self.text[row * self.width + col] = (mark, role, node.group)
+        lrow, lo, hi = self.boxes.get(node.id, (row, col, col + 1))
+        for cell in range(lrow * self.width + lo, lrow * self.width + hi):
+            if cell != row * self.width + col and cell in self.text:
+                self.text[cell] = (self.text[cell][0], role, node.group)
+
     # ------------------------------------------------------------ ties
     def draw_edge(self, edge: EdgeSpec) -> None:
         """Add one tie to the drawing (dots, then its arrowheads)."""

@@ -68,3 +68,14 @@ def clear_layout(store: SessionStore) -> None:
         conn.execute("DELETE FROM settings WHERE key = ?", (SIGNATURE_KEY,))
 
     store.transact(body)
+
+
+def layout_stamp(store: SessionStore) -> tuple[object, ...]:
+    """A cheap token that changes whenever any process stores a layout (new
+    positions, fingerprint or seed), so a screen re-reads positions only then."""
+    row = store.one(
+        "SELECT (SELECT value FROM settings WHERE key = ?), (SELECT value FROM settings"
+        " WHERE key = ?), (SELECT max(updated_at) FROM layout), (SELECT count(*) FROM layout)",
+        (SIGNATURE_KEY, SEED_KEY))
+    return tuple(row) if row is not None else ()
+

@@ -8,6 +8,7 @@ screen never freezes; the log itself is read on the UI thread (indexed, quick)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +18,11 @@ from textual.message import Message
 from textual.widgets import Input
 
 from facilitator.analysis.network import (
-    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, load_network,
-    selected_entries, tie_counts)
-from facilitator.analysis.network_view import LayoutJob, layout_job, save_job, sociogram_specs
+    DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping)
+from facilitator.analysis.network_live import LiveNetwork
+from facilitator.analysis.network_view import (
+    LayoutJob, edge_spec, node_specs, save_job, sociogram_specs)
+from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.network_canvas import NetworkCanvas
@@ -28,6 +31,8 @@ from facilitator.widgets.network_panels import FilterBar, NetworkSide, TimelineB
 WINDOWS = (None, 5, 15, 30, 60)
 REPLAY_SECONDS = 0.15
 REPLAY_FRAMES = 60
+#: After a live update, the layout and the findings start this much later.
+FOLLOW_UP_SECONDS = 0.05
 
 
 @dataclass
@@ -79,6 +84,14 @@ class NetworkScreen(SessionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: NetworkData | None = None
+        #: The log as last read; only new entries are fetched when the file changes.
+        self.live = LiveNetwork()
+        #: The ties the picture shows now, so new ones can be drawn on top.
+        self.drawn_ties: Ties | None = None
+        self.layout_stamp: tuple[object, ...] = ()
+        self.stored: dict[int, tuple[float, float]] = {}
+        self.stored_signature: str | None = None
+        self.findings_due: tuple | None = None  # type: ignore[type-arg]
         self.filter = NetworkFilter()
         self.cursor: int | None = None  # replay: entries shown; None = live
         self.focus_id: int | None = None
@@ -103,16 +116,39 @@ class NetworkScreen(SessionScreen):
 
     # ------------------------------------------------------------ data
     def refresh_data(self) -> None:
-        self.data = load_network(self.store)
-        job = layout_job(self.store, self.data)
-        if job.up_to_date:
-            self.positions = job.stored
-        elif self.layout_pending != job.signature:
+        """Fetch what is new in the log (not the whole log), follow the shared layout,
+        and draw only what changed: a new interaction is painted within a frame."""
+        changed = self.live.refresh(self.store)
+        self.data = self.live.data
+        moved = self.sync_layout()
+        if changed or moved or self.drawn_ties is None:
+            self.redraw(grow=not moved)
+
+    def sync_layout(self) -> bool:
+        """Take the stored layout when it fits the network, else ask a worker to
+        update it; True if the positions to draw changed."""
+        stamp = layout_stamp(self.store)
+        if stamp != self.layout_stamp:  # someone stored a layout: read it once
+            self.layout_stamp = stamp
+            self.stored, self.stored_signature = stored_layout(self.store)
+        whole = self.live.view().ties
+        signature = self.live.signature()
+        if self.stored_signature == signature and all(pid in self.stored for pid in whole.node_ids):
+            positions = self.stored
+            self.layout_pending = None
+        else:
             # Until the worker is back, draw the people already placed.
-            self.positions = {pid: p for pid, p in job.stored.items() if pid in set(job.node_ids)}
-            self.layout_pending = job.signature
-            self.compute_layout(job)
-        self.redraw()
+            nodes = set(whole.node_ids)
+            positions = {pid: p for pid, p in self.stored.items() if pid in nodes}
+            if self.layout_pending != signature:
+                self.layout_pending = signature
+                job = LayoutJob(whole.node_ids, whole.pairs(), dict(self.stored),
+                                self.stored_signature, layout_seed(self.store, DEFAULT_SEED),
+                                known_signature=signature)
+                self._after_paint(self.compute_layout, job, soon=self.drawn_ties is None)
+        moved = positions != self.positions
+        self.positions = positions
+        return moved
 
     def compute_layout(self, job: LayoutJob) -> None:
         """Lay the network out in a thread; LayoutReady brings the result back."""
@@ -133,23 +169,48 @@ class NetworkScreen(SessionScreen):
     def current_filter(self) -> NetworkFilter:
         return self.filter.with_(until=self.cursor)
 
-    def redraw(self) -> None:
+    def redraw(self, grow: bool = False) -> None:
         """Draw the picture for the filters and replay point, then ask the worker
-        for the findings."""
+        for the findings. grow: only new ties arrived, draw just those if possible."""
         if self.data is None:
             return
         data, flt = self.data, self.current_filter()
-        ties = tie_counts(data, flt)
+        view = self.live.view(flt)
+        ties = view.ties
         groups = formal_grouping(data, self.filter.round_id)
-        nodes, edges = sociogram_specs(data, ties, groups, self.focus_id)
-        self.canvas.show(nodes, edges, self.positions)
+        grown = grow and view.previous is not None and view.previous is self.drawn_ties
+        if grow and ties is self.drawn_ties:
+            pass  # nothing this filter shows has changed
+        elif not (grown and self.canvas.grow(node_specs(data, ties, groups, self.focus_id),
+                                             [edge_spec(ties, u, v, self.focus_id)
+                                              for u, v in sorted(view.touched)], self.positions)):
+            grown = False
+            nodes, edges = sociogram_specs(data, ties, groups, self.focus_id)
+            self.canvas.show(nodes, edges, self.positions)
+        self.drawn_ties = ties
         self.show_filters(groups)
-        total = len(selected_entries(data, self.filter))
+        total = self.live.total(self.filter)
         shown = total if self.cursor is None else min(self.cursor, total)
         self.query_one(TimelineBar).show(shown, total, ties.last_at, self.playing,
                                          self.cursor is None)
         self.generation += 1
-        self.compute_findings(self.generation, data, ties, groups, self.focus_id)
+        if self.findings_due is None:  # start the findings once this frame is painted
+            self._after_paint(self._start_findings, soon=not grown)
+        self.findings_due = (self.generation, data, ties, groups, self.focus_id)
+
+    def _after_paint(self, callback, *args, soon: bool) -> None:  # type: ignore[no-untyped-def]
+        """Start slow follow-up work once the picture is on screen. After a live
+        update, wait a moment: a worker thread started at once competes with the
+        paint for the interpreter, and a burst of entries then needs one start."""
+        if soon:
+            self.call_after_refresh(callback, *args)
+        else:
+            self.set_timer(FOLLOW_UP_SECONDS, partial(callback, *args))
+
+    def _start_findings(self) -> None:
+        due, self.findings_due = self.findings_due, None
+        if due is not None:
+            self.compute_findings(*due)
 
     def compute_findings(self, generation: int, data: NetworkData, ties: Ties,
                          groups: tuple[FormalGroup, ...], focus: int | None) -> None:
@@ -230,7 +291,7 @@ class NetworkScreen(SessionScreen):
 
     # ------------------------------------------------------------ timeline
     def _total(self) -> int:
-        return len(selected_entries(self.data, self.filter)) if self.data else 0
+        return self.live.total(self.filter) if self.data else 0
 
     def action_scrub(self, direction: int) -> None:
         total = self._total()

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import on
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from facilitator.analysis.sociogram import RANK, EdgeSpec, NodeSpec, Sociogram, SociogramCanvas
@@ -30,6 +32,17 @@ def _build(generation: int, width: int, height: int, nodes: tuple[NodeSpec, ...]
     for edge in sorted(edges, key=_edge_order):
         canvas.draw_edge(edge)
     return generation, canvas, canvas.compose()
+
+
+def _pair(edge: EdgeSpec) -> tuple[int, int]:
+    return min(edge.source, edge.target), max(edge.source, edge.target)
+
+
+def _only_adds(old: EdgeSpec, new: EdgeSpec) -> bool:
+    """Drawing `new` over `old` gives the picture a full redraw would: same line
+    (same ends and emphasis), no lighter, not less mutual."""
+    return ((old.source, old.target) == (new.source, new.target) and old.emphasis == new.emphasis
+            and new.weight >= old.weight and new.mutual >= old.mutual)
 
 
 @dataclass
@@ -58,7 +71,7 @@ class NetworkCanvas(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.nodes: tuple[NodeSpec, ...] = ()
-        self.edges: frozenset[EdgeSpec] = frozenset()
+        self.edges: dict[tuple[int, int], EdgeSpec] = {}  # by (smaller id, larger id)
         self.positions: dict[int, tuple[float, float]] = {}
         self.canvas: SociogramCanvas | None = None
         self.canvas_size: tuple[int, int] = (0, 0)
@@ -66,28 +79,55 @@ class NetworkCanvas(Widget):
         self.empty_text = "Nobody is on the roster yet."
         self.generation = 0
         self.building = False  # a full redraw is running in a worker
+        self._strips: dict[int, Strip] = {}  # painted rows, by row
+        self._styles: dict[tuple[str, int | None], Style] = {}
 
     def show(self, nodes: list[NodeSpec], edges: list[EdgeSpec],
              positions: dict[int, tuple[float, float]]) -> None:
         """Draw these people and ties (incrementally when possible)."""
         new_edges = frozenset(edges)
+        old_edges = frozenset(self.edges.values())
         # Same people drawn alike (order aside: labels keep their spots), same layout
         # and size: only the new ties need drawing.
         same_frame = (frozenset(nodes) == frozenset(self.nodes) and positions == self.positions
                       and self.canvas is not None and self.canvas_size == self._grid_size()
                       and not self.building)
-        if same_frame and new_edges >= self.edges:
-            added = sorted(new_edges - self.edges, key=_edge_order)
-            if added:
-                assert self.canvas is not None
-                for edge in added:
-                    self.canvas.draw_edge(edge)
-                self.edges = new_edges
-                self.picture = self.canvas.compose()
-                self.refresh()
+        if same_frame and new_edges >= old_edges and (
+                new_edges == old_edges or self.grow(nodes, list(new_edges - old_edges), positions)):
             return
-        self.nodes, self.edges, self.positions = tuple(nodes), new_edges, dict(positions)
+        self.nodes, self.positions = tuple(nodes), dict(positions)
+        self.edges = {_pair(e): e for e in edges}
         self._rebuild()
+
+    def grow(self, nodes: list[NodeSpec], changed: list[EdgeSpec],
+             positions: dict[int, tuple[float, float]]) -> bool:
+        """Draw only the ties that changed (new ones, or heavier or now mutual: their
+        lines only gain dots) and restyle people whose look changed (a first tie);
+        nothing moves. False when the picture needs a full redraw (`show`) instead."""
+        canvas = self.canvas
+        if (canvas is None or self.building or positions != self.positions
+                or self.canvas_size != self._grid_size() or len(nodes) != len(self.nodes)):
+            return False
+        before = {node.id: node for node in self.nodes}
+        restyled = []
+        for node in nodes:
+            old = before.get(node.id)
+            if old is None or (old.label, old.short) != (node.label, node.short):
+                return False  # someone new, or renamed: labels must be placed again
+            if old != node:
+                restyled.append(node)
+        for edge in changed:
+            old_edge = self.edges.get(_pair(edge))
+            if old_edge is not None and not _only_adds(old_edge, edge):
+                return False
+        for node in restyled:
+            canvas.restyle(node)
+        for edge in sorted(changed, key=_edge_order):
+            canvas.draw_edge(edge)
+            self.edges[_pair(edge)] = edge
+        self.nodes = tuple(nodes)
+        self._set_picture(canvas.compose())
+        return True
 
     def _grid_size(self) -> tuple[int, int]:
         return max(1, self.size.width), max(1, self.size.height)
@@ -96,13 +136,14 @@ class NetworkCanvas(Widget):
         width, height = self._grid_size()
         self.canvas_size = (width, height)
         self.generation += 1
-        if len(self.edges) <= BUILD_IN_WORKER:
-            self._built(*_build(self.generation, width, height, self.nodes, self.edges, self.positions))
+        edges = frozenset(self.edges.values())
+        if len(edges) <= BUILD_IN_WORKER:
+            self._built(*_build(self.generation, width, height, self.nodes, edges, self.positions))
             return
         # Big networks: draw in a thread; the old picture stays until the new one is ready.
         self.building = True
         self.run_worker(partial(self._build_in_thread, self.generation, width, height, self.nodes,
-                                self.edges, dict(self.positions)),
+                                edges, dict(self.positions)),
                         thread=True, exclusive=True, group="network-canvas")
 
     def _build_in_thread(self, *args: object) -> None:
@@ -116,8 +157,8 @@ class NetworkCanvas(Widget):
         if generation != self.generation:
             return  # something newer was asked for
         self.building = False
-        self.canvas, self.picture = canvas, picture
-        self.refresh()
+        self.canvas = canvas
+        self._set_picture(picture)
 
     def on_resize(self) -> None:
         if self.nodes:
@@ -138,18 +179,56 @@ class NetworkCanvas(Widget):
         name = "arrow" if role.startswith("arrow") else role
         return self.get_component_rich_style(f"network-canvas--{name}")
 
-    def render(self) -> Text:
-        if not self.nodes or self.picture is None:
-            return Text(self.empty_text, style="dim")
-        out = Text(no_wrap=True, overflow="crop")
-        for index, (line, roles, groups) in enumerate(
-                zip(self.picture.lines, self.picture.roles, self.picture.groups)):
-            if index:
-                out.append("\n")
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # theme or CSS changed: colours must be looked up again
+        self._strips.clear()
+
+    def _cell_style(self, role: str, group: int | None) -> Style:
+        key = (role, group)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self.rich_style + self._style(role, group)
+        return style
+
+    def _set_picture(self, picture: Sociogram) -> None:
+        """Show a new drawing, repainting only the rows that differ from the last."""
+        old, self.picture = self.picture, picture
+        if old is None or len(old.lines) != len(picture.lines):
+            self._strips.clear()
+            self.refresh()
+            return
+        changed = [y for y in range(len(picture.lines))
+                   if old.lines[y] != picture.lines[y] or old.roles[y] != picture.roles[y]
+                   or old.groups[y] != picture.groups[y]]
+        for y in changed:
+            self._strips.pop(y, None)
+        if changed:
+            width = self.size.width
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the picture. Rows are cached and built from plain styles: a
+        new tie repaints only the rows it crosses (the Line API, cheaper than a
+        whole Text of a few hundred spans on every paint)."""
+        picture = self.picture
+        width = self.size.width
+        if not self.nodes or picture is None:
+            if y == 0:
+                return Strip([Segment(self.empty_text, self.rich_style + Style(dim=True))])
+            return Strip.blank(width, self.rich_style)
+        if y >= len(picture.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(y)
+        if strip is None:
+            line, roles, groups = picture.lines[y], picture.roles[y], picture.groups[y]
+            segments = []
             start = 0
-            # One span per run of cells drawn alike keeps the Text small.
+            # One segment per run of cells drawn alike.
             for col in range(1, len(line) + 1):
                 if col == len(line) or roles[col] != roles[start] or groups[col] != groups[start]:
-                    out.append(line[start:col], self._style(roles[start], groups[start]))
+                    segments.append(Segment(line[start:col],
+                                            self._cell_style(roles[start], groups[start])))
                     start = col
-        return out
+            strip = self._strips[y] = Strip(segments, len(line))
+        return strip

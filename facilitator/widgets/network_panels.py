@@ -18,7 +18,7 @@ class FilterBar(Static):
                 line.append("  ")
             line.append(f"{label} ", style="dim")
             line.append(value, style="bold" if value not in ("all", "none") else "")
-        self.update(line)
+        self.update(line, layout=False)  # one fixed line: no need to lay the screen out again
 
 
 class TimelineBar(Static):
@@ -34,7 +34,7 @@ class TimelineBar(Static):
         line.append("─" * (width - filled), style="dim")
         clock = at[11:16] if at and len(at) >= 16 else "--:--"
         line.append(f" {shown}/{total} {clock}")
-        self.update(line)
+        self.update(line, layout=False)  # one fixed line: no need to lay the screen out again
 
 
 class NetworkSide(VerticalScroll):
