@@ -43,8 +43,10 @@ log two people; Enter is needed only where one code starts another (an / ann).
 Explicit mode: / then who, kind, to whom (space: the whole group), optional note, Enter.
 Here the first letters of a code are enough as soon as no one else in the observed
 group has a code starting with them, so "/ a a b Enter" logs "Ana asked Bob". Typing
-the full code anyway works too: its remaining letters are skipped ("/ al a bs Enter").
-The name shows in the prompt line as soon as it is picked."""
+the full code anyway works too: its remaining letters are skipped ("/ al a bs Enter"),
+also when such a letter is a kind key (Ben, bc: "/ b c" still asks for the kind) or
+starts the note (the note field says so). The name shows in the prompt line as soon
+as it is picked."""
 
 
 @dataclass(frozen=True)
