@@ -11,7 +11,7 @@ from facilitator.analysis.network import (
     DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, group_of,
     tie_counts)
 from facilitator.analysis.sociogram import EdgeSpec, NodeSpec, Sociogram, render_sociogram
-from facilitator.models.layout import layout_seed, save_layout, stored_layout
+from facilitator.models.layout import layout_seed, replace_layout, save_layout, stored_layout
 from facilitator.models.store import SessionError, SessionStore
 
 Positions = dict[int, tuple[float, float]]
@@ -145,3 +145,34 @@ def render_network(store: SessionStore, data: NetworkData, flt: NetworkFilter,
     ties = tie_counts(data, flt)
     nodes, edges = sociogram_specs(data, ties, formal_grouping(data, flt.round_id), focus)
     return render_sociogram(nodes, edges, positions, width, height)
+
+
+# ---------------------------------------------------------------- laying out afresh
+@dataclass(frozen=True)
+class Relayout:
+    """Laying the network out afresh: a layout from scratch with the next seed (so
+    each try gives another arrangement), and what to put back to undo it."""
+
+    job: LayoutJob
+    previous: Positions
+    previous_signature: str | None
+    previous_seed: int
+
+
+def plan_relayout(store: SessionStore, ties: Ties, signature: str | None = None) -> Relayout:
+    """What laying out afresh needs, read now; run `relayout.job.run()` in a worker."""
+    previous, previous_signature = stored_layout(store)
+    seed = layout_seed(store, DEFAULT_SEED)
+    job = LayoutJob(ties.node_ids, ties.pairs(), {}, previous_signature, seed + 1,
+                    known_signature=signature)
+    return Relayout(job, previous, previous_signature, seed)
+
+
+def apply_relayout(store: SessionStore, relayout: Relayout, positions: Positions) -> None:
+    """Store the fresh layout for every co-facilitator."""
+    replace_layout(store, positions, relayout.job.signature, relayout.job.seed)
+
+
+def undo_relayout(store: SessionStore, relayout: Relayout) -> None:
+    """Put the previous layout (and its seed) back, for everyone."""
+    replace_layout(store, relayout.previous, relayout.previous_signature, relayout.previous_seed)

@@ -79,3 +79,25 @@ def layout_stamp(store: SessionStore) -> tuple[object, ...]:
         (SIGNATURE_KEY, SEED_KEY))
     return tuple(row) if row is not None else ()
 
+
+def replace_layout(store: SessionStore, positions: dict[int, Position], signature: str | None,
+                   seed: int) -> None:
+    """Store a whole layout with its seed, whatever was there (laying the network out
+    afresh, or undoing that): every co-facilitator's picture follows."""
+    def body(conn: sqlite3.Connection) -> None:
+        at = now()
+        known = {r[0] for r in conn.execute("SELECT id FROM participants")}
+        conn.execute("DELETE FROM layout")
+        conn.executemany(
+            "INSERT INTO layout (participant_id, x, y, updated_at) VALUES (?, ?, ?, ?)",
+            [(pid, round(x, 6), round(y, 6), at)
+             for pid, (x, y) in sorted(positions.items()) if pid in known])
+        for key, value in ((SIGNATURE_KEY, signature), (SEED_KEY, str(seed))):
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
+                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             (key, value))
+
+    store.transact(body)

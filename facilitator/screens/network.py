@@ -21,7 +21,8 @@ from facilitator.analysis.network import (
     DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping)
 from facilitator.analysis.network_live import LiveNetwork
 from facilitator.analysis.network_view import (
-    LayoutJob, edge_spec, node_specs, save_job, sociogram_specs)
+    LayoutJob, Relayout, apply_relayout, edge_spec, node_specs, plan_relayout, save_job,
+    sociogram_specs, undo_relayout)
 from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
@@ -40,6 +41,14 @@ class LayoutReady(Message):
     """A layout computed in a worker."""
 
     job: LayoutJob
+    positions: dict[int, tuple[float, float]]
+
+
+@dataclass
+class RelayoutReady(Message):
+    """A fresh layout computed in a worker, to store for everyone."""
+
+    relayout: Relayout
     positions: dict[int, tuple[float, float]]
 
 
@@ -79,6 +88,8 @@ class NetworkScreen(SessionScreen):
                 key_display="[", id="network.previous_person"),
         Binding("escape", "unfocus", "Unfocus", show=False, id="network.unfocus"),
         Binding("v", "toggle_side", "Findings panel", id="network.side"),
+        Binding("n", "relayout", "New layout", show=False, id="network.relayout"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="network.undo"),
     ]
 
     def __init__(self) -> None:
@@ -380,6 +391,37 @@ class NetworkScreen(SessionScreen):
             index = 0 if delta > 0 else len(ids) - 1
         self.focus_id = ids[index]
         self.redraw()
+
+    # ------------------------------------------------------------ layout afresh
+    def action_relayout(self) -> None:
+        """Lay the network out from scratch (a new arrangement each time) for every
+        co-facilitator; ctrl+z puts the previous picture back."""
+        if self.data is None:
+            return
+        if self.store.read_only:
+            self.hint("This session is open read-only: the shared layout cannot change.",
+                      error=True)
+            return
+        relayout = plan_relayout(self.store, self.live.view().ties, self.live.signature())
+
+        def run() -> None:
+            self.post_message(RelayoutReady(relayout, relayout.job.run()))
+
+        self.hint("Laying the network out afresh…")
+        self.run_worker(run, thread=True, exclusive=True, group="network-relayout",
+                        description="network relayout")
+
+    @on(RelayoutReady)
+    def relayout_ready(self, message: RelayoutReady) -> None:
+        relayout = message.relayout
+        try:
+            apply_relayout(self.store, relayout, message.positions)
+        except SessionError as error:
+            self.hint(str(error), error=True)
+            return
+        self.remember_undo("the new layout", lambda: undo_relayout(self.store, relayout))
+        self.hint("New layout, for everyone on this session; ctrl+z brings the old one back.")
+        self.written()
 
     def action_toggle_side(self) -> None:
         side = self.query_one(NetworkSide)
