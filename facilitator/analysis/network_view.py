@@ -139,12 +139,14 @@ def ensure_layout(store: SessionStore, data: NetworkData) -> Positions:
 
 
 def render_network(store: SessionStore, data: NetworkData, flt: NetworkFilter,
-                   width: int, height: int, focus: int | None = None) -> Sociogram:
-    """The picture for a filter, drawn with the shared layout."""
+                   width: int, height: int, focus: int | None = None,
+                   group_marks: bool = False) -> Sociogram:
+    """The picture for a filter, drawn with the shared layout (group_marks: groups
+    told apart by mark shapes, for output without colour)."""
     positions = ensure_layout(store, data)
     ties = tie_counts(data, flt)
     nodes, edges = sociogram_specs(data, ties, formal_grouping(data, flt.round_id), focus)
-    return render_sociogram(nodes, edges, positions, width, height)
+    return render_sociogram(nodes, edges, positions, width, height, group_marks=group_marks)
 
 
 # ---------------------------------------------------------------- laying out afresh

@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 NODE_MARK = "●"
 ISOLATE_MARK = "○"
 FOCUS_MARK = "◉"
+#: Without colour, a person's group is told by the shape of their mark (filled: has
+#: ties, hollow: none yet); cycled past six groups, like the colours.
+GROUP_MARKS = "●■▲◆▼★"
+HOLLOW_MARKS = "○□△◇▽☆"
 #: Arrow by direction, starting east and turning clockwise (rows grow downwards).
 ARROWS = "→↘↓↙←↖↑↗"
 MAX_LABEL = 14
@@ -86,11 +90,29 @@ def safe_label(text: str, short: str) -> str:
     return text
 
 
+def node_mark(node: NodeSpec, group_marks: bool = False) -> str:
+    """The mark drawn for a person: by group shape when group_marks (no colour)."""
+    if node.emphasis == "focus":
+        return FOCUS_MARK
+    if group_marks and node.group is not None:
+        index = node.group % len(GROUP_MARKS)
+        return (HOLLOW_MARKS if node.isolate else GROUP_MARKS)[index]
+    return ISOLATE_MARK if node.isolate else NODE_MARK
+
+
+def group_legend(names: Sequence[str], group_marks: bool = False) -> list[tuple[str, str, int]]:
+    """(mark, group name, group index) for each group drawn, to print as a key."""
+    return [(GROUP_MARKS[i % len(GROUP_MARKS)] if group_marks else NODE_MARK, name, i)
+            for i, name in enumerate(names)]
+
+
 class SociogramCanvas:
     """A sociogram being drawn: place people once, then add edges one at a time."""
 
     def __init__(self, width: int, height: int, nodes: Sequence[NodeSpec],
-                 positions: dict[int, tuple[float, float]], max_label: int = MAX_LABEL):
+                 positions: dict[int, tuple[float, float]], max_label: int = MAX_LABEL,
+                 group_marks: bool = False):
+        self.group_marks = group_marks
         self.width = max(1, width)
         self.height = max(1, height)
         self.nodes = {n.id: n for n in nodes if n.id in positions}
@@ -132,8 +154,7 @@ class SociogramCanvas:
             col, row = self._free_near(*self._cell(*positions[node.id]), taken)
             taken.add((col, row))
             self.marks[node.id] = (col, row)
-            mark = FOCUS_MARK if node.emphasis == "focus" else (
-                ISOLATE_MARK if node.isolate else NODE_MARK)
+            mark = node_mark(node, self.group_marks)
             self.text[row * self.width + col] = (mark, self._role(node), node.group)
 
     @staticmethod
@@ -189,8 +210,7 @@ class SociogramCanvas:
             return
         self.nodes[node.id] = node
         col, row = self.marks[node.id]
-        mark = FOCUS_MARK if node.emphasis == "focus" else (
-            ISOLATE_MARK if node.isolate else NODE_MARK)
+        mark = node_mark(node, self.group_marks)
         role = self._role(node)
         self.text[row * self.width + col] = (mark, role, node.group)
         lrow, lo, hi = self.boxes.get(node.id, (row, col, col + 1))
@@ -292,10 +312,10 @@ class SociogramCanvas:
 
 def render_sociogram(nodes: Sequence[NodeSpec], edges: Iterable[EdgeSpec],
                      positions: dict[int, tuple[float, float]], width: int, height: int,
-                     max_label: int = MAX_LABEL) -> Sociogram:
+                     max_label: int = MAX_LABEL, group_marks: bool = False) -> Sociogram:
     """Draw people at their positions (unit square, see analysis/layout.py) with
     their ties, on a width x height grid. Nodes listed first get the best label spots."""
-    canvas = SociogramCanvas(width, height, nodes, positions, max_label)
+    canvas = SociogramCanvas(width, height, nodes, positions, max_label, group_marks)
     for edge in sorted(edges, key=lambda e: (RANK.get(e.emphasis, 2), e.source, e.target)):
         canvas.draw_edge(edge)
     return canvas.compose()

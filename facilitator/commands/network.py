@@ -89,23 +89,29 @@ def network(path: str, width: int | None, height: int, round_text: str | None,
     from facilitator.analysis.network import analyse, formal_grouping, load_network, tie_counts
     from facilitator.analysis.network_findings import findings
     from facilitator.analysis.network_view import render_network
-    from facilitator.analysis.sociogram import LEGEND
+    from facilitator.analysis.sociogram import LEGEND, group_legend
     from facilitator.models.roster import find_participant
     from facilitator.models.store import SessionStore
 
     if width is None:
         width = min(160, shutil.get_terminal_size((100, 30)).columns)
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with SessionStore.open(path) as store:
         data = load_network(store)
         flt = resolve_filter(data, round_text, kind_text, group_text)
         focus = find_participant(store, focus_text).id if focus_text else None
-        picture = render_network(store, data, flt, width, height, focus)
+        # Without colour, groups are told apart by the shape of the marks.
+        picture = render_network(store, data, flt, width, height, focus, group_marks=not colour)
     ties = tie_counts(data, flt)
     analysis = analyse(data, ties)
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for line, roles, groups in zip(picture.lines, picture.roles, picture.groups):
         click.echo(_colour_line(line, roles, groups) if colour else line.rstrip(), color=colour)
     click.echo("Legend: " + LEGEND)
+    keys = group_legend([g.name for g in formal_grouping(data, flt.round_id)], not colour)
+    if keys:
+        click.echo("Groups: " + "  ".join(
+            (click.style(mark, fg=GROUP_COLOURS[i % len(GROUP_COLOURS)], bold=True) if colour
+             else mark) + plain(name) for mark, name, i in keys), color=colour)
     click.echo("")
     for sentence in findings(data, analysis, ties, formal_grouping(data, flt.round_id)):
         click.echo("- " + plain(sentence))

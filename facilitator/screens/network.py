@@ -13,7 +13,7 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
 
@@ -27,7 +27,8 @@ from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.network_canvas import NetworkCanvas
-from facilitator.widgets.network_panels import FilterBar, NetworkSide, TimelineBar
+from facilitator.analysis.sociogram import group_legend
+from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide, TimelineBar
 
 WINDOWS = (None, 5, 15, 30, 60)
 REPLAY_SECONDS = 0.15
@@ -114,8 +115,13 @@ class NetworkScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="network-filters")
+        canvas = NetworkCanvas(id="network-canvas")
+        # Without colour (NO_COLOR), the shape of a mark tells the groups apart.
+        canvas.group_marks = bool(getattr(self.app, "no_color", False))
         with Horizontal(id="network-body"):
-            yield NetworkCanvas(id="network-canvas")
+            with Vertical(id="network-picture"):
+                yield canvas
+                yield GroupLegend(id="network-legend")
             yield NetworkSide(id="network-side")
         yield TimelineBar(id="network-timeline")
         yield Input(placeholder="Focus on: name or code, Enter; Escape cancels",
@@ -200,6 +206,7 @@ class NetworkScreen(SessionScreen):
             self.canvas.show(nodes, edges, self.positions)
         self.drawn_ties = ties
         self.show_filters(groups)
+        self.show_legend(groups)
         total = self.live.total(self.filter)
         shown = total if self.cursor is None else min(self.cursor, total)
         self.query_one(TimelineBar).show(shown, total, ties.last_at, self.playing,
@@ -246,6 +253,12 @@ class NetworkScreen(SessionScreen):
     def analysis_ready(self, message: AnalysisReady) -> None:
         if message.generation == self.generation:
             self.query_one(NetworkSide).show(message.title, message.lines)
+
+    def show_legend(self, groups: tuple[FormalGroup, ...]) -> None:
+        canvas = self.canvas
+        entries = [(mark, name, canvas.group_style(index)) for mark, name, index
+                   in group_legend([g.name for g in groups], canvas.group_marks)]
+        self.query_one(GroupLegend).show(entries)
 
     def show_filters(self, groups) -> None:  # type: ignore[no-untyped-def]
         data, flt = self.data, self.filter

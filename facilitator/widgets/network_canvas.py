@@ -27,8 +27,8 @@ def _edge_order(edge: EdgeSpec) -> tuple[int, int, int]:
 
 def _build(generation: int, width: int, height: int, nodes: tuple[NodeSpec, ...],
            edges: frozenset[EdgeSpec], positions: dict[int, tuple[float, float]],
-           ) -> tuple[int, SociogramCanvas, Sociogram]:
-    canvas = SociogramCanvas(width, height, nodes, positions)
+           group_marks: bool = False) -> tuple[int, SociogramCanvas, Sociogram]:
+    canvas = SociogramCanvas(width, height, nodes, positions, group_marks=group_marks)
     for edge in sorted(edges, key=_edge_order):
         canvas.draw_edge(edge)
     return generation, canvas, canvas.compose()
@@ -79,6 +79,8 @@ class NetworkCanvas(Widget):
         self.empty_text = "Nobody is on the roster yet."
         self.generation = 0
         self.building = False  # a full redraw is running in a worker
+        #: Groups told apart by the shape of the marks (for NO_COLOR terminals).
+        self.group_marks = False
         self._strips: dict[int, Strip] = {}  # painted rows, by row
         self._styles: dict[tuple[str, int | None], Style] = {}
 
@@ -138,12 +140,13 @@ class NetworkCanvas(Widget):
         self.generation += 1
         edges = frozenset(self.edges.values())
         if len(edges) <= BUILD_IN_WORKER:
-            self._built(*_build(self.generation, width, height, self.nodes, edges, self.positions))
+            self._built(*_build(self.generation, width, height, self.nodes, edges, self.positions,
+                                self.group_marks))
             return
         # Big networks: draw in a thread; the old picture stays until the new one is ready.
         self.building = True
         self.run_worker(partial(self._build_in_thread, self.generation, width, height, self.nodes,
-                                edges, dict(self.positions)),
+                                edges, dict(self.positions), self.group_marks),
                         thread=True, exclusive=True, group="network-canvas")
 
     def _build_in_thread(self, *args: object) -> None:
@@ -167,6 +170,10 @@ class NetworkCanvas(Widget):
     def text(self) -> str:
         """The picture as plain text (for tests and copying)."""
         return self.picture.text() if self.picture else ""
+
+    def group_style(self, group: int) -> Style:
+        """How a group's people are drawn (for the legend)."""
+        return self._style("node", group)
 
     def _style(self, role: str, group: int | None) -> Style:
         if not role:

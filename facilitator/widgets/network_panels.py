@@ -3,6 +3,7 @@ panel of findings (or of the focused person). User text is never markup."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -24,7 +25,14 @@ class FilterBar(Static):
 class TimelineBar(Static):
     """Where the replay is in the log: a bar, the count and the time reached."""
 
+    last: tuple[int, int, str | None, bool, bool] | None = None
+
+    def on_resize(self) -> None:
+        if self.last is not None:  # the bar's length follows the width
+            self.show(*self.last)
+
     def show(self, shown: int, total: int, at: str | None, playing: bool, live: bool) -> None:
+        self.last = (shown, total, at, playing, live)
         width = max(10, self.size.width - 34)
         filled = 0 if total == 0 else round(width * shown / total)
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -59,3 +67,20 @@ class NetworkSide(VerticalScroll):
         title = self.query_one("#network-side-title", Static).render()
         body = self.query_one("#network-side-body", Static).render()
         return f"{title}\n{body}"
+
+
+class GroupLegend(Static):
+    """Which mark stands for which group: coloured dots, or shapes without colour.
+    Group names are user text: appended as Text, never markup."""
+
+    def show(self, entries: list[tuple[str, str, Style]]) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if entries:
+            line.append("groups ", style="dim")
+        for index, (mark, name, style) in enumerate(entries):
+            if index:
+                line.append("  ")
+            line.append(mark, style=style)
+            line.append(name)
+        self.display = bool(entries)
+        self.update(line, layout=False)
