@@ -87,3 +87,54 @@ def test_plain_cli_output_tells_groups_apart_by_shape(demo_session: Path) -> Non
     assert "Groups: ●Mixed 1  ■Mixed 2  ▲Mixed 3  ◆Mixed 4" in out
     picture = out.split("Legend:")[0]
     assert "■" in picture and "▲" in picture
+
+
+async def test_a_busy_picture_hides_one_off_ties_by_default_and_says_so(
+        demo_session: Path) -> None:
+    from facilitator.widgets.network_canvas import NetworkCanvas
+    from facilitator.widgets.network_panels import FilterBar, NetworkSide
+
+    def bar() -> str:
+        return str(app.screen.query_one(FilterBar).render())
+
+    from facilitator.analysis.network import load_network, tie_counts
+
+    with SessionStore.open(demo_session) as store:
+        ties = tie_counts(load_network(store))
+    every = len(ties.pairs())
+    repeated = sum(1 for u, v in ties.pairs()
+                   if ties.counts.get((u, v), 0) + ties.counts.get((v, u), 0) >= 2)
+    assert every > 3 * len(ties.node_ids) and repeated < every  # the demo is busy
+    app = make_app(demo_session, identity="ana", screen="network")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        canvas = app.screen.query_one(NetworkCanvas)
+        assert f"ties 2+ ({repeated} of {every})" in bar()
+        assert len(canvas.edges) == repeated
+        assert all(e.weight >= 2 for e in canvas.edges.values())
+        # The findings still count every tie.
+        assert f"made {every} ties" in app.screen.query_one(NetworkSide).text()
+        busy = canvas_text(app)
+        await pilot.press("t")  # every tie
+        await settle(app, pilot)
+        assert "ties all" in bar() and len(canvas.edges) == every
+        assert canvas_text(app) != busy
+        await pilot.press("t")  # 2+ by choice, whatever the filter
+        await pilot.press("r")  # the opening round: most ties are one-off
+        await settle(app, pilot)
+        assert "ties 2+" in bar()
+        await pilot.press("c")  # back to the default: a quiet round shows every tie
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "ties all" in bar()
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert canvas_text(app) == busy
+        # A focused person's one-off ties are drawn too.
+        ids = [e for e in canvas.edges.values()]
+        await pilot.press("f", *"uma", "enter")
+        await settle(app, pilot)
+        focused = app.screen.focus_id
+        mine = [e for e in canvas.edges.values() if focused in (e.source, e.target)]
+        assert mine and any(e.weight == 1 for e in mine)
+        assert len(canvas.edges) > len(ids)

@@ -36,11 +36,33 @@ def short_labels(data: NetworkData) -> dict[int, str]:
 def sociogram_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ...] = (),
                     focus: int | None = None,
                     new_pairs: frozenset[tuple[int, int]] = frozenset(),
-                    ) -> tuple[list[NodeSpec], list[EdgeSpec]]:
+                    min_weight: int = 1) -> tuple[list[NodeSpec], list[EdgeSpec]]:
     """Nodes (most connected first, so they get the best label spots) and edges
-    (one per tie; mutual when both addressed each other) for the renderer."""
+    (one per tie; mutual when both addressed each other) for the renderer. Ties
+    lighter than min_weight are left out of the picture (not of the marks: someone
+    with only light ties is still drawn as having ties), except the focused person's."""
     nodes = node_specs(data, ties, groups, focus)
-    return nodes, [edge_spec(ties, u, v, focus, new_pairs) for u, v in sorted(ties.pairs())]
+    edges = [edge_spec(ties, u, v, focus, new_pairs) for u, v in sorted(ties.pairs())]
+    return nodes, [e for e in edges if shows(e, min_weight, focus)]
+
+
+def shows(edge: EdgeSpec, min_weight: int, focus: int | None = None) -> bool:
+    """Whether a tie is drawn at this threshold (a focused person's ties always are)."""
+    return edge.weight >= min_weight or focus in (edge.source, edge.target)
+
+
+#: More ties than this per person shown (an average of six ties each) and the picture
+#: hides one-off ties by default: past that, lines merge into a grey mass.
+BUSY_TIES_PER_PERSON = 3
+
+
+def min_tie_weight(setting: int | None, ties: Ties) -> int:
+    """The lightest tie drawn. setting None = automatic: one-off ties are hidden (2)
+    when the picture would be busy, else every tie is drawn (1). The findings always
+    count every tie."""
+    if setting is not None:
+        return setting
+    return 2 if len(ties.pairs()) > BUSY_TIES_PER_PERSON * max(1, len(ties.node_ids)) else 1
 
 
 def node_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ...] = (),

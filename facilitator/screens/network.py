@@ -21,8 +21,8 @@ from facilitator.analysis.network import (
     DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping)
 from facilitator.analysis.network_live import LiveNetwork
 from facilitator.analysis.network_view import (
-    LayoutJob, Relayout, apply_relayout, edge_spec, node_specs, plan_relayout, save_job,
-    sociogram_specs, undo_relayout)
+    LayoutJob, Relayout, apply_relayout, edge_spec, min_tie_weight, node_specs, plan_relayout,
+    save_job, shows, sociogram_specs, undo_relayout)
 from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
@@ -31,6 +31,8 @@ from facilitator.analysis.sociogram import group_legend
 from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide, TimelineBar
 
 WINDOWS = (None, 5, 15, 30, 60)
+#: The lightest tie drawn: automatic (one-off ties hidden when busy), all, 2 or more.
+TIE_WEIGHTS = (None, 1, 2)
 REPLAY_SECONDS = 0.15
 REPLAY_FRAMES = 60
 #: After a live update, the layout and the findings start this much later.
@@ -73,8 +75,9 @@ class NetworkScreen(SessionScreen):
         Binding("r", "cycle_round", "Round", id="network.round"),
         Binding("g", "cycle_group", "Group", id="network.group"),
         Binding("w", "cycle_window", "Window", id="network.window"),
-        Binding("c", "clear_filters", "Clear filters", id="network.clear"),
-        Binding("p", "play", "Replay/pause", id="network.play"),
+        Binding("t", "cycle_ties", "Ties", id="network.ties"),
+        Binding("c", "clear_filters", "Clear", id="network.clear"),
+        Binding("p", "play", "Replay", id="network.play"),
         Binding("left", "scrub(-1)", "Back", id="network.back"),
         Binding("right", "scrub(1)", "Forward", id="network.forward"),
         Binding("comma", "step(-1)", "One back", show=False, key_display=",",
@@ -104,6 +107,9 @@ class NetworkScreen(SessionScreen):
         self.stored: dict[int, tuple[float, float]] = {}
         self.stored_signature: str | None = None
         self.findings_due: tuple | None = None  # type: ignore[type-arg]
+        #: Lightest tie drawn: None = automatic (see min_tie_weight); display only.
+        self.tie_weight: int | None = None
+        self.drawn_weight = 1
         self.filter = NetworkFilter()
         self.cursor: int | None = None  # replay: entries shown; None = live
         self.focus_id: int | None = None
@@ -195,16 +201,19 @@ class NetworkScreen(SessionScreen):
         view = self.live.view(flt)
         ties = view.ties
         groups = formal_grouping(data, self.filter.round_id)
-        grown = grow and view.previous is not None and view.previous is self.drawn_ties
+        weight = min_tie_weight(self.tie_weight, ties)
+        grown = (grow and view.previous is not None and view.previous is self.drawn_ties
+                 and weight == self.drawn_weight)
         if grow and ties is self.drawn_ties:
             pass  # nothing this filter shows has changed
-        elif not (grown and self.canvas.grow(node_specs(data, ties, groups, self.focus_id),
-                                             [edge_spec(ties, u, v, self.focus_id)
-                                              for u, v in sorted(view.touched)], self.positions)):
+        elif not (grown and self.canvas.grow(
+                node_specs(data, ties, groups, self.focus_id),
+                [e for e in (edge_spec(ties, u, v, self.focus_id) for u, v in sorted(view.touched))
+                 if shows(e, weight, self.focus_id)], self.positions)):
             grown = False
-            nodes, edges = sociogram_specs(data, ties, groups, self.focus_id)
+            nodes, edges = sociogram_specs(data, ties, groups, self.focus_id, min_weight=weight)
             self.canvas.show(nodes, edges, self.positions)
-        self.drawn_ties = ties
+        self.drawn_ties, self.drawn_weight = ties, weight
         self.show_filters(groups)
         self.show_legend(groups)
         total = self.live.total(self.filter)
@@ -268,8 +277,13 @@ class NetworkScreen(SessionScreen):
         group = next((g.name for g in data.groups if g.id == flt.group_id), "all")
         window = f"last {flt.window_minutes} min" if flt.window_minutes else "all"
         focus = data.name(self.focus_id) if self.focus_id is not None else "none"
+        ties = "all"
+        if self.drawn_weight > 1 and self.drawn_ties is not None:
+            every = len(self.drawn_ties.pairs())
+            drawn = len(self.canvas.edges)
+            ties = f"{self.drawn_weight}+ ({drawn} of {every})"
         self.query_one(FilterBar).show([("kind", kind), ("round", round_name), ("group", group),
-                                        ("time", window), ("focus", focus)])
+                                        ("time", window), ("ties", ties), ("focus", focus)])
 
     # ------------------------------------------------------------ filters
     def _cycle(self, options: list, current):  # type: ignore[no-untyped-def]
@@ -304,8 +318,15 @@ class NetworkScreen(SessionScreen):
             window_minutes=self._cycle(list(WINDOWS), self.filter.window_minutes))
         self._filter_changed()
 
+    def action_cycle_ties(self) -> None:
+        """Automatic (one-off ties hidden when the picture is busy), all, or 2+; the
+        findings always count every tie."""
+        self.tie_weight = self._cycle(list(TIE_WEIGHTS), self.tie_weight)
+        self.redraw()
+
     def action_clear_filters(self) -> None:
         self.filter = NetworkFilter()
+        self.tie_weight = None
         self._filter_changed()
 
     def _filter_changed(self) -> None:
