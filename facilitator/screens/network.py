@@ -26,6 +26,7 @@ from facilitator.analysis.network_view import (
 from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
+from facilitator.screens.network_replay import ReplayKeys
 from facilitator.widgets.network_canvas import NetworkCanvas
 from facilitator.analysis.sociogram import group_legend
 from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide, TimelineBar
@@ -33,8 +34,6 @@ from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSi
 WINDOWS = (None, 5, 15, 30, 60)
 #: The lightest tie drawn: automatic (one-off ties hidden when busy), all, 2 or more.
 TIE_WEIGHTS = (None, 1, 2)
-REPLAY_SECONDS = 0.15
-REPLAY_FRAMES = 60
 #: After a live update, the layout and the findings start this much later.
 FOLLOW_UP_SECONDS = 0.05
 
@@ -64,7 +63,7 @@ class AnalysisReady(Message):
     lines: list[str]
 
 
-class NetworkScreen(SessionScreen):
+class NetworkScreen(ReplayKeys, SessionScreen):
     """Who talks with whom, drawn, and what it means."""
 
     SCREEN_NAME = "network"
@@ -332,53 +331,6 @@ class NetworkScreen(SessionScreen):
     def _filter_changed(self) -> None:
         self.cursor = None
         self._stop()
-        self.redraw()
-
-    # ------------------------------------------------------------ timeline
-    def _total(self) -> int:
-        return self.live.total(self.filter) if self.data else 0
-
-    def action_scrub(self, direction: int) -> None:
-        total = self._total()
-        self.action_step(direction * max(1, total // 20))
-
-    def action_step(self, delta: int) -> None:
-        total = self._total()
-        current = total if self.cursor is None else self.cursor
-        target = max(0, min(total, current + delta))
-        self.cursor = None if target >= total and delta > 0 else target
-        self.redraw()
-
-    def action_play(self) -> None:
-        if self.playing:
-            self._stop()
-            self.redraw()
-            return
-        if self.cursor is None:
-            self.cursor = 0
-        self.playing = True
-        self._timer = self.set_interval(REPLAY_SECONDS, self._replay_tick)
-        self.redraw()
-
-    def _replay_tick(self) -> None:
-        total = self._total()
-        current = self.cursor or 0
-        if current >= total:
-            self._stop()
-            self.cursor = None
-        else:
-            self.cursor = min(total, current + max(1, total // REPLAY_FRAMES))
-        self.redraw()
-
-    def _stop(self) -> None:
-        self.playing = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def action_live(self) -> None:
-        self._stop()
-        self.cursor = None
         self.redraw()
 
     # ------------------------------------------------------------ focus
