@@ -28,6 +28,13 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except SessionError as error:
             fail(str(error))
+        except BrokenPipeError:
+            # `facilitator network ... | head`: the reader has gone; not an error.
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except PermissionError as error:
             fail(f"{error.filename or 'a file'} cannot be written: permission denied.")
         except OSError as error:
