@@ -15,21 +15,10 @@ KEYS = 30
 
 
 async def bare_keystroke() -> float:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
+    from bench.reference import BareApp
 
-    class Bare(App[None]):
-        BINDINGS = [("s", "bump", "Bump")]
-        count = 0
 
-        def compose(self) -> ComposeResult:
-            yield Static("0", id="n")
-
-        def action_bump(self) -> None:
-            self.count += 1
-            self.query_one("#n", Static).update(str(self.count))
-
-    async with Bare().run_test(size=(80, 24)) as pilot:
+    async with BareApp().run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         t0 = time.perf_counter()
         for _ in range(KEYS):

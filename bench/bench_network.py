@@ -83,21 +83,10 @@ def watch_paints(app) -> list[float]:  # type: ignore[no-untyped-def]
 async def bare_keystroke() -> float:
     """The reference: a key press in a bare Textual app that updates one line, from
     the key to the first paint (Pilot's idle polling not counted)."""
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
+    from bench.reference import BareApp
 
-    class Bare(App[None]):
-        BINDINGS = [("s", "bump", "Bump")]
-        count = 0
 
-        def compose(self) -> ComposeResult:
-            yield Static("0", id="n")
-
-        def action_bump(self) -> None:
-            self.count += 1
-            self.query_one("#n", Static).update(str(self.count))
-
-    app = Bare()
+    app = BareApp()
     stamps = watch_paints(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

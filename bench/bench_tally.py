@@ -20,28 +20,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Static  # noqa: E402
+from textual.app import App  # noqa: E402
 
 from facilitator.models.groups import create_group  # noqa: E402
 from facilitator.models.interactions import insert_interaction  # noqa: E402
 from facilitator.models.rounds import add_round, start_round  # noqa: E402
 from facilitator.models.session import create_session  # noqa: E402
 
+from bench.reference import BareApp  # noqa: E402
+
 PEOPLE, ENTRIES, ROUNDS = 40, 20_000, 30
 SIZE = (100, 30)
 FRAME_MS = 1000 / 60
-
-
-class BareApp(App[None]):
-    """The reference: a key press changes one line of text."""
-
-    def compose(self) -> ComposeResult:
-        yield Static("0", id="count")
-
-    def on_key(self) -> None:
-        self.count = getattr(self, "count", 0) + 1
-        self.query_one("#count", Static).update(str(self.count))
 
 
 def build_session(path: Path) -> list[str]:
