@@ -203,3 +203,37 @@ def test_no_read_transaction_is_left_open(small_session: Path) -> None:
         store.scalar("SELECT COUNT(*) FROM participants")
         store.rows("SELECT * FROM participants")
         assert not store.conn.in_transaction
+
+
+@pytest.mark.parametrize("action", ["note", "goal", "name", "group", "tag"])
+def test_escape_sequences_are_kept_visible_and_harmless(small_session: Path, action: str) -> None:
+    from facilitator.models.goals import add_goal, goals
+    from facilitator.models.groups import create_group, get_group
+    from facilitator.models.roster import edit_participant, get_participant
+
+    typed = "hi\x1b[2J\x1b]0;pwned\x07"
+    shown = "hi\u241b[2J\u241b]0;pwned\u2407"
+    with SessionStore.open(small_session) as store:
+        ana, bob = participants(store)[:2]
+        group = create_group(store, "Soil", None, [ana.id])
+        if action == "note":
+            stored = log_interaction(store, "ask", ana, bob, note=typed).note
+        elif action == "goal":
+            add_goal(store, group.id, typed)
+            stored = goals(store)[0].text
+        elif action == "name":
+            stored = add_participant(store, typed).name
+        elif action == "group":
+            stored = get_group(store, create_group(store, typed, None).id).name
+        else:
+            edit_participant(store, ana.id, tags={"role": typed})
+            stored = get_participant(store, ana.id).tags["role"]
+        assert stored == shown
+        assert "\x1b" not in str(store.rows("SELECT * FROM live_interactions"))
+
+
+def test_multiline_text_becomes_one_line(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        ana, bob = participants(store)[:2]
+        entry = log_interaction(store, "ask", ana, bob, note="two\nlines\tand tab")
+        assert entry.note == "two lines and tab"

@@ -25,7 +25,7 @@ def test_committed_templates_load(name: str) -> None:
     ("title: X\nrounds: [a\n", "t.yaml line 3: malformed YAML"),
     ("title: X\nroster:\n  - Ana\n  - ana\n", "t.yaml line 4: ana is already on line 3"),
     ("title: X\nroster:\n  - name: ''\n", "t.yaml line 3: A participant's name cannot be empty"),
-    ("title: X\nroster:\n  - " + "N" * 120 + "\n", "t.yaml line 3: The name"),
+    ("title: X\nroster:\n  - " + "N" * 120 + "\n", "t.yaml line 3: A participant's name is 120 characters long"),
     ("title: X\nrounds:\n  - {name: A, minutes: -4}\n", "t.yaml line 3: minutes must be"),
     ("title: X\ncodebook:\n  - {name: ask, key: aa}\n", "t.yaml line 3: a kind needs"),
     ("title: X\ngroup_size: {min: 5, max: 2}\n", "t.yaml line 2: group_size"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 
@@ -33,9 +34,7 @@ class Challenge:
 # ---------------------------------------------------------------------- writing
 def raise_challenge(store: SessionStore, group_id: int, essential_id: int | None, text: str) -> int:
     """Challenge a group to account for a topic; open until the group answers."""
-    text = text.strip()
-    if not text:
-        raise SessionError("A challenge needs a sentence.")
+    text = clean_text(text, "the challenge", empty="A challenge needs a sentence.")
     if not store.one("SELECT 1 FROM groups WHERE id = ? AND voided_at IS NULL", (group_id,)):
         raise SessionError(f"No group has id {group_id}.")
     if essential_id is not None and not store.one(
@@ -63,9 +62,8 @@ def withdraw_challenge(store: SessionStore, challenge_id: int) -> None:
 
 def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> None:
     """Record the group's account, in its own words (a later answer replaces it)."""
-    response = response.strip()
-    if not response:
-        raise SessionError("The group's answer needs some text.")
+    response = clean_text(response, "the group's answer",
+                          empty="The group's answer needs some text.")
     if not store.one("SELECT 1 FROM challenges WHERE id = ?", (challenge_id,)):
         raise SessionError(f"No challenge has id {challenge_id}.")
     store.transact(lambda c: c.execute(

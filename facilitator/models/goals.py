@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from facilitator.models.session import insert_essential
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 GOAL_STATUSES = ("open", "in progress", "done", "dropped")
@@ -67,6 +68,9 @@ def _current_round_id(conn: sqlite3.Connection) -> int | None:
     return row[0] if row else None
 
 
+GOAL_NEEDS_TEXT = "A goal needs some text, in the group's own words."
+
+
 def _check_status(status: str) -> None:
     if status not in GOAL_STATUSES:
         raise SessionError(f"A goal's status is one of: {', '.join(GOAL_STATUSES)}.")
@@ -74,9 +78,8 @@ def _check_status(status: str) -> None:
 
 def insert_goal(conn: sqlite3.Connection, group_id: int, text: str, set_by: str | None,
                 logged_by: str | None, essential_ids: list[int] = (), status: str = "open") -> int:
-    text = text.strip()
-    if not text:
-        raise SessionError("A goal needs some text, in the group's own words.")
+    text = clean_text(text, "a goal's text", empty=GOAL_NEEDS_TEXT)
+    set_by = clean_text(set_by, "who set the goal", max_length=80, required=False) or None
     _check_status(status)
     if conn.execute("SELECT 1 FROM groups WHERE id = ? AND voided_at IS NULL",
                     (group_id,)).fetchone() is None:
@@ -114,15 +117,12 @@ def edit_goal(store: SessionStore, goal_id: int, *, text: str | None = None,
     An empty progress note clears it; an empty text is refused."""
     changes: dict[str, str | None] = {}
     if text is not None:
-        text = text.strip()
-        if not text:
-            raise SessionError("A goal needs some text, in the group's own words.")
-        changes["text"] = text
+        changes["text"] = clean_text(text, "a goal's text", empty=GOAL_NEEDS_TEXT)
     if status is not None:
         _check_status(status)
         changes["status"] = status
     if progress is not None:
-        changes["progress"] = progress.strip() or None
+        changes["progress"] = clean_text(progress, "the progress note", required=False) or None
 
     def body(conn: sqlite3.Connection) -> list[str]:
         row = conn.execute("SELECT * FROM goals WHERE id = ?", (goal_id,)).fetchone()
@@ -215,9 +215,9 @@ def _essential_name(conn: sqlite3.Connection, essential_id: int) -> str:
 
 def add_essential(store: SessionStore, name: str, description: str = "") -> int:
     """Add an essential topic live (source 'live')."""
-    name = " ".join(name.split())
-    if not name:
-        raise SessionError("An essential topic needs a name.")
+    name = clean_text(name, "an essential topic's name", max_length=120,
+                      empty="An essential topic needs a name.")
+    description = clean_text(description, "the topic's description", required=False)
     if store.one("SELECT 1 FROM essentials WHERE lower(name) = lower(?)", (name,)):
         raise SessionError(f"{name!r} is already an essential topic.")
     return store.transact(lambda c: insert_essential(c, name, description, "live"))

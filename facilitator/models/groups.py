@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 
@@ -24,7 +25,8 @@ class Group:
 def insert_group(conn: sqlite3.Connection, name: str, round_id: int | None, formed_by: str = "self",
                  created_by: str | None = None, batch: str | None = None,
                  convener_id: int | None = None) -> int:
-    name = " ".join(name.split())
+    name = clean_text(name, "a group's name or topic", max_length=120,
+                      empty="A group needs a name or topic.")
     if not name:
         raise SessionError("A group needs a name or topic.")
     cursor = conn.execute(
@@ -170,9 +172,8 @@ def ungroup(store: SessionStore, participant_id: int, round_id: int | None,
 
 def rename_group(store: SessionStore, group_id: int, name: str) -> str:
     """Rename a group (its topic); returns the old name, for undo."""
-    clean = " ".join(name.split())
-    if not clean:
-        raise SessionError("A group needs a name or topic.")
+    clean = clean_text(name, "a group's name or topic", max_length=120,
+                       empty="A group needs a name or topic.")
 
     def body(conn: sqlite3.Connection) -> str:
         old = _open_group(conn, group_id)["name"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import find_participant
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 MAX_NOTE_LENGTH = 2000
@@ -19,8 +20,7 @@ def insert_interaction(conn: sqlite3.Connection, *, kind: str, source_id: int | 
     """Append one entry inside the caller's transaction; returns its id."""
     if source_id is not None and source_id == target_id:
         raise SessionError("Someone cannot address themselves; nothing was logged.")
-    if note and len(note) > MAX_NOTE_LENGTH:
-        raise SessionError(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+    note = clean_text(note, "the note", max_length=MAX_NOTE_LENGTH, required=False)
     cursor = conn.execute(
         "INSERT INTO interactions (at, source_id, target_id, kind, group_id, round_id,"
         " logged_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

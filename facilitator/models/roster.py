@@ -10,6 +10,7 @@ import string
 import unicodedata
 
 from facilitator.models.records import Participant
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 MAX_NAME_LENGTH = 80
@@ -18,16 +19,7 @@ CODE_PATTERN = re.compile(r"^[a-z]{1,4}$")
 
 def clean_name(name: str) -> str:
     """A participant's name as stored, or SessionError saying what is wrong with it."""
-    name = " ".join(str(name).split())
-    if not name:
-        raise SessionError("A participant's name cannot be empty.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise SessionError(
-            f"The name {name[:20]!r}... is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}."
-        )
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise SessionError(f"The name {name!r} contains control characters.")
-    return name
+    return clean_text(name, "a participant's name", max_length=MAX_NAME_LENGTH)
 
 
 def _letters(name: str) -> str:
@@ -71,10 +63,10 @@ def check_code(code: str) -> str:
 def clean_tags(tags: dict[str, object] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in (tags or {}).items():
-        key = " ".join(str(key).split())
+        key = clean_text(key, "a tag's name", max_length=40, required=False)
         if not key:
             continue
-        out[key] = " ".join(str(value).split()) if value is not None else ""
+        out[key] = clean_text(value, f"the tag {key!r}", max_length=120, required=False)
     return out
 
 

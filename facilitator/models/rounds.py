@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from facilitator.models.records import Round
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 
@@ -20,9 +21,8 @@ def insert_round(conn: sqlite3.Connection, name: str, planned_minutes: float | N
 
 def add_round(store: SessionStore, name: str, planned_minutes: float | None = None) -> Round:
     """Plan a new round at the end of the session."""
-    if not name.strip():
-        raise SessionError("A round needs a name.")
-    new_id = store.transact(lambda c: insert_round(c, " ".join(name.split()), planned_minutes))
+    name = clean_text(name, "a round's name", max_length=120, empty="A round needs a name.")
+    new_id = store.transact(lambda c: insert_round(c, name, planned_minutes))
     return get_round(store, new_id)
 
 

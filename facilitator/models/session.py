@@ -13,6 +13,7 @@ from facilitator.models.codebook import DEFAULT_CODEBOOK, write_codebook
 from facilitator.models.roster import insert_participant
 from facilitator.models.roster_import import RosterEntry
 from facilitator.models.rounds import insert_round
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 from facilitator.models.templates import Template
 
@@ -53,7 +54,8 @@ def create_session(path: str | Path, title: str | None = None, template: Templat
 
     Never overwrites; if anything fails, the half-made file is removed again."""
     path = Path(path)
-    title = " ".join((title or (template.title if template else "") or "").split())
+    title = clean_text(title or (template.title if template else ""), "the title",
+                       max_length=200, required=False)
     if not title:
         title = path.stem
     people = list(template.roster if template else ()) + list(roster or [])
