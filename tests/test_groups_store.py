@@ -194,3 +194,25 @@ def test_undoing_an_apply_to_a_planned_round_keeps_that_round(store: SessionStor
     applied = plans.apply_groups(store, plans.propose(store, "random", 2, seed=1).groups, "random")
     assert not applied.created_round and applied.undo(store) is False
     assert store.scalar("SELECT name FROM rounds WHERE id = ?", (planned.id,)) == "Afternoon"
+
+
+def test_saved_rules_never_contradict_each_other(tmp_path):
+    """Through the CLI too: a pair kept together cannot also be saved as kept apart."""
+    from click.testing import CliRunner
+
+    from facilitator.cli import cli
+    from facilitator.models.session import create_session
+    from facilitator.models.roster import add_participant
+
+    path = tmp_path / "rules.db"
+    with create_session(path, "Rules") as store:
+        for name in ("Ana Lopez", "Bob Smith", "Cleo Diaz", "Dev Patel"):
+            add_participant(store, name)
+    run = CliRunner().invoke
+    first = run(cli, ["groups", str(path), "--form", "random", "--size", "2",
+                      "--together", "al,bs", "--save-rules"])
+    assert first.exit_code == 0, first.output
+    second = run(cli, ["groups", str(path), "--form", "random", "--size", "2",
+                       "--apart", "al,bs", "--save-rules"])
+    assert second.exit_code == 1
+    assert "kept together" in second.output or "both" in second.output

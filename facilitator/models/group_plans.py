@@ -42,9 +42,20 @@ def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = Tr
         raise SessionError("A rule needs two different people.")
     wanted = (min(a, b), max(a, b))
 
+    def stored(conn: sqlite3.Connection, which: str) -> set[tuple[int, int]]:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (which,)).fetchone()
+        return {(min(x, y), max(x, y)) for x, y in (json.loads(row[0]) if row and row[0] else [])}
+
     def body(conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        pairs = {(min(x, y), max(x, y)) for x, y in (json.loads(row[0]) if row and row[0] else [])}
+        pairs = stored(conn, key)
+        other = KEEP_APART if key == KEEP_TOGETHER else KEEP_TOGETHER
+        if keep and wanted in stored(conn, other):
+            # A pair cannot be kept together and apart at once, whoever asks.
+            names = dict(conn.execute("SELECT id, name FROM participants WHERE id IN (?, ?)",
+                                      wanted).fetchall())
+            way = "apart" if other == KEEP_APART else "together"
+            raise SessionError(f"{names.get(a, a)} and {names.get(b, b)} are kept {way};"
+                               " remove that rule first.")
         if keep:
             pairs.add(wanted)
         else:
@@ -64,12 +75,6 @@ def toggle_pair_rule(store: SessionStore, key: str, a: int, b: int) -> bool:
     if wanted in {(min(x, y), max(x, y)) for x, y in pair_rules(store, key)}:
         set_pair_rule(store, key, a, b, keep=False)
         return False
-    other = KEEP_APART if key == KEEP_TOGETHER else KEEP_TOGETHER
-    if wanted in {(min(x, y), max(x, y)) for x, y in pair_rules(store, other)}:
-        names = dict(store.rows("SELECT id, name FROM participants WHERE id IN (?, ?)", wanted))
-        way = "apart" if other == KEEP_APART else "together"
-        raise SessionError(f"{names.get(a, a)} and {names.get(b, b)} are kept {way};"
-                           " remove that rule first.")
     set_pair_rule(store, key, a, b)
     return True
 
