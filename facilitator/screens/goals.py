@@ -7,11 +7,10 @@ goal), Escape. ctrl+r (also while typing) says who reports for the group: its go
 are then recorded as set by that person, until changed (empty: the group itself);
 it starts as whoever stated the group's latest goal. l links the highlighted goal to topics, s moves its status on,
 c challenges the group about the topic under the column cursor, r records the
-group's answer, ctrl+z undoes. The screen never writes a goal by itself."""
+group's answer, ctrl+z undoes. The screen never writes a goal by itself.
+The entry line and what it writes are in goals_entry.py."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
+from facilitator.screens.goals_entry import Entry, GoalsEntryMixin
 from facilitator.widgets.goals_matrix import LEGEND, CoverageMatrix, MatrixRow
 from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
 
@@ -34,19 +34,7 @@ ALL_ROUNDS = -1
 """The view that shows every group of the session."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the entry line is collecting, and where it goes."""
-
-    kind: str  # goal, text, progress, challenge, answer, topic, reporter
-    prompt: str
-    target: int = 0
-    topic: int | None = None
-    by: str | None = None
-    """For a goal: who set it (the group's reporter); None: the group itself."""
-
-
-class GoalsScreen(SessionScreen):
+class GoalsScreen(GoalsEntryMixin, SessionScreen):
     """Groups' own goals, coverage of essential topics, challenges, progress."""
 
     SCREEN_NAME = "goals"
@@ -98,11 +86,6 @@ class GoalsScreen(SessionScreen):
                 yield Static("", id="goals-card-title")
                 yield OptionList(id="goals-card")
             yield Static("", id="goals-progress")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_entry":
-            return self.entry is not None
-        return True
 
     @property
     def matrix(self) -> CoverageMatrix:
@@ -257,122 +240,7 @@ class GoalsScreen(SessionScreen):
         if event.option_list is self.matrix:
             self.card.focus()
 
-    # ------------------------------------------------------------------ entry line
-    def open_entry(self, entry: Entry, value: str = "") -> None:
-        self.entry = entry
-        self.query_one("#goals-entry-prompt", Label).update(Content(entry.prompt))
-        box = self.query_one("#goals-entry-input", Input)
-        box.value = value
-        self.query_one("#goals-entry").add_class("open")
-        box.focus()
-        self.refresh_bindings()
-
-    def action_cancel_entry(self) -> None:
-        if self.entry is None:
-            return
-        self.entry = None
-        self.query_one("#goals-entry").remove_class("open")
-        self.matrix.focus()
-        self.refresh_bindings()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        entry = self.entry
-        if entry is None:
-            return
-        try:
-            keep_open = self.save_entry(entry, event.value)
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.written()
-        if keep_open:
-            event.input.value = ""
-        else:
-            self.action_cancel_entry()
-
-    def save_entry(self, entry: Entry, value: str) -> bool:
-        """Write what was typed; True keeps the line open for the next one."""
-        store = self.store
-        if entry.kind == "goal":
-            goal_id = core.add_goal(store, entry.target, value, entry.by)
-            self.highlight_next = f"goal:{goal_id}"  # so l links the goal just entered
-            self.remember_undo("the new goal", lambda: core.remove_fresh_goal(store, goal_id))
-            self.hint("Goal recorded; type the next one or press Escape"
-                      " (ctrl+r: who reports).")
-            return True
-        if entry.kind == "reporter":
-            self.reporters[entry.target] = " ".join(value.split()) or None
-            group = next((g for g in self.groups if g.id == entry.target), None)
-            if group is not None:  # straight on to the goals this person states
-                self.open_entry(self.goal_entry(group))
-            return True
-        if entry.kind in ("text", "progress"):
-            old = core.get_goal(store, entry.target)
-            if core.edit_goal(store, entry.target, **{entry.kind: value}):
-                before = old.text if entry.kind == "text" else (old.progress or "")
-                self.remember_undo(f"the {entry.kind} edit", lambda: core.edit_goal(
-                    store, entry.target, **{entry.kind: before}))
-            return False
-        if entry.kind == "challenge":
-            challenge_id = asked.raise_challenge(store, entry.target, entry.topic, value)
-            self.highlight_next = f"challenge:{challenge_id}"
-            self.remember_undo("the challenge", lambda: asked.withdraw_challenge(store, challenge_id))
-            self.hint("Challenge raised; r records the group's answer when it comes.")
-            return False
-        if entry.kind == "answer":
-            previous = asked.get_challenge(store, entry.target).response
-            asked.answer_challenge(store, entry.target, value)
-            self.remember_undo("the answer", (lambda: asked.reopen_challenge(store, entry.target))
-                               if previous is None else
-                               (lambda: asked.answer_challenge(store, entry.target, previous)))
-            return False
-        if entry.kind == "topic":
-            topic_id = core.add_essential(store, value)
-            self.remember_undo("the new topic", lambda: core.remove_fresh_essential(store, topic_id))
-            self.hint("Topic added; ctrl+z takes it back until something refers to it.")
-            return False
-        raise AssertionError(entry.kind)
-
     # ------------------------------------------------------------------ actions
-    def action_add_goal(self) -> None:
-        group = self.selected_group()
-        if group is None:
-            self.hint("There is no group to add a goal to in this view.", error=True)
-            return
-        self.open_entry(self.goal_entry(group))
-
-    def reporter(self, group_id: int) -> str | None:
-        """Who states this group's goals: as set with ctrl+r, else whoever stated its
-        latest goal (so a reopened screen or a co-facilitator continues alike)."""
-        if group_id in self.reporters:
-            return self.reporters[group_id]
-        return next((g.set_by for g in reversed(self.goals.get(group_id, []))), None)
-
-    def goal_entry(self, group: Group) -> Entry:
-        by = self.reporter(group.id)
-        prompt = f"{group.name}'s goal (by {by}):" if by else f"{group.name}'s goal:"
-        return Entry("goal", prompt, group.id, by=by)
-
-    def action_reporter(self) -> None:
-        group = self.selected_group()
-        if group is None:
-            self.hint("There is no group in this view.", error=True)
-            return
-        self.open_entry(Entry("reporter", f"Who reports for {group.name}?", group.id),
-                        self.reporter(group.id) or "")
-        self.hint("Their name, then Enter (empty: the group itself).")
-
-    def action_edit_text(self) -> None:
-        goal = self.selected_goal()
-        if goal:
-            self.open_entry(Entry("text", "Goal, as the group words it now:", goal.id), goal.text)
-
-    def action_progress(self) -> None:
-        goal = self.selected_goal()
-        if goal:
-            self.open_entry(Entry("progress", "Progress note:", goal.id), goal.progress or "")
-
     def action_status(self) -> None:
         goal = self.selected_goal()
         if goal is None:
@@ -410,31 +278,6 @@ class GoalsScreen(SessionScreen):
                                          checked=set(goal.essential_ids), neglected=neglected,
                                          toggle=toggle))
 
-    def action_challenge(self) -> None:
-        group = self.selected_group()
-        if group is None:
-            self.hint("There is no group to challenge in this view.", error=True)
-            return
-        topic = self.matrix.selected_topic()
-        if topic is None:
-            self.open_entry(Entry("challenge", f"Challenge {group.name}:", group.id))
-            return
-        name = next(t.name for t in self.topics if t.id == topic)
-        self.open_entry(Entry("challenge", f"Challenge {group.name} on {name}:", group.id, topic))
-
-    def action_answer(self) -> None:
-        group = self.selected_group()
-        challenge_id = self.highlighted("challenge")
-        if challenge_id is None and group is not None:
-            open_ = [c for c in self.challenges if c.group_id == group.id and c.status == "open"]
-            challenge_id = open_[0].id if open_ else None
-        if challenge_id is None or group is None:
-            self.hint("This group has no open challenge; highlight one in its card.", error=True)
-            return
-        current = asked.get_challenge(self.store, challenge_id)
-        self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
-                        current.response or "")
-
     def action_history(self) -> None:
         goal = self.selected_goal()
         if goal is None:
@@ -447,9 +290,6 @@ class GoalsScreen(SessionScreen):
         first = Content.assemble(f"{goal.created_at[:16].replace('T', ' ')}  ",
                                  (goal.logged_by or "?", "bold"), "  recorded: ", goal.text)
         self.app.push_screen(GoalHistoryView(f"History of: {goal.text}", [first, *lines]))
-
-    def action_new_topic(self) -> None:
-        self.open_entry(Entry("topic", "New essential topic:"))
 
     def action_view(self) -> None:
         """Cycle: the current round, the other rounds with groups, all groups."""
