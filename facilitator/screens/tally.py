@@ -2,7 +2,8 @@
 states; live tallies, talk share, equity, who has not spoken, mutual pairs, a feed.
 
 Thin: counting lives in facilitator.analysis.tallies, turn logic in
-facilitator.models.turns, logging in facilitator.models.interactions."""
+facilitator.models.turns, logging in facilitator.models.interactions. Typing is in
+tally_entry.py; the observed group, counts and round (with the bar) in tally_scope.py."""
 
 from __future__ import annotations
 
@@ -15,18 +16,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _character_to_key
 
-from facilitator.analysis.tallies import Tally, TallyBoard, summarise
+from facilitator.analysis.tallies import TallyBoard, summarise
 from facilitator.models.codebook import codebook
 from facilitator.models.groups import Group, groups_of_round
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.records import Interaction, Kind, Participant, Round
 from facilitator.models.roster import participants
-from facilitator.models.rounds import (
-    current_round, end_round, format_remaining, remaining_seconds, start_round)
+from facilitator.models.rounds import current_round
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.models.turns import TurnKey, TurnTracker, last_speaker
 from facilitator.screens.base import SessionScreen
 from facilitator.screens.tally_entry import READ_ONLY, Draft, NoteInput, TallyEntryMixin
+from facilitator.screens.tally_scope import TallyScopeMixin
 from facilitator.widgets.tally_cards import Card, TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, PromptLine, TallyBar)
@@ -56,7 +57,7 @@ class UndoStep:
     previous_before: int | None  # the turn chain before this entry, restored on undo
 
 
-class TallyScreen(TallyEntryMixin, SessionScreen):
+class TallyScreen(TallyScopeMixin, TallyEntryMixin, SessionScreen):
     """Type a speaker's code to log a turn addressed to the previous speaker."""
 
     SCREEN_NAME = "tally"
@@ -166,15 +167,8 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
             self.tracker.observe(entry, self.turn_key())
 
     # ---------------------------------------------------------------- the view
-    @property
-    def round_id(self) -> int | None:
-        return self.round.id if self.round else None
-
     def turn_key(self) -> TurnKey:
         return (self.round_id, self.observed)
-
-    def observed_group(self) -> Group | None:
-        return next((g for g in self.groups if g.id == self.observed), None)
 
     def shown_people(self) -> list[Participant]:
         group = self.observed_group()
@@ -188,20 +182,6 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
             self.tracker.set(key, last_speaker(self.store, self.round_id, self.observed,
                                                any_group=self.observed is None))
         return self.tracker.get(key)
-
-    def shown_tally(self) -> Tally:
-        """A group's tally (its groups belong to one round), or the whole session's:
-        all rounds, or this round only (R switches)."""
-        assert self.board is not None
-        if self.observed is None and self.this_round_only:
-            return self.board.rounds[self.round_id]
-        return self.board.tally(self.observed, whole_session=self.observed is None)
-
-    def group_for(self, person: Participant | None) -> int | None:
-        """Entries carry the observed group; in the whole-session view, the source's group."""
-        if self.observed is not None or person is None:
-            return self.observed
-        return next((g.id for g in self.groups if person.id in g.member_ids), None)
 
     # ---------------------------------------------------------------- drawing
     def render_all(self) -> None:
@@ -251,22 +231,6 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
             e.logged_by or "", e.note or "", e.voided_at is not None, e.id in self.mine)
             for e in self.board.recent(FEED_LINES)])
 
-    def render_bar(self) -> None:
-        group = self.observed_group()
-        choices = [None] + [g.id for g in self.groups]
-        position = f"({choices.index(self.observed) + 1}/{len(choices)})"
-        round_text, timer, overtime = "no round started: ctrl+r starts one", "", False
-        if self.round is not None:
-            left = remaining_seconds(self.round)
-            state = "ended" if self.round.ended_at else ("" if self.round.started_at else "planned")
-            round_text = f"{self.round.name} {state}".strip()
-            timer = format_remaining(left)
-            overtime = left is not None and left < 0
-        entries = self.shown_tally().entries if self.board else 0
-        counts = "" if group else "this round" if self.this_round_only else "all rounds"
-        self.query_one(TallyBar).show(group.name if group else "the whole session", position,
-                                      round_text, timer, overtime, entries, counts)
-
     def render_prompt(self) -> None:
         draft = self.draft
         mode, typed = "turn", self.typed
@@ -299,17 +263,6 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         """Inline, in the prompt line: no toast piling up while typing fast."""
         self.message, self.message_error = message, error
         self.render_prompt()
-
-    def tick(self) -> None:
-        """Once a second: the countdown (from the file's round), and one alert when
-        time is up."""
-        if not self.is_current:
-            return
-        self.render_bar()
-        left = remaining_seconds(self.round) if self.round else None
-        if self.round and left is not None and left <= 0 and self._alerted_round != self.round.id:
-            self._alerted_round = self.round.id
-            self.app.notify(f"Time is up for {self.round.name}.", title="Timer", markup=False)
 
     # ---------------------------------------------------------------- writing
     def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
@@ -381,45 +334,6 @@ class TallyScreen(TallyEntryMixin, SessionScreen):
         self.render_all()
         self.hint(f"{verb}: entry #{entry.id}.")
         self._own_write = True
-        self.written()
-
-    # ---------------------------------------------------------------- groups and rounds
-    def action_group(self, step: int) -> None:
-        choices = [None] + [g.id for g in self.groups]
-        index = choices.index(self.observed) if self.observed in choices else 0
-        self.observed = choices[(index + step) % len(choices)]
-        self.typed, self.draft, self.swallow = "", None, ""
-        group = self.observed_group()
-        self.render_all()
-        self.hint(f"Observing {group.name if group else 'the whole session'}.")
-
-    def action_counts_scope(self) -> None:
-        """Whole-session view: counts of this round only, or of all rounds."""
-        if self.observed is not None:
-            self.hint("A group's counts are its own round's; R switches the whole-session view.")
-            return
-        self.this_round_only = not self.this_round_only
-        self.render_all()
-        self.hint("Counting this round only." if self.this_round_only
-                  else "Counting all rounds of the session.")
-
-    def action_round(self) -> None:
-        if self.store.read_only:
-            self.hint(READ_ONLY, error=True)
-            return
-        try:
-            if self.round is not None and self.round.started_at and not self.round.ended_at:
-                ended = end_round(self.store)
-                message = f"{ended.name if ended else 'The round'} ended."
-            else:
-                started = start_round(self.store)
-                message = f"{started.name} started."
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.load_context()
-        self.render_all()
-        self.hint(message)
         self.written()
 
 
