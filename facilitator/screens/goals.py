@@ -27,7 +27,7 @@ from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.screens.goals_entry import Entry, GoalsEntryMixin
-from facilitator.widgets.goals_matrix import LEGEND, CoverageMatrix, MatrixRow
+from facilitator.widgets.goals_matrix import CoverageMatrix, MatrixRow
 from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
 
 ALL_ROUNDS = -1
