@@ -155,3 +155,21 @@ async def test_command_palette_offers_every_action(small_session: Path) -> None:
         await pilot.pause()
         names = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Add", "Edit", "Here/absent", "Undo", "Go to tally", "Help"} <= names
+
+
+async def test_roster_find_and_group_now(demo_session: Path) -> None:
+    app = make_app(demo_session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 24
+        await pilot.press("slash", "m", "i", "x", "e", "d", " ", "2")
+        await pilot.pause()
+        assert table.row_count == 6  # everyone in Mixed 2, found by their group
+        assert all(str(table.get_row_at(i)[3]) == "Mixed 2" for i in range(6))
+        await pilot.press("enter", "space")  # the table keeps the filter and acts on it
+        await pilot.pause()
+        assert str(table.get_row_at(0)[2]) == "absent"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 24

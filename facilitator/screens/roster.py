@@ -73,25 +73,34 @@ class RosterScreen(SessionScreen):
     """Everyone in the session, with the code to type on the tally screen."""
 
     SCREEN_NAME = "roster"
+    AUTO_FOCUS = "#roster-table"
     BINDINGS = [
         Binding("a", "add", "Add", id="roster.add"),
         Binding("e", "edit", "Edit", id="roster.edit"),
         Binding("space", "toggle_present", "Here/absent", id="roster.present"),
         Binding("ctrl+z", "undo", "Undo", id="roster.undo"),
+        Binding("slash", "find", "Find", id="roster.find"),
+        Binding("escape", "clear_find", "Clear find", show=False, id="roster.clear_find"),
     ]
     DEFAULT_CSS = """
     RosterScreen DataTable { height: 1fr; }
     RosterScreen #roster-summary { height: 1; padding: 0 1; }
+    RosterScreen #roster-find { display: none; }
+    RosterScreen.finding #roster-find { display: block; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.people: list[Participant] = []
+        #: What the facilitator typed after `/`: shows only matching people.
+        self.find_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="roster-summary", markup=False)
+        yield Input(placeholder="Find: part of a name, code or tag; Enter keeps it, Escape clears",
+                    id="roster-find")
         table: DataTable[Text] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Code", "Name", "Here", "Spoke", "Addressed", "Tags")
+        table.add_columns("Code", "Name", "Here", "Group now", "Spoke", "Addressed", "Tags")
         yield table
 
     @property
@@ -101,7 +110,12 @@ class RosterScreen(SessionScreen):
     def refresh_data(self) -> None:
         counts = {r["participant_id"]: (r["as_source"], r["as_target"])
                   for r in self.store.rows("SELECT * FROM tallies")}
-        self.people = participants(self.store)
+        group_now = dict(self.store.rows(
+            'SELECT cm.participant_id, cm."group" FROM current_members cm'
+            " JOIN groups g ON g.id = cm.group_id JOIN session s ON g.round_id = s.current_round_id"
+            " WHERE g.closed_at IS NULL"))
+        everyone = participants(self.store)
+        self.people = [p for p in everyone if self._matches(p, group_now.get(p.id, ""))]
         table = self.table
         keep = table.cursor_row
         table.clear()
@@ -111,15 +125,45 @@ class RosterScreen(SessionScreen):
             table.add_row(
                 Text(person.code, style="bold"), Text(person.name, style=style),
                 Text("yes" if person.present else "absent", style=style),
+                Text(group_now.get(person.id, ""), style=style, no_wrap=True, overflow="ellipsis"),
                 Text(str(spoke)), Text(str(addressed)),
                 Text(format_tags(person.tags), style=style, no_wrap=True, overflow="ellipsis"),
                 key=str(person.id))
         if self.people:
             table.move_cursor(row=min(keep, len(self.people) - 1))
-        present = sum(p.present for p in self.people)
+        present = sum(p.present for p in everyone)
+        shown = f" Showing {len(self.people)} matching {self.find_text!r}." if self.find_text else ""
         self.query_one("#roster-summary", Static).update(
-            f"{len(self.people)} participants, {present} present. "
-            "a add, e edit, space present/absent, ctrl+z undo.")
+            f"{len(everyone)} participants, {present} present.{shown} "
+            "a add, e edit, space present/absent, / find.")
+
+    def _matches(self, person: Participant, group: str) -> bool:
+        wanted = self.find_text.casefold()
+        if not wanted:
+            return True
+        haystack = " ".join([person.name, person.code, group, format_tags(person.tags)])
+        return wanted in haystack.casefold()
+
+    def action_find(self) -> None:
+        self.add_class("finding")
+        self.query_one("#roster-find", Input).focus()
+
+    def action_clear_find(self) -> None:
+        field = self.query_one("#roster-find", Input)
+        field.value = ""
+        self.find_text = ""
+        self.remove_class("finding")
+        self.table.focus()
+        self.refresh_data()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "roster-find":
+            self.find_text = " ".join(event.value.split())
+            self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "roster-find":
+            self.table.focus()
 
     def selected(self) -> Participant | None:
         if not self.people:
