@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
 from facilitator.models.presence import leave_presence, others_present, touch_presence
@@ -145,11 +147,14 @@ class FacilitatorApp(App[None]):
             header.show(info.title, self.current_mode or "", round_text, others,
                         self.store.identity, self.store.read_only, overtime)
 
-    def on_resize(self) -> None:
-        self.check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        # This handler runs before App._on_resize stores the new size, so
+        # self.size is still the old one here: use the event's.
+        self.check_size(event.size)
 
-    def check_size(self) -> None:
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+    def check_size(self, size: Size | None = None) -> None:
+        size = size or self.size
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         self.screen.set_class(small, "too-small")
 
     def on_unmount(self) -> None:

@@ -21,12 +21,17 @@ class SessionHeader(Static):
     """
 
     _shown = ""
+    _last: tuple[str, str, str, list[str], str, bool, bool] | None = None
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
 
     def show(self, title: str, screen: str, round_text: str, others: list[str], me: str,
              read_only: bool, overtime: bool) -> None:
         """Redraw from plain values; user text is never markup."""
+        self._last = (title, screen, round_text, others, me, read_only, overtime)
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(title, style="bold")
         line.append(f"  [{screen}]")
         if round_text:
             line.append("  ")
@@ -38,6 +43,13 @@ class SessionHeader(Static):
         if others:
             line.append("  with: ")
             line.append(", ".join(others))
+        # The title gives way first: at 80 columns a long title used to push
+        # "with: <co-facilitator>" off the line, hiding who else is logging.
+        title_text = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
+        width = self.content_size.width
+        if width:
+            title_text.truncate(max(12, width - line.cell_len), overflow="ellipsis")
+        line = title_text + line
         # Called on every write and every second: repaint only when the text
         # changed, and never re-layout the screen for a one-line header.
         if line.plain != self._shown:
