@@ -120,3 +120,14 @@ async def test_tally_refusal_says_nothing_logged_within_80_columns(demo_session:
         await pilot.pause()
         line = visible_line(app.screen.query_one(PromptLine), 0)
         assert "Amara Okafor" in line and "othing logged" in line
+
+
+def test_import_stores_a_timestamp_with_an_offset_in_utc(small_session: Path,
+                                                         tmp_path: Path) -> None:
+    """Entries sort by their time as text; an offset kept as typed sorted wrongly."""
+    csv_file = tmp_path / "offset.csv"
+    csv_file.write_text("source,target,kind,timestamp\nal,bs,ask,2024-05-01T12:00:00+02:00\n",
+                        encoding="utf-8")
+    assert run("import", str(small_session), str(csv_file)).exit_code == 0
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT at FROM interactions") == "2024-05-01T10:00:00.000+00:00"

@@ -237,13 +237,17 @@ def import_(path: str, csv_file: str, identity: str | None) -> None:
         fail(f"There is no file at {file}.")
     except UnicodeDecodeError:
         fail(f"{file.name} is not UTF-8 text; save it as CSV UTF-8.")
-    reader = csv.DictReader(text.splitlines())
+    # keepends: a quoted cell may hold a line break (kept, then made a space).
+    reader = csv.DictReader(text.splitlines(keepends=True))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     missing = {"source", "target"} - columns
     if missing:
         fail(f"{file.name} line 1: missing column(s) {', '.join(sorted(missing))}.")
     rows = []
     for record in reader:
+        if None in record:  # DictReader keeps cells beyond the header under None
+            fail(f"{file.name} line {reader.line_num}: {len(reader.fieldnames or []) + len(record[None])}"
+                 f" cells but {len(reader.fieldnames or [])} columns; nothing was imported.")
         cells = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
         if not any(cells.values()):
             continue

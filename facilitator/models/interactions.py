@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
@@ -143,10 +144,16 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
         at = None
         if row.at:
             try:
-                at = parse_time(row.at).isoformat(timespec="milliseconds")
+                when = parse_time(row.at).astimezone(timezone.utc)
             except ValueError:
                 problems.append(f"{label} line {row.line}: {row.at!r} is not a timestamp.")
                 continue
+            # A future time would stretch the timeline and the replay to that day.
+            if when > datetime.now(timezone.utc) + timedelta(minutes=1):
+                problems.append(f"{label} line {row.line}: {row.at!r} is in the future.")
+                continue
+            # Stored in UTC like every other entry, so the log sorts by time as text.
+            at = when.isoformat(timespec="milliseconds")
         resolved.append((kind, source, target, at, row.note))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""

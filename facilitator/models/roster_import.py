@@ -53,7 +53,8 @@ def read_roster_csv(path: Path) -> list[RosterEntry]:
         raise SessionError(f"There is no file at {path}.") from None
     except UnicodeDecodeError:
         raise SessionError(f"{label} is not UTF-8 text; save it as CSV UTF-8.") from None
-    reader = csv.reader(text.splitlines())
+    # keepends: a quoted cell may hold a line break (kept, then made a space).
+    reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = next(reader)
     except StopIteration:
