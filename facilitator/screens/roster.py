@@ -24,6 +24,10 @@ from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 
 
+#: The widest a name is shown in the table.
+NAME_CELLS = 24
+
+
 class ParticipantForm(ModalScreen[bool]):
     """Name, code and tags of one participant. Enter saves, Escape cancels."""
 
@@ -123,7 +127,7 @@ class RosterScreen(SessionScreen):
             spoke, addressed = counts.get(person.id, (0, 0))
             style = "" if person.present else "dim"
             table.add_row(
-                Text(person.code, style="bold"), Text(person.name, style=style),
+                Text(person.code, style="bold"), self._name_cell(person.name, style),
                 Text("yes" if person.present else "absent", style=style),
                 Text(group_now.get(person.id, ""), style=style, no_wrap=True, overflow="ellipsis"),
                 Text(str(spoke)), Text(str(addressed)),
@@ -136,6 +140,14 @@ class RosterScreen(SessionScreen):
         self.query_one("#roster-summary", Static).update(
             f"{len(everyone)} participants, {present} present.{shown} "
             "a add, e edit, space present/absent, / find.")
+
+    @staticmethod
+    def _name_cell(name: str, style: str) -> Text:
+        # A name up to 80 characters would push Here and Spoke off an 80-column
+        # screen; the full name shows in the edit form (e).
+        cell = Text(name, style=style)
+        cell.truncate(NAME_CELLS, overflow="ellipsis")
+        return cell
 
     def _matches(self, person: Participant, group: str) -> bool:
         wanted = self.find_text.casefold()
