@@ -183,12 +183,12 @@ class TallyEntryMixin:
             self.open_note()
 
     def problem_with(self, person: Participant) -> str:
+        # "Nothing logged" first: at 80 columns the end of the line is cut off.
         if not person.present:
-            return f"{person.name} is marked absent (roster screen, 1); nothing logged."
+            return f"Nothing logged: {person.name} is marked absent (roster screen, 1)."
         group = self.observed_group()
         if group is not None and person.id not in group.member_ids:
-            return (f"{person.name} is not in {group.name} (move them on the groups screen, 2);"
-                    " nothing logged.")
+            return f"Nothing logged: {person.name} is not in {group.name} (groups screen, 2)."
         return ""
 
     def log_turn(self, person: Participant) -> None:
