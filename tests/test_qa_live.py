@@ -131,3 +131,16 @@ def test_import_stores_a_timestamp_with_an_offset_in_utc(small_session: Path,
     assert run("import", str(small_session), str(csv_file)).exit_code == 0
     with SessionStore.open(small_session) as store:
         assert store.scalar("SELECT at FROM interactions") == "2024-05-01T10:00:00.000+00:00"
+
+
+async def test_explicit_letters_matching_no_one_shown_say_so(demo_session: Path) -> None:
+    from facilitator.widgets.tally_panels import PromptLine
+
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right_square_bracket")  # observe Mixed 1: no code starts with a
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        line = visible_line(app.screen.query_one(PromptLine), 0)
+        assert "no one shown here" in line

@@ -134,7 +134,10 @@ class TallyEntryMixin:
             return ""
         names = [p.name for p in self.shown_people() if p.code.startswith(typed)]
         more = f" +{len(names) - 3}" if len(names) > 3 else ""
-        return f"{typed}…: {', '.join(names[:3])}{more}" if names else ""
+        if not names:
+            # Someone absent or in another group: say so, not a silent prompt.
+            return f"{typed}…: no one shown here; type the whole code to see why."
+        return f"{typed}…: {', '.join(names[:3])}{more}"
 
     def action_enter(self) -> None:
         self.swallow = ""
