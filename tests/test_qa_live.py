@@ -144,3 +144,18 @@ async def test_explicit_letters_matching_no_one_shown_say_so(demo_session: Path)
         await pilot.pause()
         line = visible_line(app.screen.query_one(PromptLine), 0)
         assert "no one shown here" in line
+
+
+async def test_tally_feed_keeps_room_at_80x24_when_many_have_not_spoken(
+        demo_session: Path) -> None:
+    from facilitator.widgets.tally_panels import FeedPanel
+
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r", "ctrl+r")  # a new round: nobody has spoken yet
+        await pilot.press("a", "o", "b", "c")
+        await pilot.pause()
+        feed = app.screen.query_one(FeedPanel)
+        assert feed.region.height >= 3  # the heading and at least two entries
+        assert "Ben C. spoke to Amara O." in visible_line(feed, 1)
