@@ -58,8 +58,12 @@ async def test_bad_input_says_so_and_changes_nothing(demo_session: Path) -> None
         await pilot.pause()
         before = members_by_name(demo_session)
         await say(pilot, "j", "cw 99")
+        # The line stays open with what was typed, to fix it or drop it (Escape).
+        assert app.screen.query_one("#groups-prompt").value == "cw 99"
+        await pilot.press("escape")
         await say(pilot, "j", "nobody 1")
         assert members_by_name(demo_session) == before
+        await pilot.press("escape")
         assert app.screen.query_one("#groups-prompt").display is False
 
 

@@ -122,6 +122,7 @@ async def test_keep_together_and_apart_by_keys(demo_session: Path) -> None:
             where = {pid: n for n, g in enumerate(groups) for pid in g}
             assert where[people["cw"]] == where[people["id"]] != where[people["mr"]]
         await say(pilot, "d", "cw id")  # contradicts a rule: refused, nothing written
+        await pilot.press("escape")  # the refused line stays open until dropped
         await say(pilot, "k", "id cw")  # the same pair again releases it
         await app.workers.wait_for_complete()
         await pilot.pause()

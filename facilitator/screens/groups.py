@@ -209,11 +209,14 @@ class GroupsScreen(GroupSuggestions):
         return self.groups[number - 1]
 
     # ------------------------------------------------------------------ prompt
-    def ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
-        """One line of input at the bottom; Enter runs `then`, Escape cancels."""
+    def ask(self, question: str, then: Callable[[str], None], value: str = "",
+            select: bool = True) -> None:
+        """One line of input at the bottom; Enter runs `then`, Escape cancels.
+        A prefilled `value` is selected (typing replaces it) unless select is False."""
         prompt = self.query_one("#groups-prompt", Input)
         prompt.placeholder = question
         prompt.value = value
+        prompt.select_on_focus = select
         prompt.display = True
         prompt.focus()
         self.pending = then
@@ -228,6 +231,11 @@ class GroupsScreen(GroupSuggestions):
             then(event.value)
         except SessionError as error:
             self.hint(str(error), error=True)
+            # Keep the line open with what was typed: retyping it all is slow, and
+            # letters typed on would otherwise run this screen's keys (o starts a round).
+            # Cursor at the end, nothing selected: the fix is usually the last
+            # word, and a backspace must not wipe the line.
+            self.ask(event.input.placeholder, then, event.value, select=False)
             return
         self.written()
 
