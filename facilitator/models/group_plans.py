@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # grouping is imported when first used, not at start-up
 
 KEEP_TOGETHER = "grouping.keep_together"
 KEEP_APART = "grouping.keep_apart"
+NOBODY_PRESENT = "Nobody is present, so there is no one to group."
 
 
 def pair_rules(store: SessionStore, key: str) -> list[tuple[int, int]]:
@@ -109,6 +110,8 @@ class ProposalInputs:
         """The proposal for one method (pure: no store, safe off the UI thread)."""
         from facilitator.analysis.grouping import form_groups
 
+        if not any(p.present for p in self.people):
+            raise SessionError(NOBODY_PRESENT)
         return form_groups(self.people, method, size, by=by, seed=seed, history=self.history,
                            constraints=self.constraints)
 
@@ -196,6 +199,9 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
 
     They go to the first planned round not yet started, else to a new round.
     Groups that round already had and that end up empty are closed."""
+    if not any(groups):
+        # Else an empty proposal would make a new, empty round.
+        raise SessionError(NOBODY_PRESENT)
     batch = new_batch()
 
     def body(conn: sqlite3.Connection) -> Applied:
