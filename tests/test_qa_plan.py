@@ -115,3 +115,26 @@ async def test_summary_keeps_the_open_challenges_when_topics_are_neglected(tmp_p
         await pilot.pause()
         summary = pilot.app.screen.query_one("#goals-summary", Static)
         assert "2 open challenges" in shown_text(summary)
+
+
+# ---------------------------------------------------------------- shared first names
+async def test_suggestions_tell_apart_people_who_share_a_first_name(tmp_path: Path):
+    """The panel lists first names; with two Annas it read 'Anna, Anna' and nobody
+    could tell who goes where (with 200 'Person NNN' it was all 'Person')."""
+    from facilitator.models.roster import add_participant
+    from facilitator.models.session import create_session
+
+    path = tmp_path / "annas.db"
+    with create_session(path, "Annas") as store:
+        for name in ("Anna Berg", "Anna Cruz", "Ben Ode", "Cleo Diaz"):
+            add_participant(store, name, {})
+        codes = {r[0]: r[1] for r in store.rows("SELECT name, code FROM participants")}
+    app = make_app(path, identity="ana", screen="groups")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(app.screen.query_one("#proposal-left", Static).render())
+        assert f"Anna ({codes['Anna Berg']})" in shown
+        assert f"Anna ({codes['Anna Cruz']})" in shown
+        assert "Ben" in shown and f"({codes['Ben Ode']})" not in shown  # unique: no code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from rich.text import Text
@@ -9,6 +10,10 @@ from textual.widgets import Static
 
 from facilitator.analysis.grouping import Proposal
 from facilitator.models.records import Participant
+
+
+def short_name(person: Participant) -> str:
+    return (person.name.split() or ["?"])[0]
 
 
 class ProposalPanel(Static):
@@ -37,8 +42,13 @@ class ProposalPanel(Static):
             text.append("mix " + " ".join(f"{k} {v:.0%}" for k, v in q.tag_diversity.items()) + "\n")
         for note in q.notes:
             text.append(note + "\n", style="italic")
+        # First names keep the panel short; one that several people share (two
+        # Annas) gets the person's code too, which is also what j and k take.
+        firsts = Counter(short_name(p) for p in people.values())
         for number, group in enumerate(proposal.groups, 1):
-            names = ", ".join(people[i].name.split()[0] for i in group if i in people)
+            names = ", ".join(short_name(people[i]) if firsts[short_name(people[i])] == 1
+                              else f"{short_name(people[i])} ({people[i].code})"
+                              for i in group if i in people)
             text.append(f"{number} ", style="bold")
             text.append(names + "\n")
         self.update(text)
