@@ -159,3 +159,17 @@ async def test_tally_feed_keeps_room_at_80x24_when_many_have_not_spoken(
         feed = app.screen.query_one(FeedPanel)
         assert feed.region.height >= 3  # the heading and at least two entries
         assert "Ben C. spoke to Amara O." in visible_line(feed, 1)
+
+
+async def test_help_text_wraps_to_the_box_at_80_columns(demo_session: Path) -> None:
+    from textual.widgets import Static
+
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        extra = list(app.screen.query(Static))[-1]
+        text = str(extra.render())
+        # One paragraph is one line of source text, wrapped by the box only.
+        assert "addressed to the previous speaker" in text

@@ -73,7 +73,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(table)
             if self.extra:
-                yield Static(self.extra, markup=False)
+                # A paragraph hard-wrapped in the source (88 columns) wrapped again
+                # raggedly in a 76-column box: let the box wrap each paragraph.
+                paragraphs = (" ".join(p.split()) for p in self.extra.split("\n\n"))
+                yield Static("\n\n".join(paragraphs), markup=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
