@@ -138,3 +138,15 @@ async def test_suggestions_tell_apart_people_who_share_a_first_name(tmp_path: Pa
         assert f"Anna ({codes['Anna Berg']})" in shown
         assert f"Anna ({codes['Anna Cruz']})" in shown
         assert "Ben" in shown and f"({codes['Ben Ode']})" not in shown  # unique: no code
+
+
+# ---------------------------------------------------------------- goals --list, empty
+def test_goals_list_of_a_session_without_groups_says_so(empty_session: Path):
+    """It printed nothing at all and exited 0, which reads like a failure."""
+    from click.testing import CliRunner
+
+    from facilitator.cli import cli
+
+    result = CliRunner().invoke(cli, ["goals", str(empty_session), "--list"])
+    assert result.exit_code == 0
+    assert "No groups yet" in result.output

@@ -27,6 +27,10 @@ def goals_overview(store: SessionStore) -> dict[str, Any]:
 
 def _print_overview(overview: dict[str, Any], only_group: int | None) -> None:
     challenges = overview["challenges"]
+    if not overview["goals"]:
+        # Say so rather than print nothing, which reads like a failure.
+        click.echo("No groups yet, so no goals: form groups on the groups screen (2)"
+                   " or with `facilitator groups`.")
     current_round: object = object()
     for entry in overview["goals"]:
         if only_group is not None and entry["group_id"] != only_group:
