@@ -173,3 +173,19 @@ async def test_help_text_wraps_to_the_box_at_80_columns(demo_session: Path) -> N
         text = str(extra.render())
         # One paragraph is one line of source text, wrapped by the box only.
         assert "addressed to the previous speaker" in text
+
+
+async def test_a_bracketed_paste_on_the_tally_screen_logs_nothing(small_session) -> None:
+    from textual import events
+
+    from facilitator.app import make_app
+    from facilitator.models.store import SessionStore
+
+    app = make_app(small_session, identity="ana", screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.post_message(events.Paste("\x1b[0m al bs cd"))
+        await pilot.pause()
+        assert "Pasted text is ignored" in app.screen.message
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT COUNT(*) FROM interactions") == 0

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -263,6 +264,12 @@ class TallyScreen(TallyScopeMixin, TallyEntryMixin, SessionScreen):
         """Inline, in the prompt line: no toast piling up while typing fast."""
         self.message, self.message_error = message, error
         self.render_prompt()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste is never a run of codes: logging from the clipboard could put
+        anything in the log. (The note field takes pastes itself.)"""
+        event.stop()
+        self.hint("Pasted text is ignored here; type the codes.", error=True)
 
     # ---------------------------------------------------------------- writing
     def commit(self, kind: Kind, source: Participant | None, target: Participant | None,
