@@ -150,3 +150,12 @@ def test_goals_list_of_a_session_without_groups_says_so(empty_session: Path):
     result = CliRunner().invoke(cli, ["goals", str(empty_session), "--list"])
     assert result.exit_code == 0
     assert "No groups yet" in result.output
+
+
+async def test_all_rounds_view_without_groups_does_not_speak_of_this_round(empty_session: Path):
+    async with make_app(empty_session, identity="ana", screen="goals").run_test(size=SIZE) as pilot:
+        await pilot.press("v")  # no round: the next view is all rounds
+        await pilot.pause()
+        assert "All rounds" in str(pilot.app.screen.query_one("#goals-summary", Static).render())
+        title = str(pilot.app.screen.query_one("#goals-card-title", Static).render())
+        assert title.startswith("No groups yet")

@@ -168,7 +168,8 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         keep, self.highlight_next = self.highlight_next or keep, None
         title = self.query_one("#goals-card-title", Static)
         if group is None:
-            title.update(Content("No groups in this round yet: form them on the groups screen (2)."))
+            where = "yet" if self.shown_round() == ALL_ROUNDS else "in this round yet"
+            title.update(Content(f"No groups {where}: form them on the groups screen (2)."))
             card.clear_options()
             return
         topic_names = {t.id: t.name for t in self.topics}
