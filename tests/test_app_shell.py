@@ -173,3 +173,12 @@ async def test_roster_find_and_group_now(demo_session: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 24
+
+
+async def test_read_only_roster_says_so_before_any_form(small_session: Path) -> None:
+    app = make_app(small_session, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "RosterScreen"  # no form opened
+        assert any("read-only" in str(n.message) for n in app._notifications)

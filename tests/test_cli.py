@@ -212,3 +212,11 @@ def test_every_command_has_help_with_an_example() -> None:
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output, f"{name} --help has no example"
+
+
+def test_log_a_whole_group_state_with_a_person_is_refused(small_session: Path) -> None:
+    result = run("log", str(small_session), "al", "--kind", "silence")
+    assert result.exit_code == 1
+    assert "'silence' is a whole-group state" in result.output
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT COUNT(*) FROM interactions") == 0

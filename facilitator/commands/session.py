@@ -203,7 +203,9 @@ def log(path: str, source: str | None, target: str | None, kind: str | None, not
         chosen = find_kind(store, kind) if kind else turn_kind(store)
         if chosen is None:
             raise SessionError(f"{kind!r} is not a kind in this session's codebook.")
-        who = find_participant(store, source) if source and chosen.scope == "pair" else None
+        if chosen.scope == "group" and (source or target):
+            raise SessionError(f"{chosen.name!r} is a whole-group state; leave out SOURCE and TARGET.")
+        who = find_participant(store, source) if source else None
         whom = find_participant(store, target) if target and chosen.scope == "pair" else None
         entry = log_interaction(store, chosen, who, whom, note=note)
         if who is None:

@@ -51,7 +51,7 @@ def log_interaction(store: SessionStore, kind: Kind | str, source: Participant |
             raise SessionError(f"{kind!r} is not a kind in this session's codebook.")
         kind_name, scope = found.name, found.scope
     if scope == "pair" and source is None:
-        raise SessionError(f"A {kind_name!r} entry needs someone who did it.")
+        raise SessionError(f"An entry of kind {kind_name!r} needs someone who did it.")
     if scope == "group":
         source = target = None
 
