@@ -159,3 +159,24 @@ async def test_all_rounds_view_without_groups_does_not_speak_of_this_round(empty
         assert "All rounds" in str(pilot.app.screen.query_one("#goals-summary", Static).render())
         title = str(pilot.app.screen.query_one("#goals-card-title", Static).render())
         assert title.startswith("No groups yet")
+
+
+# ---------------------------------------------------------------- read-only
+@pytest.mark.parametrize(("screen", "key", "line"), [
+    ("groups", "n", "#groups-prompt"),
+    ("goals", "a", "#goals-entry-input"),
+])
+async def test_read_only_says_so_before_any_typing(tmp_path: Path, screen: str, key: str,
+                                                    line: str):
+    """Before, the line opened, took a whole topic or goal, and only then said
+    read-only (and on the groups screen stayed open with it)."""
+    path = tmp_path / "goals.db"
+    make_goals_session(path).close()
+    notes: list[str] = []
+    app = make_app(path, identity="obs", read_only=True, screen=screen)
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        await pilot.press(key)
+        await pilot.pause()
+        assert not app.screen.query_one(line, Input).has_focus
+        assert any("read-only" in note for note in notes)

@@ -67,6 +67,9 @@ class GoalsEntryMixin:
 
     # ------------------------------------------------------------------ the line
     def open_entry(self, entry: Entry, value: str = "") -> None:
+        if self.store.read_only:  # every entry writes: say so before any typing
+            self.hint("This session is open read-only; nothing can be changed.", error=True)
+            return
         self.entry = entry
         self.query_one("#goals-entry-prompt", Label).update(Content(entry.prompt))
         box = self.query_one("#goals-entry-input", Input)
