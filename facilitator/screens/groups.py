@@ -380,7 +380,10 @@ class GroupsScreen(GroupSuggestions):
         def start(_typed: str) -> None:
             started = start_round(self.store)
             self.round_chosen = False  # show the round the room is now in
-            self.hint(f"{started.name} started{ends}.")
+            # Starting a round cannot be undone, and ctrl+z must not then reach
+            # behind it and dissolve the groups the room is now working in.
+            self.undo_stack.clear()
+            self.hint(f"{started.name} started{ends}; earlier steps can no longer be undone here.")
 
         self.ask(f"Start {name}{groups} now{ends}? Enter starts, Escape cancels", start)
 
