@@ -272,12 +272,12 @@ async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(t
         screen = pilot.app.screen
         prompt = lambda: str(screen.query_one("#goals-entry-prompt").render())  # noqa: E731
         await pilot.press("down", "a")  # Dunes; the group itself until someone reports
-        assert prompt() == "Dunes's goal:"
+        assert prompt() == "Goal of Dunes:"
         await pilot.press("ctrl+r")  # works while the goal line is open
         assert prompt() == "Who reports for Dunes?"
         await type_text(pilot, "Cleo")
         await pilot.press("enter")
-        assert prompt() == "Dunes's goal (by Cleo):"
+        assert prompt() == "Goal of Dunes (by Cleo):"
         await type_text(pilot, "Build a shelter")
         await pilot.press("enter")
         await type_text(pilot, "Sleep outside")
@@ -287,7 +287,7 @@ async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(t
         await pilot.press("ctrl+r")
         assert screen.query_one("#goals-entry-input", Input).value == "Cleo"  # prefilled
         await pilot.press("ctrl+u", "enter")  # empty: the group itself
-        assert prompt() == "Dunes's goal:"
+        assert prompt() == "Goal of Dunes:"
         await type_text(pilot, "Cook together")
         await pilot.press("enter", "escape")
         await pilot.pause()
@@ -299,7 +299,7 @@ async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(t
     async with make_app(path, identity="bo", screen="goals").run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "a")
         assert str(pilot.app.screen.query_one("#goals-entry-prompt").render()) == (
-            "Forest's goal (by Dev):")
+            "Goal of Forest (by Dev):")
 
 
 async def test_the_title_says_which_rounds_the_coverage_spans_the_report_spans_all(demo_session):

@@ -162,7 +162,7 @@ class GoalsEntryMixin:
 
     def goal_entry(self, group: Group) -> Entry:
         by = self.reporter(group.id)
-        prompt = f"{group.name}'s goal (by {by}):" if by else f"{group.name}'s goal:"
+        prompt = f"Goal of {group.name} (by {by}):" if by else f"Goal of {group.name}:"
         return Entry("goal", prompt, group.id, by=by)
 
     def action_reporter(self) -> None:
