@@ -41,7 +41,11 @@ class Tmux:
         self._tmux(*args, *keys)
 
     def screen(self, window: str) -> str:
-        return self._tmux("capture-pane", "-p", "-t", f"t:{window}")
+        """What the window shows; empty once the program in it has exited."""
+        try:
+            return self._tmux("capture-pane", "-p", "-t", f"t:{window}")
+        except subprocess.CalledProcessError:
+            return ""
 
     def wait_for(self, window: str, found: Callable[[str], bool], seconds: float = 10.0) -> str:
         """The screen once found(screen) holds, or the last screen after the wait."""
