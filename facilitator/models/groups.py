@@ -27,8 +27,6 @@ def insert_group(conn: sqlite3.Connection, name: str, round_id: int | None, form
                  convener_id: int | None = None) -> int:
     name = clean_text(name, "a group's name or topic", max_length=120,
                       empty="A group needs a name or topic.")
-    if not name:
-        raise SessionError("A group needs a name or topic.")
     cursor = conn.execute(
         "INSERT INTO groups (name, round_id, formed_by, convener_id, created_at, created_by, batch)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -87,27 +85,39 @@ def leave_group(store: SessionStore, participant_id: int, group_id: int) -> None
     store.transact(lambda c: insert_membership(c, participant_id, group_id, "left", store.identity))
 
 
+def _load_groups(store: SessionStore, where: str, params: tuple[object, ...],
+                 order: str = "id") -> list[Group]:
+    """The groups matching `where`, each with its current members by name: two
+    queries whatever the number of groups (screens call this on every refresh)."""
+    rows = store.rows(f"SELECT * FROM groups WHERE {where} ORDER BY {order}", params)
+    if not rows:
+        return []
+    members: dict[int, list[int]] = {}
+    for group_id, participant_id in store.rows(
+            "SELECT group_id, participant_id FROM current_members"
+            f" WHERE group_id IN (SELECT id FROM groups WHERE {where}) ORDER BY name", params):
+        members.setdefault(group_id, []).append(participant_id)
+    return [Group(r["id"], r["name"], r["round_id"], r["formed_by"], r["closed_at"],
+                  tuple(members.get(r["id"], ())), r["convener_id"], r["batch"]) for r in rows]
+
+
 def get_group(store: SessionStore, group_id: int) -> Group:
-    row = store.one("SELECT * FROM groups WHERE id = ?", (group_id,))
-    if row is None:
+    found = _load_groups(store, "id = ?", (group_id,))
+    if not found:
         raise SessionError(f"No group has id {group_id}.")
-    members = tuple(r[0] for r in store.rows(
-        "SELECT participant_id FROM current_members WHERE group_id = ? ORDER BY name", (group_id,)))
-    return Group(row["id"], row["name"], row["round_id"], row["formed_by"], row["closed_at"], members,
-                 row["convener_id"], row["batch"])
+    return found[0]
 
 
 def groups_of_round(store: SessionStore, round_id: int | None, include_closed: bool = False) -> list[Group]:
     """The groups of a round (None: groups formed outside any round), with members."""
-    sql = "SELECT id FROM groups WHERE round_id IS ? AND voided_at IS NULL"
+    where = "round_id IS ? AND voided_at IS NULL"
     if not include_closed:
-        sql += " AND closed_at IS NULL"
-    return [get_group(store, r[0]) for r in store.rows(sql + " ORDER BY id", (round_id,))]
+        where += " AND closed_at IS NULL"
+    return _load_groups(store, where, (round_id,))
 
 
 def all_groups(store: SessionStore) -> list[Group]:
-    return [get_group(store, r[0]) for r in store.rows(
-        "SELECT id FROM groups WHERE voided_at IS NULL ORDER BY round_id, id")]
+    return _load_groups(store, "voided_at IS NULL", (), order="round_id, id")
 
 
 # ---------------------------------------------------------------- self-organised edits
