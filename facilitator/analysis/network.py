@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from statistics import mean, pstdev
 
+from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
 
 #: Seed for community detection and layout, so every process gets the same answer.
@@ -159,7 +160,7 @@ def load_context(store: SessionStore) -> NetworkData:
         FormalGroup(r["id"], r["name"], r["round_id"], tuple(members.get(r["id"], ())))
         for r in store.rows("SELECT id, name, round_id FROM groups WHERE voided_at IS NULL"
                             " ORDER BY id"))
-    current = store.scalar("SELECT current_round_id FROM session")
+    current = session_info(store).current_round_id
     return NetworkData(tuple(people), (), kinds, rounds, groups, current)
 
 

@@ -14,6 +14,7 @@ from facilitator.analysis.goals_report import goals_section
 from facilitator.analysis.groups_report import groups_section
 from facilitator.analysis.network_findings import network_section
 from facilitator.analysis.tallies import tally_section
+from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
@@ -24,14 +25,14 @@ Report = dict[str, Any]
 
 def session_section(store: SessionStore, report: Report) -> None:
     info = session_info(store)
-    current = store.one("SELECT name FROM rounds WHERE id = ?", (info.current_round_id,))
+    current = current_round(store)
     report["session"] = {
         "title": info.title,
         "path": str(store.path),
         "schema_version": SCHEMA_VERSION,
         "created_at": info.created_at,
         "template": info.template,
-        "current_round": current["name"] if current else None,
+        "current_round": current.name if current else None,
     }
 
 

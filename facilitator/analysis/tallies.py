@@ -15,6 +15,7 @@ from typing import Any
 
 from facilitator.models.codebook import codebook
 from facilitator.models.records import Interaction
+from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
 
 COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, note,"
@@ -237,7 +238,7 @@ def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
         entry["by_kind"] = {k: n for k, n in sorted(kinds.items()) if n > 0}
         entry["turns"] = board.total.turns[pid] if pid is not None else 0
     present = [r["id"] for r in people if r["present"]]
-    round_id = store.scalar("SELECT current_round_id FROM session")
+    round_id = session_info(store).current_round_id
     summary = summarise(board.total, present, board.rounds[round_id])
     report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
     names = {r["id"]: r["name"] for r in people}

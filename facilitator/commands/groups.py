@@ -68,6 +68,7 @@ def groups(path: str, method: str, size: int, by: tuple[str, ...], seed: int,
         set_pair_rule,
     )
     from facilitator.models.roster import participants
+    from facilitator.models.rounds import get_round
 
     with open_store(path, identity=identity, read_only=not (apply_ or save_rules)) as store:
         keep = _parse_pairs(store, together, "--together")
@@ -92,7 +93,7 @@ def groups(path: str, method: str, size: int, by: tuple[str, ...], seed: int,
         applied_round = None
         if apply_:
             applied = apply_groups(store, proposal.groups, method)
-            applied_round = store.scalar("SELECT name FROM rounds WHERE id = ?", (applied.round_id,))
+            applied_round = get_round(store, applied.round_id).name
         member_names = [[names[i] for i in group] for group in proposal.groups]
         if as_json:
             out = {"method": method, "seed": seed, "groups": member_names,

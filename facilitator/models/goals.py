@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from facilitator.models.session import insert_essential
+from facilitator.models.rounds import current_round_id
+from facilitator.models.session import insert_essential, session_info
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
@@ -63,11 +64,6 @@ class GoalEdit:
 
 
 # ---------------------------------------------------------------------- writing
-def _current_round_id(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT current_round_id FROM session").fetchone()
-    return row[0] if row else None
-
-
 GOAL_NEEDS_TEXT = "A goal needs some text, in the group's own words."
 
 
@@ -87,7 +83,7 @@ def insert_goal(conn: sqlite3.Connection, group_id: int, text: str, set_by: str 
     cursor = conn.execute(
         "INSERT INTO goals (group_id, text, status, set_by, round_id, created_at, logged_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (group_id, text, status, set_by, _current_round_id(conn), now(), logged_by))
+        (group_id, text, status, set_by, current_round_id(conn), now(), logged_by))
     goal_id = int(cursor.lastrowid or 0)
     for essential_id in essential_ids:
         conn.execute("INSERT OR IGNORE INTO goal_essentials VALUES (?, ?)", (goal_id, essential_id))
@@ -105,7 +101,7 @@ def _record(conn: sqlite3.Connection, goal_id: int, by: str | None, field: str,
             old: str | None, new: str | None, at: str) -> None:
     conn.execute(
         "INSERT INTO goal_history (goal_id, at, by, round_id, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", (goal_id, at, by, _current_round_id(conn), field, old, new))
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", (goal_id, at, by, current_round_id(conn), field, old, new))
 
 
 def edit_goal(store: SessionStore, goal_id: int, *, text: str | None = None,
@@ -331,7 +327,7 @@ def group_named(store: SessionStore, name: str) -> int:
             return int(wanted)
     if not rows:
         raise SessionError(f"No group is called {name!r}; `facilitator goals PATH --list` shows them.")
-    current = store.scalar("SELECT current_round_id FROM session")
+    current = session_info(store).current_round_id
     in_current = [r for r in rows if r["round_id"] == current and current is not None]
     chosen = in_current or rows
     if len(chosen) == 1:

@@ -14,7 +14,8 @@ from facilitator.models.groups import insert_group, join_group, new_batch, undo_
 from facilitator.models.groups import interacted_pairs, shared_group_pairs
 from facilitator.models.records import Participant
 from facilitator.models.roster import participants
-from facilitator.models.rounds import insert_round
+from facilitator.models.rounds import next_or_new_round, next_round_id
+from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore, now
 
 if TYPE_CHECKING:  # grouping is imported when first used, not at start-up
@@ -80,18 +81,13 @@ def toggle_pair_rule(store: SessionStore, key: str, a: int, b: int) -> bool:
     return True
 
 
-def next_round_id(store: SessionStore) -> int | None:
-    """The round a proposal goes to: the first planned round not yet started."""
-    return store.scalar("SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position LIMIT 1")
-
-
 def grouping_history(store: SessionStore, for_round: int | None = None):  # -> History
     """Who already met: groups of every round but the one being planned, and the
     interaction log. A group bigger than twice the session's largest group size
     (an opening circle of the whole room) does not count as having met."""
     from facilitator.analysis.grouping import History
 
-    largest = 2 * (store.scalar("SELECT group_max FROM session WHERE id = 1") or 6)
+    largest = 2 * (session_info(store).group_max or 6)
     return History(shared=shared_group_pairs(store, exclude_round=for_round, largest=largest),
                    interacted=interacted_pairs(store))
 
@@ -123,9 +119,9 @@ def proposal_inputs(store: SessionStore, size: int, *, together: Sequence[tuple[
     include `size`) and its stored rules plus these extra pairs."""
     from facilitator.analysis.grouping import Constraints
 
-    info = store.one("SELECT group_min, group_max FROM session WHERE id = 1")
-    low = min_size if min_size is not None else min(info["group_min"] if info else 3, size)
-    high = max_size if max_size is not None else max(info["group_max"] if info else 6, size)
+    info = session_info(store)
+    low = min_size if min_size is not None else min(info.group_min, size)
+    high = max_size if max_size is not None else max(info.group_max, size)
     if size < 1:
         raise SessionError("The group size must be at least 1.")
     constraints = Constraints(
@@ -197,7 +193,7 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
                  names: Sequence[str] | None = None) -> Applied:
     """Make these the next round's groups, all in one batch (one undo step).
 
-    They go to the first planned round not yet started, else to a new round.
+    They go to the round that starts next (next_round_id), else to a new round.
     Groups that round already had and that end up empty are closed."""
     if not any(groups):
         # Else an empty proposal would make a new, empty round.
@@ -205,14 +201,7 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
     batch = new_batch()
 
     def body(conn: sqlite3.Connection) -> Applied:
-        row = conn.execute("SELECT id FROM rounds WHERE started_at IS NULL"
-                           " ORDER BY position LIMIT 1").fetchone()
-        created = row is None
-        if row is not None:
-            round_id = row[0]
-        else:
-            count = conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-            round_id = insert_round(conn, f"Round {count + 1}", None)
+        round_id, created = next_or_new_round(conn)
         for index, members in enumerate(groups):
             name = names[index] if names else f"Group {index + 1}"
             group_id = insert_group(conn, name, round_id, formed_by, store.identity, batch)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import find_participant
+from facilitator.models.rounds import current_round_id, parse_time
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
@@ -27,11 +28,6 @@ def insert_interaction(conn: sqlite3.Connection, *, kind: str, source_id: int | 
         " logged_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (at or now(), source_id, target_id, kind, group_id, round_id, logged_by, note or None))
     return int(cursor.lastrowid or 0)
-
-
-def _current_round_id(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT current_round_id FROM session").fetchone()
-    return row[0] if row else None
 
 
 def log_interaction(store: SessionStore, kind: Kind | str, source: Participant | None,
@@ -59,7 +55,7 @@ def log_interaction(store: SessionStore, kind: Kind | str, source: Participant |
         return insert_interaction(
             conn, kind=kind_name, source_id=source.id if source else None,
             target_id=target.id if target else None, group_id=group_id,
-            round_id=round_id if round_id is not None else _current_round_id(conn),
+            round_id=round_id if round_id is not None else current_round_id(conn),
             logged_by=store.identity, note=note, at=at)
 
     return get_interaction(store, store.transact(body))
@@ -110,8 +106,6 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
     """Append many entries in one transaction: every row, or none.
 
     Each bad row is reported with its line; nothing is written unless all are good."""
-    from facilitator.models.rounds import parse_time
-
     problems: list[str] = []
     resolved = []
     people: dict[str, Participant] = {}
@@ -161,7 +155,7 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
         raise SessionError(f"{shown}{more}; nothing was imported.")
 
     def body(conn: sqlite3.Connection) -> int:
-        round_id = _current_round_id(conn)
+        round_id = current_round_id(conn)
         for kind, source, target, at, note in resolved:
             insert_interaction(conn, kind=kind.name, source_id=source.id if source else None,
                                target_id=target.id if target else None, group_id=None,

@@ -19,6 +19,31 @@ def insert_round(conn: sqlite3.Connection, name: str, planned_minutes: float | N
     return int(cursor.lastrowid or 0)
 
 
+#: The round that starts next (and that suggested groups go to): the first not yet started.
+NEXT_PLANNED_SQL = "SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position LIMIT 1"
+
+
+def current_round_id(conn: sqlite3.Connection) -> int | None:
+    """The session's current round, read inside the caller's transaction."""
+    row = conn.execute("SELECT current_round_id FROM session").fetchone()
+    return row[0] if row else None
+
+
+def next_round_id(store: SessionStore) -> int | None:
+    """The first planned round not yet started, if any."""
+    return store.scalar(NEXT_PLANNED_SQL)
+
+
+def next_or_new_round(conn: sqlite3.Connection) -> tuple[int, bool]:
+    """Inside the caller's transaction: the first planned round not yet started,
+    else a new round 'Round N' at the end. Returns (round id, whether it is new)."""
+    row = conn.execute(NEXT_PLANNED_SQL).fetchone()
+    if row is not None:
+        return row[0], False
+    count = conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+    return insert_round(conn, f"Round {count + 1}", None), True
+
+
 def add_round(store: SessionStore, name: str, planned_minutes: float | None = None) -> Round:
     """Plan a new round at the end of the session."""
     name = clean_text(name, "a round's name", max_length=120, empty="A round needs a name.")
@@ -49,16 +74,7 @@ def start_round(store: SessionStore, round_id: int | None = None) -> Round:
     The round that was running, if any, ends at the same moment."""
     def body(conn: sqlite3.Connection) -> int:
         at = now()
-        target = round_id
-        if target is None:
-            row = conn.execute(
-                "SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position LIMIT 1"
-            ).fetchone()
-            if row is None:
-                count = conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-                target = insert_round(conn, f"Round {count + 1}", None)
-            else:
-                target = row[0]
+        target = round_id if round_id is not None else next_or_new_round(conn)[0]
         conn.execute("UPDATE rounds SET ended_at = ? WHERE started_at IS NOT NULL"
                      " AND ended_at IS NULL AND id != ?", (at, target))
         conn.execute("UPDATE rounds SET started_at = ?, ended_at = NULL WHERE id = ?",

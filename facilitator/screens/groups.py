@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.models import group_plans as plans
 from facilitator.models.group_input import read_mentions, read_moves, read_people
 from facilitator.models.groups import (
     Group,
@@ -33,7 +32,8 @@ from facilitator.models.groups import (
 )
 from facilitator.models.records import Participant
 from facilitator.models.roster import participants
-from facilitator.models.rounds import current_round, rounds, start_round
+from facilitator.models.rounds import current_round, get_round, next_round_id, rounds, start_round
+from facilitator.models.session import session_info
 from facilitator.models.store import SessionError
 from facilitator.screens.groups_suggest import GroupSuggestions
 from facilitator.widgets.groups_proposal import ProposalPanel
@@ -114,9 +114,8 @@ class GroupsScreen(GroupSuggestions):
         yield Input(id="groups-prompt")
 
     def on_mount(self) -> None:
-        info = self.store.one("SELECT group_min, group_max FROM session WHERE id = 1")
-        if info:
-            self.group_size = max(1, (info["group_min"] + info["group_max"]) // 2)
+        info = session_info(self.store)
+        self.group_size = max(1, (info.group_min + info.group_max) // 2)
         super().on_mount()
         self.query_one("#group-list", OptionList).focus()
 
@@ -125,8 +124,7 @@ class GroupsScreen(GroupSuggestions):
         current = current_round(self.store)
         if current is not None:
             return current.id
-        planned = plans.next_round_id(self.store)
-        return planned
+        return next_round_id(self.store)
 
     def refresh_data(self) -> None:
         if not self.round_chosen:
@@ -161,9 +159,9 @@ class GroupsScreen(GroupSuggestions):
             if current is not None:
                 state += f"; now in {current.name}"
         if self.suggesting:
-            target = plans.next_round_id(self.store)
-            where = "suggestions for " + (self.store.scalar(
-                "SELECT name FROM rounds WHERE id = ?", (target,)) if target else "a new round")
+            target = next_round_id(self.store)
+            where = "suggestions for " + (get_round(self.store, target).name if target
+                                          else "a new round")
         else:
             where = "[ ] other rounds"
         shown = f"{name} ({state}): {len(self.groups)} groups, {len(self.loose)} ungrouped"
@@ -367,11 +365,11 @@ class GroupsScreen(GroupSuggestions):
 
     def action_start_round(self) -> None:
         """Start the next round (the next planned one, else a new one), after a yes."""
-        target = plans.next_round_id(self.store)
+        target = next_round_id(self.store)
         if target is None:
             name, ready = f"Round {len(rounds(self.store)) + 1}", 0
         else:
-            name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (target,))
+            name = get_round(self.store, target).name
             ready = len(groups_of_round(self.store, target))
         current = current_round(self.store)
         ends = f"; {current.name} ends" if current is not None and not current.ended_at else ""

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from facilitator.models import group_plans as plans
 from facilitator.models.group_input import read_pair
 from facilitator.models.records import Participant
+from facilitator.models.rounds import get_round
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.groups_proposal import ProposalPanel
@@ -178,7 +179,7 @@ class GroupSuggestions(SessionScreen):
         except SessionError as error:
             self.hint(str(error), error=True)
             return
-        name = self.store.scalar("SELECT name FROM rounds WHERE id = ?", (applied.round_id,))
+        name = get_round(self.store, applied.round_id).name
 
         def undo_apply() -> str:
             if not applied.undo(self.store):
