@@ -16,6 +16,7 @@ from facilitator.models.records import Participant
 from facilitator.models.roster import participants
 from facilitator.models.rounds import next_or_new_round, next_round_id
 from facilitator.models.session import session_info
+from facilitator.models.settings import get_setting, read_setting, write_setting
 from facilitator.models.store import SessionError, SessionStore, now
 
 if TYPE_CHECKING:  # grouping is imported when first used, not at start-up
@@ -26,14 +27,17 @@ KEEP_APART = "grouping.keep_apart"
 NOBODY_PRESENT = "Nobody is present, so there is no one to group."
 
 
-def pair_rules(store: SessionStore, key: str) -> list[tuple[int, int]]:
-    """Stored keep-together or keep-apart pairs (participant ids)."""
-    raw = store.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+def _parse_pairs(key: str, raw: str | None) -> list[tuple[int, int]]:
     try:
         pairs = json.loads(raw) if raw else []
         return [(int(a), int(b)) for a, b in pairs]
     except (ValueError, TypeError):
         raise SessionError(f"The setting {key} is not a list of pairs; fix or delete it.") from None
+
+
+def pair_rules(store: SessionStore, key: str) -> list[tuple[int, int]]:
+    """Stored keep-together or keep-apart pairs (participant ids)."""
+    return _parse_pairs(key, get_setting(store, key))
 
 
 def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = True) -> None:
@@ -45,8 +49,7 @@ def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = Tr
     wanted = (min(a, b), max(a, b))
 
     def stored(conn: sqlite3.Connection, which: str) -> set[tuple[int, int]]:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (which,)).fetchone()
-        return {(min(x, y), max(x, y)) for x, y in (json.loads(row[0]) if row and row[0] else [])}
+        return {(min(x, y), max(x, y)) for x, y in _parse_pairs(which, read_setting(conn, which))}
 
     def body(conn: sqlite3.Connection) -> None:
         pairs = stored(conn, key)
@@ -62,9 +65,7 @@ def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = Tr
             pairs.add(wanted)
         else:
             pairs.discard(wanted)
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                     " DO UPDATE SET value = excluded.value",
-                     (key, json.dumps(sorted([list(p) for p in pairs]))))
+        write_setting(conn, key, json.dumps(sorted([list(p) for p in pairs])))
 
     store.transact(body)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from facilitator.models.settings import get_setting, read_setting, write_setting
 from facilitator.models.store import SessionStore, now
 
 SIGNATURE_KEY = "network.layout_signature"
@@ -23,12 +24,11 @@ def stored_layout(store: SessionStore) -> tuple[dict[int, Position], str | None]
     """The stored positions by participant id, and the fingerprint they belong to."""
     positions = {r[0]: (float(r[1]), float(r[2]))
                  for r in store.rows("SELECT participant_id, x, y FROM layout")}
-    signature = store.scalar("SELECT value FROM settings WHERE key = ?", (SIGNATURE_KEY,))
-    return positions, signature
+    return positions, get_setting(store, SIGNATURE_KEY)
 
 
 def layout_seed(store: SessionStore, default: int) -> int:
-    value = store.scalar("SELECT value FROM settings WHERE key = ?", (SEED_KEY,))
+    value = get_setting(store, SEED_KEY)
     try:
         return int(value) if value is not None else default
     except ValueError:
@@ -40,9 +40,7 @@ def save_layout(store: SessionStore, positions: dict[int, Position], signature: 
     """Store positions for a network fingerprint, unless another process already
     stored a layout computed after `expected` (compare-and-set). True if written."""
     def body(conn: sqlite3.Connection) -> bool:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (SIGNATURE_KEY,)).fetchone()
-        current = row[0] if row else None
-        if current != expected:
+        if read_setting(conn, SIGNATURE_KEY) != expected:
             return False
         at = now()
         known = {r[0] for r in conn.execute("SELECT id FROM participants")}
@@ -53,9 +51,7 @@ def save_layout(store: SessionStore, positions: dict[int, Position], signature: 
             " WHERE layout.x != excluded.x OR layout.y != excluded.y",
             [(pid, round(x, 6), round(y, 6), at)
              for pid, (x, y) in sorted(positions.items()) if pid in known])
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
-                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                     (SIGNATURE_KEY, signature))
+        write_setting(conn, SIGNATURE_KEY, signature)
         return True
 
     return store.transact(body)
@@ -65,7 +61,7 @@ def clear_layout(store: SessionStore) -> None:
     """Forget the stored layout: the next view lays the network out from scratch."""
     def body(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM layout")
-        conn.execute("DELETE FROM settings WHERE key = ?", (SIGNATURE_KEY,))
+        write_setting(conn, SIGNATURE_KEY, None)
 
     store.transact(body)
 
@@ -92,12 +88,7 @@ def replace_layout(store: SessionStore, positions: dict[int, Position], signatur
             "INSERT INTO layout (participant_id, x, y, updated_at) VALUES (?, ?, ?, ?)",
             [(pid, round(x, 6), round(y, 6), at)
              for pid, (x, y) in sorted(positions.items()) if pid in known])
-        for key, value in ((SIGNATURE_KEY, signature), (SEED_KEY, str(seed))):
-            if value is None:
-                conn.execute("DELETE FROM settings WHERE key = ?", (key,))
-            else:
-                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
-                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             (key, value))
+        write_setting(conn, SIGNATURE_KEY, signature)
+        write_setting(conn, SEED_KEY, str(seed))
 
     store.transact(body)
