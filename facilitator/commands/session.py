@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -230,32 +229,10 @@ def import_(path: str, csv_file: str, identity: str | None) -> None:
     Example:
         facilitator import sessions/demo.db observations.csv
     """
-    from facilitator.models.interactions import ImportRow, import_interactions
+    from facilitator.models.interactions import import_interactions, read_interactions_csv
 
     file = Path(csv_file)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        fail(f"There is no file at {file}.")
-    except UnicodeDecodeError:
-        fail(f"{file.name} is not UTF-8 text; save it as CSV UTF-8.")
-    # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    missing = {"source", "target"} - columns
-    if missing:
-        fail(f"{file.name} line 1: missing column(s) {', '.join(sorted(missing))}.")
-    rows = []
-    for record in reader:
-        if None in record:  # DictReader keeps cells beyond the header under None
-            fail(f"{file.name} line {reader.line_num}: {len(reader.fieldnames or []) + len(record[None])}"
-                 f" cells but {len(reader.fieldnames or [])} columns; nothing was imported.")
-        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
-        if not any(cells.values()):
-            continue
-        rows.append(ImportRow(reader.line_num, cells.get("source", ""), cells.get("target", ""),
-                              cells.get("kind", ""), cells.get("timestamp") or None,
-                              cells.get("note") or None))
+    rows = read_interactions_csv(file)
     with open_store(path, identity) as store:
         count = import_interactions(store, rows, file.name)
     click.echo(f"Imported {count} interactions from {file.name}.")

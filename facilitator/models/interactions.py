@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import current_round_id, parse_time
-from facilitator.models.text import clean_text
+from facilitator.models.text import SAVE_AS_CSV_UTF8, clean_text, problems_error, read_text_file
 from facilitator.models.store import SessionError, SessionStore, now
 
 MAX_NOTE_LENGTH = 2000
@@ -102,6 +104,31 @@ class ImportRow:
     note: str | None
 
 
+def read_interactions_csv(path: Path) -> list[ImportRow]:
+    """Rows of an observations CSV: columns source and target (an empty target is
+    the whole group), optionally kind, timestamp and note; blank lines skipped."""
+    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
+    # keepends: a quoted cell may hold a line break (kept, then made a space).
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    missing = {"source", "target"} - columns
+    if missing:
+        raise SessionError(f"{path.name} line 1: missing column(s) {', '.join(sorted(missing))}.")
+    rows = []
+    for record in reader:
+        if None in record:  # DictReader keeps cells beyond the header under None
+            raise SessionError(
+                f"{path.name} line {reader.line_num}: {len(reader.fieldnames or []) + len(record[None])}"
+                f" cells but {len(reader.fieldnames or [])} columns; nothing was imported.")
+        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
+        if not any(cells.values()):
+            continue
+        rows.append(ImportRow(reader.line_num, cells.get("source", ""), cells.get("target", ""),
+                              cells.get("kind", ""), cells.get("timestamp") or None,
+                              cells.get("note") or None))
+    return rows
+
+
 def import_interactions(store: SessionStore, rows: list[ImportRow], label: str = "file") -> int:
     """Append many entries in one transaction: every row, or none.
 
@@ -150,9 +177,7 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
             at = when.isoformat(timespec="milliseconds")
         resolved.append((kind, source, target, at, row.note))
     if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        shown = "; ".join(p.rstrip(".") for p in problems[:5])
-        raise SessionError(f"{shown}{more}; nothing was imported.")
+        raise problems_error(problems, "nothing was imported")
 
     def body(conn: sqlite3.Connection) -> int:
         round_id = current_round_id(conn)

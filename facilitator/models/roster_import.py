@@ -11,18 +11,16 @@ from typing import Any
 
 from facilitator.models.roster import clean_name
 from facilitator.models.store import SessionError
+from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file
 from facilitator.models.yaml_lines import Mapping, line_of, load_yaml
 
 RosterEntry = tuple[str, dict[str, object]]
 ENTRY_KEYS = {"name", "tags"}
-MAX_PROBLEMS_SHOWN = 5
 
 
 def _fail(problems: list[str]) -> None:
     if problems:
-        more = f" (and {len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-        shown = "; ".join(p.rstrip(".") for p in problems[:MAX_PROBLEMS_SHOWN])
-        raise SessionError(f"{shown}{more}; nothing was changed.")
+        raise problems_error(problems, "nothing was changed")
 
 
 def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,
@@ -47,12 +45,7 @@ def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,
 def read_roster_csv(path: Path) -> list[RosterEntry]:
     """A column 'name' (any case); every other column becomes a tag."""
     label = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SessionError(f"There is no file at {path}.") from None
-    except UnicodeDecodeError:
-        raise SessionError(f"{label} is not UTF-8 text; save it as CSV UTF-8.") from None
+    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
     # keepends: a quoted cell may hold a line break (kept, then made a space).
     reader = csv.reader(text.splitlines(keepends=True))
     try:

@@ -9,8 +9,9 @@ from typing import Any
 
 from facilitator.models.codebook import DEFAULT_CODEBOOK
 from facilitator.models.records import Kind
-from facilitator.models.roster_import import RosterEntry, _fail, roster_from_yaml_data
+from facilitator.models.roster_import import RosterEntry, roster_from_yaml_data
 from facilitator.models.store import SessionError
+from facilitator.models.text import problems_error
 from facilitator.models.yaml_lines import Mapping, line_of, load_yaml
 
 TEMPLATE_KEYS = {"title", "description", "codebook", "essentials", "rounds", "group_size", "roster"}
@@ -64,7 +65,8 @@ def load_template(path: str | Path) -> Template:
     roster: list[RosterEntry] = []
     if data.get("roster"):
         roster = roster_from_yaml_data(data["roster"], label, problems)
-    _fail(problems)
+    if problems:
+        raise problems_error(problems, "nothing was changed")
     return Template(path.stem, title or "", _text(data.get("description")) or "", tuple(kinds),
                     tuple(essentials), tuple(planned), group_min, group_max, tuple(roster))
 

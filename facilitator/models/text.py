@@ -8,10 +8,15 @@ harmlessly, in the app, the CLI, the CSV export and in sqlite3."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from facilitator.models.store import SessionError
 
 MAX_TEXT_LENGTH = 2000
+#: How many of a file's problems one error sentence lists.
+MAX_PROBLEMS_SHOWN = 5
+#: What a CSV that is not UTF-8 needs, as spreadsheets name it.
+SAVE_AS_CSV_UTF8 = "; save it as CSV UTF-8"
 
 
 def clean_text(text: object, what: str, *, max_length: int = MAX_TEXT_LENGTH,
@@ -42,3 +47,23 @@ def visible(text: str) -> str:
         else:
             out.append("\ufffd")
     return "".join(out)
+
+
+def read_text_file(path: Path, *, not_utf8_hint: str = "") -> str:
+    """The text of a file a user gives us (roster, template, observations), a BOM
+    dropped; SessionError in one sentence when it is missing or not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SessionError(f"There is no file at {path}.") from None
+    except UnicodeDecodeError:
+        raise SessionError(f"{path.name} is not UTF-8 text{not_utf8_hint}.") from None
+
+
+def problems_error(problems: list[str], outcome: str) -> SessionError:
+    """The problems found in a file as one sentence (the first few, each naming its
+    line), ending with what that means, e.g. 'nothing was imported'."""
+    extra = len(problems) - MAX_PROBLEMS_SHOWN
+    more = f" (and {extra} more)" if extra > 0 else ""
+    shown = "; ".join(p.rstrip(".") for p in problems[:MAX_PROBLEMS_SHOWN])
+    return SessionError(f"{shown}{more}; {outcome}.")

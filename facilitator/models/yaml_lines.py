@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from facilitator.models.store import SessionError
+from facilitator.models.text import read_text_file
 
 
 class Mapping(dict):  # type: ignore[type-arg]
@@ -57,11 +58,7 @@ def load_yaml(path: Path) -> Any:
     """The file's data with line numbers, or SessionError naming file and line."""
     label = path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SessionError(f"There is no file at {path}.") from None
-    except UnicodeDecodeError:
-        raise SessionError(f"{label} is not UTF-8 text.") from None
+        text = read_text_file(path)
     except OSError as error:
         raise SessionError(f"{path} cannot be read: {error.strerror}.") from None
     try:
