@@ -152,31 +152,30 @@ def next_status(status: str) -> str:
 
 def link_goal(store: SessionStore, goal_id: int, essential_id: int) -> bool:
     """Note that a goal addresses an essential topic; True if it was not linked yet."""
-    def body(conn: sqlite3.Connection) -> bool:
-        name = _essential_name(conn, essential_id)
-        _goal_exists(conn, goal_id)
-        cursor = conn.execute("INSERT OR IGNORE INTO goal_essentials VALUES (?, ?)",
-                              (goal_id, essential_id))
-        if cursor.rowcount:
-            at = now()
-            conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
-            _record(conn, goal_id, store.identity, "essential", None, name, at)
-        return bool(cursor.rowcount)
-
-    return store.transact(body)
+    return _change_link(store, goal_id, essential_id, linked=True)
 
 
 def unlink_goal(store: SessionStore, goal_id: int, essential_id: int) -> bool:
     """Remove a goal's link to a topic; True if it was linked."""
+    return _change_link(store, goal_id, essential_id, linked=False)
+
+
+def _change_link(store: SessionStore, goal_id: int, essential_id: int, *, linked: bool) -> bool:
+    """Link or unlink; a change (only) leaves a history row naming the topic."""
     def body(conn: sqlite3.Connection) -> bool:
         name = _essential_name(conn, essential_id)
         _goal_exists(conn, goal_id)
-        cursor = conn.execute("DELETE FROM goal_essentials WHERE goal_id = ? AND essential_id = ?",
-                              (goal_id, essential_id))
+        if linked:
+            cursor = conn.execute("INSERT OR IGNORE INTO goal_essentials VALUES (?, ?)",
+                                  (goal_id, essential_id))
+        else:
+            cursor = conn.execute("DELETE FROM goal_essentials WHERE goal_id = ? AND essential_id = ?",
+                                  (goal_id, essential_id))
         if cursor.rowcount:
             at = now()
             conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
-            _record(conn, goal_id, store.identity, "essential", name, None, at)
+            old, new = (None, name) if linked else (name, None)
+            _record(conn, goal_id, store.identity, "essential", old, new, at)
         return bool(cursor.rowcount)
 
     return store.transact(body)
