@@ -3,7 +3,6 @@ one logged interaction against a plain sqlite3 insert with the same durability."
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ def median_of(runs: int, code: str) -> tuple[float, int]:
 
 
 def main() -> None:
+    from bench.reference import committed_insert_seconds
     from facilitator.models.demo import build_demo
     from facilitator.models.interactions import log_interaction
     from facilitator.models.roster import participants
@@ -60,17 +60,8 @@ def main() -> None:
 
         store = SessionStore.open(demo)
         people = participants(store)
-        raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
-        raw.execute("PRAGMA journal_mode=WAL")
-        raw.execute("PRAGMA synchronous=FULL")
-        raw.execute("CREATE TABLE t (at TEXT, a INTEGER, b INTEGER, kind TEXT)")
         n = 300
-        t0 = time.perf_counter()
-        for i in range(n):
-            raw.execute("BEGIN IMMEDIATE")
-            raw.execute("INSERT INTO t VALUES (?, ?, ?, ?)", ("x", i, i + 1, "speak"))
-            raw.execute("COMMIT")
-        reference = (time.perf_counter() - t0) / n
+        reference = committed_insert_seconds(Path(folder) / "raw.db", n)
         t0 = time.perf_counter()
         for i in range(n):
             log_interaction(store, "speak", people[i % 20], people[(i + 1) % 20])
@@ -78,4 +69,3 @@ def main() -> None:
         print(f"log one interaction (committed, synchronous=FULL): {ours_log / reference:.2f} x "
               f"plain sqlite3 insert ({ours_log * 1e6:.0f} us vs {reference * 1e6:.0f} us)")
         store.close()
-        raw.close()

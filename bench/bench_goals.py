@@ -6,7 +6,6 @@ and progress of a large session against reading its goal rows with sqlite3."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -64,6 +63,7 @@ def big_session(folder: Path) -> Path:
 
 
 def main() -> None:
+    from bench.reference import committed_insert_seconds
     from facilitator.analysis.coverage import coverage_matrix, progress_by_round
     from facilitator.models import goals as core
     from facilitator.models.challenges import challenges
@@ -78,17 +78,8 @@ def main() -> None:
         build_demo(demo).close()
 
         # Recording a goal, committed with synchronous=FULL.
-        raw = sqlite3.connect(folder / "raw.db", isolation_level=None)
-        raw.execute("PRAGMA journal_mode=WAL")
-        raw.execute("PRAGMA synchronous=FULL")
-        raw.execute("CREATE TABLE t (g INTEGER, text TEXT, at TEXT)")
         n = 200
-        t0 = time.perf_counter()
-        for i in range(n):
-            raw.execute("BEGIN IMMEDIATE")
-            raw.execute("INSERT INTO t VALUES (?, ?, ?)", (1, "goal", "x"))
-            raw.execute("COMMIT")
-        reference = (time.perf_counter() - t0) / n
+        reference = committed_insert_seconds(folder / "raw.db", n)
         store = SessionStore.open(demo, identity="bench")
         group = groups_of_round(store, current_round(store).id)[0]  # type: ignore[union-attr]
         t0 = time.perf_counter()
