@@ -121,6 +121,14 @@ def all_groups(store: SessionStore) -> list[Group]:
 
 
 # ---------------------------------------------------------------- self-organised edits
+def group_names_now(store: SessionStore) -> dict[int, str]:
+    """participant id -> the name of their open group in the current round."""
+    return {r[0]: r[1] for r in store.rows(
+        'SELECT cm.participant_id, cm."group" FROM current_members cm'
+        " JOIN groups g ON g.id = cm.group_id JOIN session s ON g.round_id = s.current_round_id"
+        " WHERE g.closed_at IS NULL")}
+
+
 def new_batch() -> str:
     """An id shared by the rows one user action writes, so it undoes as one step."""
     import uuid

@@ -106,6 +106,12 @@ def add_participants(store: SessionStore, people: list[tuple[str, dict[str, obje
     return [get_participant(store, i) for i in store.transact(body)]
 
 
+def spoke_and_addressed(store: SessionStore) -> dict[int, tuple[int, int]]:
+    """participant id -> (entries they made, entries addressed to them), undone ones left out."""
+    return {r["participant_id"]: (r["as_source"], r["as_target"])
+            for r in store.rows("SELECT participant_id, as_source, as_target FROM tallies")}
+
+
 def get_participant(store: SessionStore, participant_id: int) -> Participant:
     row = store.one("SELECT * FROM participants WHERE id = ?", (participant_id,))
     if row is None:

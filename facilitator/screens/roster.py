@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
+from facilitator.models.groups import group_names_now
 from facilitator.models.records import Participant
 from facilitator.models.roster import (
     add_participant,
@@ -19,10 +20,10 @@ from facilitator.models.roster import (
     parse_tags,
     participants,
     set_present,
+    spoke_and_addressed,
 )
 from facilitator.models.store import SessionError
 from facilitator.screens.base import SessionScreen
-
 
 #: The widest a name is shown in the table.
 NAME_CELLS = 24
@@ -112,12 +113,8 @@ class RosterScreen(SessionScreen):
         return self.query_one("#roster-table", DataTable)
 
     def refresh_data(self) -> None:
-        counts = {r["participant_id"]: (r["as_source"], r["as_target"])
-                  for r in self.store.rows("SELECT * FROM tallies")}
-        group_now = dict(self.store.rows(
-            'SELECT cm.participant_id, cm."group" FROM current_members cm'
-            " JOIN groups g ON g.id = cm.group_id JOIN session s ON g.round_id = s.current_round_id"
-            " WHERE g.closed_at IS NULL"))
+        counts = spoke_and_addressed(self.store)
+        group_now = group_names_now(self.store)
         everyone = participants(self.store)
         self.people = [p for p in everyone if self._matches(p, group_now.get(p.id, ""))]
         table = self.table
