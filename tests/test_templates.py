@@ -60,3 +60,10 @@ def test_roster_without_name_column(tmp_path: Path) -> None:
     path.write_text("who,role\nAna,lead\n")
     with pytest.raises(SessionError, match="r.csv line 1: there is no 'name' column"):
         read_roster(path)
+
+
+def test_codebook_without_a_kind_between_people_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("title: X\ncodebook:\n  - {name: silence, key: '.', scope: group}\n")
+    with pytest.raises(SessionError, match="t.yaml line 2: the codebook needs at least one kind"):
+        load_template(path)

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.models.codebook import codebook
+from facilitator.models.codebook import turn_kind
 from facilitator.models.records import Interaction
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
@@ -67,10 +67,7 @@ class TallyBoard:
     @classmethod
     def from_store(cls, store: SessionStore) -> "TallyBoard":
         """Read the whole log once (at start-up or when a screen first opens)."""
-        kinds = codebook(store)
-        turn = next((k.name for k in kinds if k.is_turn),
-                    next((k.name for k in kinds if k.scope == "pair"), "speak"))
-        board = cls(turn)
+        board = cls(turn_kind(store).name)
         board.sync(store, check_voids=False)
         return board
 

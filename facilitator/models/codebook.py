@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from facilitator.models.records import Kind
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 
 #: Used when a template gives no codebook. Letters are for pairs; whole-group
 #: states use punctuation so that one key logs them even where letters are codes.
@@ -47,7 +47,10 @@ def turn_kind(store: SessionStore) -> Kind:
     for kind in kinds:
         if kind.is_turn:
             return kind
-    return next(k for k in kinds if k.scope == "pair")
+    for kind in kinds:
+        if kind.scope == "pair":
+            return kind
+    raise SessionError("The codebook has no kind of interaction between people; add one.")
 
 
 def find_kind(store: SessionStore, name_or_key: str) -> Kind | None:

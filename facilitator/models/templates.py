@@ -101,6 +101,9 @@ def _codebook(items: Any, parent: Mapping, label: str, problems: list[str]) -> t
         kinds.append(Kind(name, key, _text(item.get("label")) or name,
                           bool(item.get("directed", scope == "pair")), scope,
                           bool(item.get("turn", False))))
+    if kinds and not any(k.scope == "pair" for k in kinds):
+        problems.append(f"{label} line {line_of(parent, 'codebook')}: the codebook needs at least"
+                        " one kind between people (scope: pair), for speaking turns.")
     return tuple(kinds)
 
 
