@@ -74,6 +74,13 @@ class SessionScreen(Screen[None]):
         change for our own commits, so the app refreshes explicitly."""
         self.facilitator.data_changed()
 
+    def refuse_if_read_only(self) -> bool:
+        """True (after saying so at once) when the session is read-only: call it
+        before opening anything that would write, not after the user filled it in."""
+        if self.store.read_only:
+            self.hint("This session is open read-only; nothing can be changed.", error=True)
+        return self.store.read_only
+
     def remember_undo(self, what: str, undo: Callable[[], object]) -> None:
         """Push an undo step; `what` completes the sentence "Undid ...", and the step
         may return a further sentence to show."""

@@ -211,8 +211,7 @@ class GroupsScreen(GroupSuggestions):
             select: bool = True) -> None:
         """One line of input at the bottom; Enter runs `then`, Escape cancels.
         A prefilled `value` is selected (typing replaces it) unless select is False."""
-        if self.store.read_only:  # every line here writes: say so before any typing
-            self.hint("This session is open read-only; nothing can be changed.", error=True)
+        if self.refuse_if_read_only():  # every line here writes: say so before any typing
             return
         prompt = self.query_one("#groups-prompt", Input)
         prompt.placeholder = question

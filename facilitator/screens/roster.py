@@ -184,20 +184,14 @@ class RosterScreen(SessionScreen):
         self.hint(f"Added {person.name} with code {person.code}.")
         self.written()
 
-    def read_only(self) -> bool:
-        """Say so at once, rather than after a whole form is filled in."""
-        if self.store.read_only:
-            self.hint("This session is open read-only; nothing can be changed.", error=True)
-        return self.store.read_only
-
     def action_add(self) -> None:
-        if self.read_only():
+        if self.refuse_if_read_only():
             return
         self.app.push_screen(ParticipantForm("Add a participant", self._save_new))
 
     def action_edit(self) -> None:
         person = self.selected()
-        if person is None or self.read_only():
+        if person is None or self.refuse_if_read_only():
             return
 
         def save(name: str, code: str, tags: str) -> None:
