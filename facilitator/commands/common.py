@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,8 +48,9 @@ def open_store(path: str, identity: str | None = None, read_only: bool = False) 
 
 
 def plain(text: object) -> str:
-    """User text for a terminal: control characters shown, never interpreted."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else repr(ch)[1:-1] for ch in str(text))
+    """Text for a terminal: line breaks kept, other control characters shown as the
+    core shows them (models.text.visible), never interpreted."""
+    return "\n".join(visible(line) for line in str(text).split("\n"))
 
 
 session_path = click.argument("path", type=click.Path(dir_okay=False))
