@@ -5,9 +5,11 @@ Built by one factory, make_app, used by the CLI and the tests alike."""
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -15,6 +17,10 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
+if TYPE_CHECKING:
+    from facilitator.screens.base import WorkerFailed
+
+from facilitator.core.screens import SCREEN_NAMES
 from facilitator.models.presence import leave_presence, others_present, touch_presence
 from facilitator.models.rounds import current_round, format_remaining, remaining_seconds
 from facilitator.models.session import session_info
@@ -23,13 +29,8 @@ from facilitator.models.store import SessionError, SessionStore
 #: Every screen, in key order: name -> "module:Class". Loaded lazily, so start-up
 #: pays only for the first screen.
 SCREENS_BY_NAME: dict[str, str] = {
-    "roster": "facilitator.screens.roster:RosterScreen",
-    "groups": "facilitator.screens.groups:GroupsScreen",
-    "goals": "facilitator.screens.goals:GoalsScreen",
-    "tally": "facilitator.screens.tally:TallyScreen",
-    "network": "facilitator.screens.network:NetworkScreen",
+    name: f"facilitator.screens.{name}:{name.capitalize()}Screen" for name in SCREEN_NAMES
 }
-SCREEN_NAMES = tuple(SCREENS_BY_NAME)
 POLL_SECONDS = 0.25
 PRESENCE_SECONDS = 5.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -68,7 +69,7 @@ class FacilitatorApp(App[None]):
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
-        return load_screen_class(name)()
+        return load_screen_class(name)(self.store)  # type: ignore[call-arg]
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -109,7 +110,7 @@ class FacilitatorApp(App[None]):
         """PRAGMA data_version changes when another process commits (~7 µs a call)."""
         try:
             version = self.store.data_version()
-        except Exception:  # the file vanished or went bad: say so once, keep running
+        except sqlite3.Error:  # the file vanished or went bad: keep running
             return
         if version != self._seen_version:
             self._seen_version = version
@@ -121,8 +122,30 @@ class FacilitatorApp(App[None]):
 
         screen = self.screen
         if isinstance(screen, SessionScreen):
-            screen.refresh_data()
+            try:
+                screen.refresh_data()
+            except SessionError as error:  # the file went bad under us: say so, keep running
+                self.notify(str(error), severity="error", markup=False)
         self.update_header()
+
+    # ------------------------------------------------------------ messages up
+    def on_written(self, message: object) -> None:
+        """A screen wrote: refresh from the file, as after anyone's commit."""
+        self.data_changed()
+
+    def on_shown(self, message: object) -> None:
+        self.call_after_refresh(self.update_header)
+        self.call_after_refresh(self.check_size)
+
+    def on_worker_failed(self, message: "WorkerFailed") -> None:
+        """The one place a failed worker becomes a sentence; the app keeps running."""
+        error = message.error
+        if isinstance(error, SessionError):
+            text = str(error)
+        else:
+            text = (f"Something went wrong in {message.name} ({type(error).__name__}: {error});"
+                    " the session file is unchanged and the app keeps running.")
+        self.notify(text, severity="error", markup=False, timeout=8)
 
     def announce_presence(self) -> None:
         try:
@@ -134,6 +157,8 @@ class FacilitatorApp(App[None]):
     def update_header(self) -> None:
         from facilitator.widgets.session_header import SessionHeader
 
+        if not self.is_running:
+            return
         info = session_info(self.store)
         round_ = current_round(self.store)
         round_text, overtime = "", False
@@ -160,8 +185,10 @@ class FacilitatorApp(App[None]):
     def on_unmount(self) -> None:
         try:
             leave_presence(self.store)
-        except Exception:
-            pass
+        except SessionError:
+            pass  # the file went bad or read-only: nothing to take back
+        finally:
+            self.store.close()
 
 
 def make_app(path: str | Path, *, identity: str | None = None, read_only: bool = False,

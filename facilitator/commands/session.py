@@ -17,7 +17,7 @@ from facilitator.commands.common import (
 )
 from facilitator.models.store import SessionError, SessionStore
 
-SCREEN_CHOICES = ("roster", "groups", "goals", "tally", "network")
+from facilitator.core.screens import SCREEN_NAMES as SCREEN_CHOICES
 
 
 @click.command()

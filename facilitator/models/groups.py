@@ -254,8 +254,12 @@ def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
     deleted), reopen the groups it closed and give back the names it changed."""
     def body(conn: sqlite3.Connection) -> None:
         at = now()
-        conn.execute("UPDATE memberships SET voided_at = ?, voided_by = ?"
-                     " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
+        # Joins first, then leaves: the schema checks after every row that nobody is
+        # in two groups of a round, so nobody may be put back before being taken out.
+        for action in ("joined", "left"):
+            conn.execute("UPDATE memberships SET voided_at = ?, voided_by = ?"
+                         " WHERE batch = ? AND action = ? AND voided_at IS NULL",
+                         (at, store.identity, batch, action))
         conn.execute("UPDATE groups SET voided_at = ?, voided_by = ?"
                      " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
         for group_id in reopen:

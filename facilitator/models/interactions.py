@@ -11,7 +11,7 @@ from pathlib import Path
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import find_participant
-from facilitator.models.rounds import current_round_id, parse_time
+from facilitator.models.rounds import current_round_id, parse_time, running_round_id
 from facilitator.models.text import SAVE_AS_CSV_UTF8, clean_text, problems_error, read_text_file
 from facilitator.models.store import SessionError, SessionStore, now
 
@@ -38,7 +38,8 @@ def log_interaction(store: SessionStore, kind: Kind | str, source: Participant |
                     at: str | None = None) -> Interaction:
     """Record one interaction (or, with no source, a whole-group state).
 
-    Committed durably before it returns; round defaults to the current round.
+    Committed durably before it returns; round defaults to the running round
+    (None between rounds: an entry after a round ended does not join it).
     """
     kind_name = kind.name if isinstance(kind, Kind) else kind
     if isinstance(kind, Kind):
@@ -57,7 +58,7 @@ def log_interaction(store: SessionStore, kind: Kind | str, source: Participant |
         return insert_interaction(
             conn, kind=kind_name, source_id=source.id if source else None,
             target_id=target.id if target else None, group_id=group_id,
-            round_id=round_id if round_id is not None else current_round_id(conn),
+            round_id=round_id if round_id is not None else running_round_id(conn),
             logged_by=store.identity, note=note, at=at)
 
     return get_interaction(store, store.transact(body))

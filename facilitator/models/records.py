@@ -46,11 +46,18 @@ class Round:
     planned_minutes: float | None
     started_at: str | None
     ended_at: str | None
+    started_by: str | None = None
+    ended_by: str | None = None
+
+    @property
+    def running(self) -> bool:
+        """Started and not ended: entries typed now belong to it."""
+        return bool(self.started_at) and not self.ended_at
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Round":
         return cls(row["id"], row["position"], row["name"], row["planned_minutes"],
-                   row["started_at"], row["ended_at"])
+                   row["started_at"], row["ended_at"], row["started_by"], row["ended_by"])
 
 
 @dataclass(frozen=True)

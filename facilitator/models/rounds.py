@@ -4,6 +4,7 @@ sees the same current round and the same countdown."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from facilitator.models.records import Round
@@ -24,8 +25,18 @@ NEXT_PLANNED_SQL = "SELECT id FROM rounds WHERE started_at IS NULL ORDER BY posi
 
 
 def current_round_id(conn: sqlite3.Connection) -> int | None:
-    """The session's current round, read inside the caller's transaction."""
+    """The session's current round (running or ended, until the next one starts),
+    read inside the caller's transaction."""
     row = conn.execute("SELECT current_round_id FROM session").fetchone()
+    return row[0] if row else None
+
+
+def running_round_id(conn: sqlite3.Connection) -> int | None:
+    """The round entries typed now belong to: the current round while it runs, else
+    None ("between rounds"), read inside the caller's transaction."""
+    row = conn.execute(
+        "SELECT r.id FROM rounds r JOIN session s ON s.current_round_id = r.id"
+        " WHERE r.started_at IS NOT NULL AND r.ended_at IS NULL").fetchone()
     return row[0] if row else None
 
 
@@ -68,31 +79,116 @@ def current_round(store: SessionStore) -> Round | None:
     return Round.from_row(row) if row else None
 
 
+@dataclass(frozen=True)
+class RoundChange:
+    """What starting or ending a round changed, so that it can be undone exactly."""
+
+    round_id: int
+    started: bool            # True: a start; False: an end
+    at: str                  # the moment written (started_at or ended_at)
+    previous_current: int | None
+    ended_by_start: int | None = None       # the round that was running, ended by the start
+    was_new: bool = False                   # the start made a new round 'Round N'
+    before: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)
+
+
 def start_round(store: SessionStore, round_id: int | None = None) -> Round:
     """Start a round (the next planned one by default) and make it current.
 
     The round that was running, if any, ends at the same moment."""
-    def body(conn: sqlite3.Connection) -> int:
-        at = now()
-        target = round_id if round_id is not None else next_or_new_round(conn)[0]
-        conn.execute("UPDATE rounds SET ended_at = ? WHERE started_at IS NOT NULL"
-                     " AND ended_at IS NULL AND id != ?", (at, target))
-        conn.execute("UPDATE rounds SET started_at = ?, ended_at = NULL WHERE id = ?",
-                     (at, target))
-        conn.execute("UPDATE session SET current_round_id = ?", (target,))
-        return target
+    return get_round(store, start_round_change(store, round_id).round_id)
 
-    return get_round(store, store.transact(body))
+
+def start_round_change(store: SessionStore, round_id: int | None = None) -> RoundChange:
+    """start_round, returning what it changed (for undo_round_change)."""
+    def body(conn: sqlite3.Connection) -> RoundChange:
+        at = now()
+        if round_id is not None:
+            target, new = round_id, False
+        else:
+            target, new = next_or_new_round(conn)
+        row = conn.execute("SELECT started_at, ended_at, started_by, ended_by FROM rounds"
+                           " WHERE id = ?", (target,)).fetchone()
+        if row is None:
+            raise SessionError(f"No round has id {target}.")
+        running = conn.execute("SELECT id FROM rounds WHERE started_at IS NOT NULL AND"
+                               " ended_at IS NULL AND id != ?", (target,)).fetchone()
+        previous = current_round_id(conn)
+        conn.execute("UPDATE rounds SET ended_at = ?, ended_by = ? WHERE started_at IS NOT NULL"
+                     " AND ended_at IS NULL AND id != ?", (at, store.identity, target))
+        conn.execute("UPDATE rounds SET started_at = ?, started_by = ?, ended_at = NULL,"
+                     " ended_by = NULL WHERE id = ?", (at, store.identity, target))
+        conn.execute("UPDATE session SET current_round_id = ?", (target,))
+        return RoundChange(target, True, at, previous, running[0] if running else None, new,
+                           tuple(row))
+
+    return store.transact(body)
 
 
 def end_round(store: SessionStore) -> Round | None:
     """End the current round (it stays current until another starts)."""
-    current = current_round(store)
-    if current is None or current.ended_at:
-        return current
-    store.transact(lambda c: c.execute(
-        "UPDATE rounds SET ended_at = ? WHERE id = ?", (now(), current.id)))
-    return get_round(store, current.id)
+    change = end_round_change(store)
+    return get_round(store, change.round_id) if change else current_round(store)
+
+
+def end_round_change(store: SessionStore) -> RoundChange | None:
+    """end_round, returning what it changed (None when no round was running)."""
+    def body(conn: sqlite3.Connection) -> RoundChange | None:
+        target = running_round_id(conn)
+        if target is None:
+            return None
+        at = now()
+        conn.execute("UPDATE rounds SET ended_at = ?, ended_by = ? WHERE id = ?",
+                     (at, store.identity, target))
+        return RoundChange(target, False, at, target)
+
+    return store.transact(body)
+
+
+def undo_round_change(store: SessionStore, change: RoundChange) -> Round:
+    """Take back a start or an end, only while nobody has changed rounds since:
+    otherwise one sentence says who did, and nothing is written."""
+    def body(conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT * FROM rounds WHERE id = ?", (change.round_id,)).fetchone()
+        if row is None:
+            raise SessionError("That round no longer exists; nothing was undone.")
+        current = current_round_id(conn)
+        if current != change.round_id:
+            other = conn.execute("SELECT name, started_by FROM rounds WHERE id = ?",
+                                 (current,)).fetchone()
+            who = other["started_by"] if other and other["started_by"] else "someone"
+            name = other["name"] if other else "another round"
+            raise SessionError(f"{who} started {name} since; nothing was undone.")
+        if change.started:
+            if row["started_at"] != change.at:
+                raise SessionError(f"{row['started_by'] or 'someone'} restarted {row['name']}"
+                                   " since; nothing was undone.")
+            if row["ended_at"]:
+                raise SessionError(f"{row['ended_by'] or 'someone'} ended {row['name']} since;"
+                                   " nothing was undone.")
+            logged = conn.execute("SELECT COUNT(*) FROM interactions WHERE round_id = ?"
+                                  " AND voided_at IS NULL AND at >= ?",
+                                  (change.round_id, change.at)).fetchone()[0]
+            if logged:
+                raise SessionError(
+                    f"{logged} {'entry was' if logged == 1 else 'entries were'} logged in"
+                    f" {row['name']} since it started; end it instead (nothing was undone).")
+            started_at, ended_at, started_by, ended_by = change.before
+            conn.execute("UPDATE rounds SET started_at = ?, ended_at = ?, started_by = ?,"
+                         " ended_by = ? WHERE id = ?",
+                         (started_at, ended_at, started_by, ended_by, change.round_id))
+            if change.ended_by_start is not None:
+                conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?"
+                             " AND ended_at = ?", (change.ended_by_start, change.at))
+            conn.execute("UPDATE session SET current_round_id = ?", (change.previous_current,))
+        else:
+            if row["ended_at"] != change.at:
+                raise SessionError(f"{row['name']} was changed since; nothing was undone.")
+            conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?",
+                         (change.round_id,))
+
+    store.transact(body)
+    return get_round(store, change.round_id)
 
 
 def parse_time(text: str) -> datetime:

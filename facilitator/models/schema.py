@@ -224,7 +224,46 @@ CREATE VIEW current_members AS
                     AND m2.voided_at IS NULL);
 """
 
+# Version 2: rules the file itself keeps, whatever front end writes (the app, the
+# CLI, sqlite3): a person is in at most one open group of a round; who started and
+# ended each round (so an undo can say who changed it since); voided entries found
+# by an index instead of a scan of the whole log.
+SCHEMA_V2 = """
+ALTER TABLE rounds ADD COLUMN started_by TEXT;
+ALTER TABLE rounds ADD COLUMN ended_by TEXT;
+CREATE INDEX interactions_voided ON interactions(voided_at) WHERE voided_at IS NOT NULL;
+CREATE INDEX memberships_participant_group ON memberships(participant_id, group_id);
+
+CREATE TRIGGER one_group_per_round_on_join AFTER INSERT ON memberships
+WHEN NEW.action = 'joined' AND (
+    SELECT COUNT(*) FROM current_members cm JOIN groups g ON g.id = cm.group_id
+    WHERE cm.participant_id = NEW.participant_id AND g.closed_at IS NULL
+      AND g.round_id IS (SELECT round_id FROM groups WHERE id = NEW.group_id)) > 1
+BEGIN
+    SELECT RAISE(ABORT, 'facilitator: a person can be in only one group of a round');
+END;
+
+CREATE TRIGGER one_group_per_round_on_void AFTER UPDATE OF voided_at ON memberships
+WHEN (
+    SELECT COUNT(*) FROM current_members cm JOIN groups g ON g.id = cm.group_id
+    WHERE cm.participant_id = NEW.participant_id AND g.closed_at IS NULL
+      AND g.round_id IS (SELECT round_id FROM groups WHERE id = NEW.group_id)) > 1
+BEGIN
+    SELECT RAISE(ABORT, 'facilitator: a person can be in only one group of a round');
+END;
+
+CREATE TRIGGER one_group_per_round_on_reopen AFTER UPDATE OF closed_at, voided_at ON groups
+WHEN NEW.closed_at IS NULL AND NEW.voided_at IS NULL AND EXISTS (
+    SELECT 1 FROM current_members mine JOIN current_members other
+        ON other.participant_id = mine.participant_id AND other.group_id != mine.group_id
+    JOIN groups g ON g.id = other.group_id
+    WHERE mine.group_id = NEW.id AND g.closed_at IS NULL AND g.round_id IS NEW.round_id)
+BEGIN
+    SELECT RAISE(ABORT, 'facilitator: a person can be in only one group of a round');
+END;
+"""
+
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,6 +33,31 @@ class SessionError(Exception):
     """A problem a user can act on; its message is one plain sentence."""
 
 
+#: The one sentence for any attempt to write while the session is open read-only.
+READ_ONLY = "This session is open read-only; nothing can be changed."
+
+
+def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
+    """The sentence for an error of the file itself (full disk, I/O, damage, a rule
+    of the schema), or None for an error in our own SQL (a bug: let it raise)."""
+    text = str(error)
+    lower = text.lower()
+    if isinstance(error, sqlite3.IntegrityError) and text.startswith("facilitator: "):
+        # A rule the schema enforces for every front end (see schema.py triggers).
+        return SessionError(f"{text.removeprefix('facilitator: ')}; nothing was changed.")
+    if "disk is full" in lower or "database or disk is full" in lower:
+        return SessionError(f"The disk holding {path} is full; nothing was changed. Free some space and try again.")
+    if "disk i/o error" in lower:
+        return SessionError(f"{path} could not be read or written (disk I/O error); nothing was changed.")
+    if "malformed" in lower or "not a database" in lower:
+        return SessionError(f"{path} is damaged (the database disk image is malformed); nothing was changed.")
+    if "readonly" in lower or "read-only" in lower:
+        return SessionError(f"{path} is read-only; nothing was changed.")
+    if "locked" in lower or "busy" in lower:
+        return SessionError(f"{path} stayed locked by another process; try again.")
+    return None
+
+
 def now() -> str:
     """The current time as stored in the file: ISO 8601, UTC, milliseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -209,7 +234,7 @@ class SessionStore:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
         is locked by another process. Returns once the commit is durable."""
         if self.read_only:
-            raise SessionError("This session is open read-only; nothing was changed.")
+            raise SessionError(READ_ONLY)
 
         def attempt() -> T:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -224,28 +249,35 @@ class SessionStore:
 
         try:
             return self._retry(attempt)
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise SessionError(
-                    f"{self.path} stayed locked by another process; try again."
-                ) from None
-            if "readonly" in str(error).lower():
-                raise SessionError(f"{self.path} is read-only; nothing was changed.") from None
-            raise
+        except sqlite3.Error as error:
+            sentence = store_error(self.path, error)
+            if sentence is None:
+                raise
+            raise sentence from None
 
     # ------------------------------------------------------------------ reading
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """All rows of a query, read in autocommit mode (no transaction held)."""
-        return self.conn.execute(sql, params).fetchall()
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._read_error(error) from None
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row; the statement is closed at once so no read transaction
         outlives the call."""
-        cursor = self.conn.execute(sql, params)
         try:
-            return cursor.fetchone()
-        finally:
-            cursor.close()
+            cursor = self.conn.execute(sql, params)
+            try:
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        except sqlite3.DatabaseError as error:
+            raise self._read_error(error) from None
+
+    def _read_error(self, error: sqlite3.DatabaseError) -> BaseException:
+        sentence = store_error(self.path, error)
+        return error if sentence is None else sentence
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.one(sql, params)

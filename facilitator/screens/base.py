@@ -1,18 +1,50 @@
-"""The base of every screen: access to the session, and a refresh hook the app
-calls when the file changes (here or in another process)."""
+"""The base of every screen: the session it is given, the one way a screen writes
+(refuse when read-only, turn a SessionError into a hint, remember the undo,
+refresh), undo that respects co-facilitators, and a refresh hook the app calls
+when the file changes (here or in another process).
+
+Attributes down, messages up: the app hands each screen its store; a screen tells
+the app what happened with messages (Written, Shown) and never imports it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-from facilitator.models.store import SessionError
+from facilitator.core.changes import Change
+from facilitator.core.rounds import round_step, take_round_step
+from facilitator.models.store import READ_ONLY, SessionError, SessionStore
 
-if TYPE_CHECKING:
-    from facilitator.app import FacilitatorApp
-    from facilitator.models.store import SessionStore
+
+class Written(Message):
+    """This process wrote to the file. PRAGMA data_version does not change for our
+    own commits, so the app refreshes what is visible, as after anyone's."""
+
+
+class Shown(Message):
+    """A screen was mounted or came back: the app redraws the header and checks
+    the terminal's size."""
+
+
+@dataclass
+class WorkerFailed(Message):
+    """A worker of a screen or widget raised: the app says so in one sentence and
+    keeps running (every worker runs with exit_on_error=False)."""
+
+    name: str
+    error: BaseException
+
+
+def forward_worker_failure(node: object, event: Worker.StateChanged) -> None:
+    """Worker.StateChanged does not bubble: a node running workers calls this from
+    its on_worker_state_changed, and the failure reaches the app's one handler."""
+    if event.state == WorkerState.ERROR and event.worker.error is not None:
+        post = getattr(node, "post_message")
+        post(WorkerFailed(event.worker.name or "a background task", event.worker.error))
 
 
 class SessionScreen(Screen[None]):
@@ -25,27 +57,19 @@ class SessionScreen(Screen[None]):
     #: The name used by `--screen`, the presence table and the header.
     SCREEN_NAME = ""
 
-    def __init__(self) -> None:
+    def __init__(self, store: SessionStore) -> None:
         super().__init__()
-        #: (what, how to undo it), newest last; see remember_undo / action_undo.
-        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
-
-    @property
-    def facilitator(self) -> "FacilitatorApp":
-        from facilitator.app import FacilitatorApp
-
-        app = self.app
-        assert isinstance(app, FacilitatorApp)
-        return app
-
-    @property
-    def store(self) -> "SessionStore":
-        return self.facilitator.store
+        #: The open session, handed down by the app.
+        self.store = store
+        #: Changes this screen made, newest last (ctrl+z takes back the last).
+        self.undo_stack: list[Change] = []
+        #: Changes undone here, newest last (ctrl+y makes the last again).
+        self.redo_stack: list[Change] = []
 
     def refresh_data(self) -> None:
         """Re-read what this screen shows from the store. Called on mount, when the
-        screen comes back, and whenever the session file changed. Keep it cheap:
-        indexed queries, no reload of the whole log."""
+        screen comes back, and whenever the session file changed (here or in
+        another process). Keep it cheap: indexed queries, no reload of the log."""
 
     def on_mount(self) -> None:
         # Every screen gets the session header, the footer and the "too small"
@@ -62,46 +86,134 @@ class SessionScreen(Screen[None]):
             self.mount(Static("Terminal too small: facilitator needs at least 80x24.",
                               id="too-small"))
         self.refresh_data()
-        self.call_after_refresh(self.facilitator.update_header)
-        self.call_after_refresh(self.facilitator.check_size)
+        self.post_message(Shown())
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
-        self.call_after_refresh(self.facilitator.check_size)
+        self.post_message(Shown())
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)
+
+    # ------------------------------------------------------------------ writing
     def written(self) -> None:
-        """Call after this process wrote to the file: PRAGMA data_version does not
-        change for our own commits, so the app refreshes explicitly."""
-        self.facilitator.data_changed()
+        """Call after this process wrote to the file: the app refreshes the visible
+        screen from the file, exactly as after another process's commit."""
+        self.post_message(Written())
 
     def refuse_if_read_only(self) -> bool:
         """True (after saying so at once) when the session is read-only: call it
         before opening anything that would write, not after the user filled it in."""
         if self.store.read_only:
-            self.hint("This session is open read-only; nothing can be changed.", error=True)
+            self.hint(READ_ONLY, error=True)
         return self.store.read_only
 
+    def write(self, change: Callable[[], Change | str | None], *, done: str = "",
+              on_error: Callable[[SessionError], None] | None = None) -> bool:
+        """The one way a screen writes. Refuses at once when read-only; runs
+        `change`; a SessionError becomes a hint (or goes to on_error); a returned
+        Change is remembered for ctrl+z; says `done` (or the returned sentence);
+        refreshes from the file. Returns True when the write happened."""
+        if self.refuse_if_read_only():
+            return False
+        try:
+            result = change()
+        except SessionError as error:
+            if on_error is not None:
+                on_error(error)
+            else:
+                self.hint(str(error), error=True)
+            return False
+        if isinstance(result, Change):
+            self.remember(result)
+        elif isinstance(result, str) and result and not done:
+            done = result
+        if done:
+            self.hint(done)
+        self.written()
+        return True
+
+    def remember(self, change: Change) -> None:
+        """Push an undo step (a new change clears what could be redone)."""
+        self.undo_stack.append(change)
+        self.redo_stack.clear()
+
     def remember_undo(self, what: str, undo: Callable[[], object]) -> None:
-        """Push an undo step; `what` completes the sentence "Undid ...", and the step
-        may return a further sentence to show."""
-        self.undo_stack.append((what, undo))
+        """Push an undo step made of a sentence and a function (see Change)."""
+        self.remember(Change(what, lambda: _sentence(undo())))
 
     def action_undo(self) -> None:
-        """Undo this screen's last change (session screens bind it to ctrl+z)."""
+        """Undo this screen's last change, unless someone changed the same thing
+        since (then one sentence says who, and nothing is written)."""
+        if self.store.read_only:
+            self.hint(READ_ONLY, error=True)
+            return
         if not self.undo_stack:
             self.hint(f"Nothing to undo on the {self.SCREEN_NAME} screen.")
             return
-        what, undo = self.undo_stack.pop()
-        try:
-            said = undo()
-        except SessionError as error:
-            self.hint(str(error), error=True)
+        change = self.undo_stack.pop()
+
+        def undo() -> str:
+            said = change.undo()
+            if change.redo is not None:
+                self.redo_stack.append(change)
+            return f"Undid {change.what}. {said}" if said else f"Undid {change.what}."
+
+        self.write(undo)
+
+    def action_redo(self) -> None:
+        """Make the last undone change again (where it can be redone)."""
+        if self.store.read_only:
+            self.hint(READ_ONLY, error=True)
             return
-        # An undo step may return one more sentence to say (e.g. what stayed).
-        self.hint(f"Undid {what}. {said}" if isinstance(said, str) and said else f"Undid {what}.")
-        self.written()
+        if not self.redo_stack:
+            self.hint(f"Nothing to redo on the {self.SCREEN_NAME} screen.")
+            return
+        change = self.redo_stack.pop()
+        assert change.redo is not None
+
+        def redo() -> str:
+            again = change.redo()  # type: ignore[misc]
+            self.undo_stack.append(again)
+            return f"Redid {change.what}."
+
+        self.write(redo)
+
+    # ------------------------------------------------------------------ rounds
+    def action_round(self) -> None:
+        """Start or end a round for everyone, after a one-key confirmation; an
+        undoable step like any other."""
+        if self.refuse_if_read_only():
+            return
+        from facilitator.screens.confirm import ConfirmScreen
+
+        step = round_step(self.store)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.hint("Nothing changed: the round goes on as it was.")
+                return
+
+            def take() -> Change | str | None:
+                said, change = take_round_step(self.store, step)
+                if change is not None:
+                    self.remember(change)
+                self.round_changed()
+                return said
+
+            self.write(take)
+
+        self.app.push_screen(ConfirmScreen(step.question, "ends" if step.ends else "starts"),
+                             answered)
+
+    def round_changed(self) -> None:
+        """Called after this screen started or ended a round (before the refresh)."""
 
     def hint(self, message: str, *, error: bool = False) -> None:
         """A short, unobtrusive message (no modal). User text is never markup."""
         self.app.notify(message, severity="error" if error else "information",
                         timeout=3, markup=False)
+
+
+def _sentence(said: object) -> str | None:
+    return said if isinstance(said, str) and said else None

@@ -25,6 +25,7 @@ from facilitator.models import goals as core
 from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError
+from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.screens.goals_entry import Entry, GoalsEntryMixin
 from facilitator.widgets.goals_matrix import CoverageMatrix, MatrixRow
@@ -57,8 +58,8 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         Binding("escape", "cancel_entry", "Close entry"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.view_round: int | None = None
         """Round whose groups are shown: None = the current round, ALL_ROUNDS = all."""
         self.groups: list[Group] = []

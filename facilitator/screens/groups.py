@@ -90,8 +90,8 @@ class GroupsScreen(GroupSuggestions):
     #: Edits of the shown groups: off while the suggestions hide the group list.
     MARKET_ACTIONS = {"new_topic", "join", "ungroup", "rename", "split", "merge", "close"}
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.round_id: int | None = None
         self.round_chosen = False
         self.groups: list[Group] = []

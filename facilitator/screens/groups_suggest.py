@@ -18,6 +18,7 @@ from facilitator.models.group_input import read_pair
 from facilitator.models.records import Participant
 from facilitator.models.rounds import get_round
 from facilitator.models.store import SessionError
+from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.groups_proposal import ProposalPanel
 
@@ -44,8 +45,8 @@ class GroupSuggestions(SessionScreen):
     ask: Callable[..., None]
     _done: Callable[[str, Callable[[], object]], None]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.suggesting = False
         self.group_size = 4
         self.seed = 0

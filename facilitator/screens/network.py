@@ -25,6 +25,7 @@ from facilitator.analysis.network_view import (
     save_job, shows, sociogram_specs, undo_relayout)
 from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
 from facilitator.models.store import SessionError
+from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.screens.network_replay import ReplayKeys
 from facilitator.widgets.network_canvas import NetworkCanvas
@@ -95,8 +96,8 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         Binding("ctrl+z", "undo", "Undo", show=False, id="network.undo"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.data: NetworkData | None = None
         #: The log as last read; only new entries are fetched when the file changes.
         self.live = LiveNetwork()

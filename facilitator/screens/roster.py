@@ -23,6 +23,7 @@ from facilitator.models.roster import (
     spoke_and_addressed,
 )
 from facilitator.models.store import SessionError
+from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 
 #: The widest a name is shown in the table.
@@ -94,8 +95,8 @@ class RosterScreen(SessionScreen):
     RosterScreen.finding #roster-find { display: block; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.people: list[Participant] = []
         #: What the facilitator typed after `/`: shows only matching people.
         self.find_text = ""

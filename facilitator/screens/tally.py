@@ -78,8 +78,8 @@ class TallyScreen(TallyScopeMixin, TallyEntryMixin, SessionScreen):
         Binding("R", "counts_scope", "Round/all counts", id="tally.counts"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__(store)
         self.board: TallyBoard | None = None
         self.kinds: list[Kind] = []
         self.turn: Kind | None = None

@@ -1,0 +1,26 @@
+"""Undoable changes: what a facilitator did, and how to take it back.
+
+A Change is returned by the core function that made it. Its undo runs in one
+write transaction that first checks that nobody has changed the same thing
+since; if someone has, it raises SessionError with one sentence naming them and
+writes nothing. The file keeps both the change and its undo as events with who
+and when (memberships, goal history, voided entries, rounds), so every undo is
+visible in the history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Change:
+    """One step a facilitator can undo (ctrl+z) and possibly redo (ctrl+y)."""
+
+    #: Completes the sentence "Undid ...": "the move of Ana to Group 2".
+    what: str
+    #: Takes the change back; may return one more sentence to say. Raises
+    #: SessionError, writing nothing, when someone changed the same thing since.
+    undo: Callable[[], str | None]
+    #: Makes it again after an undo, returning the Change to undo next time.
+    redo: Callable[[], "Change"] | None = None
