@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.store import SessionError, SessionStore, store_error
 from facilitator.models.text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +31,11 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except SessionError as error:
             fail(str(error))
+        except sqlite3.DatabaseError as error:
+            # Read paths the store did not already turn into a sentence.
+            sentence = store_error(Path(kwargs.get("path") or "the session file"), error)
+            fail(str(sentence) if sentence else
+                 f"the session file could not be used ({error}); nothing was changed.")
         except BrokenPipeError:
             # `facilitator network ... | head`: the reader has gone; not an error.
             import os
