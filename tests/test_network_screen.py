@@ -10,7 +10,8 @@ from facilitator.models.layout import stored_layout
 from facilitator.models.roster import find_participant
 from facilitator.models.store import SessionStore
 from facilitator.widgets.network_canvas import NetworkCanvas
-from facilitator.widgets.network_panels import FilterBar, NetworkSide, TimelineBar
+from facilitator.widgets.network_panels import FilterBar, NetworkSide
+from facilitator.widgets.network_timeline import TimelineBar
 
 
 def canvas_text(app) -> str:  # type: ignore[no-untyped-def]
