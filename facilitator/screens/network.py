@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from facilitator.analysis.network import FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping
 from facilitator.analysis.network_view import (
@@ -28,7 +29,7 @@ from facilitator.core.layout import apply_relayout, follow_job, plan_relayout, s
 from facilitator.core.network import LiveNetwork
 from facilitator.models.layout import layout_stamp, stored_layout
 from facilitator.models.store import SessionError, SessionStore
-from facilitator.screens.base import SessionScreen
+from facilitator.screens.base import SessionScreen, forward_worker_failure
 from facilitator.widgets.network_canvas import NetworkCanvas
 from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide
 from facilitator.widgets.network_timeline import TimelineBar
@@ -116,6 +117,8 @@ class NetworkScreen(SessionScreen):
         self.positions: dict[int, tuple[float, float]] = {}
         self.layout_pending: str | None = None
         self.generation = 0
+        #: Workers whose last run failed: said once, not again on every live update.
+        self.failing: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="network-filters")
@@ -139,6 +142,17 @@ class NetworkScreen(SessionScreen):
     def timeline(self) -> TimelineBar:
         """The replay (it owns the cursor: entries shown, None = live)."""
         return self.query_one(TimelineBar)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker reaches the app's one handler, once until it works again
+        (findings and layout rerun on every live update: one sentence, not a flood)."""
+        event.prevent_default()  # instead of the base screen's forwarding, not as well
+        name = event.worker.name
+        if event.state == WorkerState.SUCCESS:
+            self.failing.discard(name)
+        elif event.state == WorkerState.ERROR and name not in self.failing:
+            self.failing.add(name)
+            forward_worker_failure(self, event)
 
     # ------------------------------------------------------------ data
     def refresh_data(self) -> None:

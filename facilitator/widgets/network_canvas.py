@@ -82,6 +82,7 @@ class NetworkCanvas(Widget):
         self.empty_text = "Nobody is on the roster yet."
         self.generation = 0
         self.building = False  # a full redraw is running in a worker
+        self.failing = False  # the last drawing in a worker failed (said once)
         #: Groups told apart by the shape of the marks (for NO_COLOR terminals).
         self.group_marks = False
         self._strips: dict[int, Strip] = {}  # painted rows, by row
@@ -155,10 +156,15 @@ class NetworkCanvas(Widget):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed drawing reaches the app's one handler (StateChanged does not
-        bubble); the old picture stays and the next change draws again."""
-        if event.state == WorkerState.ERROR:
+        bubble), once until a drawing works again; the old picture stays and the
+        next change draws again."""
+        if event.state == WorkerState.SUCCESS:
+            self.failing = False
+        elif event.state == WorkerState.ERROR:
             self.building = False
-        forward_worker_failure(self, event)
+            if not self.failing:
+                self.failing = True
+                forward_worker_failure(self, event)
 
     def _build_in_thread(self, *args: object) -> None:
         self.post_message(CanvasBuilt(*_build(*args)))  # type: ignore[arg-type]
