@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.store import SessionError, SessionStore, store_error
 from facilitator.models.text import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +31,13 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except SessionError as error:
             fail(str(error))
+        except sqlite3.Error as error:
+            # A store error that reached a command without passing the store's own
+            # mapping (a raw cursor, sqlite-utils): the same one sentence.
+            sentence = store_error(Path(str(kwargs.get("path") or "the session file")), error)
+            if sentence is None:
+                raise  # our own SQL is wrong: a bug, let it show
+            fail(str(sentence))
         except BrokenPipeError:
             # `facilitator network ... | head`: the reader has gone; not an error.
             import os
