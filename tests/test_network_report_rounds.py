@@ -84,3 +84,35 @@ def test_a_damaged_file_is_one_sentence_for_report_network_and_export(
         damaged += 1
     assert damaged >= 3  # the damage is real: most commands meet it
     assert not list((tmp_path / "out").glob("*.tmp"))  # no half-written export left
+
+
+async def test_the_network_shows_entries_between_rounds_as_their_own_round(
+        small_session: Path) -> None:
+    from facilitator.analysis.network import BETWEEN_ROUNDS, NetworkFilter, tie_counts
+    from facilitator.app import make_app
+    from facilitator.core.network import load_network
+    from facilitator.widgets.network_panels import FilterBar
+    from tests.test_network_screen import settle
+
+    with SessionStore.open(small_session, identity="sam") as store:
+        ana, bob, cleo, dev = participants(store)
+        start_next_round(store)
+        log_interaction(store, "speak", bob, cleo)
+        end_running_round(store)
+        log_interaction(store, "speak", ana, dev)  # after Round 1 ended
+        data = load_network(store)
+    between = tie_counts(data, NetworkFilter(round_id=BETWEEN_ROUNDS))
+    assert between.entries == 1 and set(between.counts) == {(ana.id, dev.id)}
+    first = tie_counts(data, NetworkFilter(round_id=data.rounds[0][0]))
+    assert set(first.counts) == {(bob.id, cleo.id)}  # not the entry typed after it ended
+    printed = run("network", str(small_session), "--round", "between rounds", "--width", "60")
+    assert "1 interaction made 1 tie" in printed
+    app = make_app(small_session, identity="sam", screen="network")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        seen = []
+        for _ in range(len(data.rounds) + 2):
+            await pilot.press("r")
+            await settle(app, pilot)
+            seen.append(str(app.screen.query_one(FilterBar).render()))
+        assert any("round between rounds" in line for line in seen)

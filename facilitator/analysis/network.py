@@ -91,12 +91,18 @@ class NetworkData:
         return frozenset(name for name, _label, directed in self.kinds if not directed)
 
 
+#: NetworkFilter.round_id for the entries typed while no round ran (round_id NULL
+#: in the file); no round has this id.
+BETWEEN_ROUNDS = 0
+BETWEEN_ROUNDS_NAME = "between rounds"
+
+
 @dataclass(frozen=True)
 class NetworkFilter:
     """Which part of the log to look at. None everywhere = the whole session."""
 
     kinds: frozenset[str] | None = None
-    round_id: int | None = None
+    round_id: int | None = None  # BETWEEN_ROUNDS: only entries typed between rounds
     group_id: int | None = None
     window_minutes: int | None = None  # only the last N minutes before `until`
     until: int | None = None  # replay: only the first N selected entries
@@ -147,7 +153,8 @@ def selected_entries(data: NetworkData, flt: NetworkFilter) -> list[LogEntry]:
     for entry in data.entries:
         if flt.kinds is not None and entry.kind not in flt.kinds:
             continue
-        if flt.round_id is not None and entry.round_id != flt.round_id:
+        if flt.round_id is not None and entry.round_id != (
+                None if flt.round_id == BETWEEN_ROUNDS else flt.round_id):
             continue
         if group is not None:
             # Logged in the group, or (when the log has no group) between its
@@ -214,6 +221,22 @@ def count_entries(entries: list[LogEntry], undirected: frozenset[str],
             counts[(entry.source_id, entry.target_id)] += 1
         touched.add(pair(entry.source_id, entry.target_id))
     return touched
+
+
+def round_name(data: NetworkData, round_id: int | None) -> str:
+    """How a filter's round reads: its name, 'between rounds', or 'all'."""
+    if round_id == BETWEEN_ROUNDS:
+        return BETWEEN_ROUNDS_NAME
+    return next((name for rid, name in data.rounds if rid == round_id), "all")
+
+
+def round_choices(data: NetworkData) -> list[int | None]:
+    """The round filter's choices in order: all, each round, then between rounds
+    when some entries were typed while no round ran."""
+    choices: list[int | None] = [None] + [rid for rid, _name in data.rounds]
+    if any(entry.round_id is None for entry in data.entries):
+        choices.append(BETWEEN_ROUNDS)
+    return choices
 
 
 def formal_grouping(data: NetworkData, round_id: int | None = None) -> tuple[FormalGroup, ...]:

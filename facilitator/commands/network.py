@@ -37,7 +37,7 @@ def _colour_line(line: str, roles: list[str], groups: list[int | None]) -> str:
               help="Width of the picture in characters (default: the terminal's, at most 160).")
 @click.option("--height", "height", type=click.IntRange(6, 200), default=30, show_default=True,
               help="Height of the picture in lines.")
-@click.option("--round", "-r", "round_text", metavar="R", help="Only this round (name or number).")
+@click.option("--round", "-r", "round_text", metavar="R", help="Only this round (name or number, or 'between rounds').")
 @click.option("--kind", "-k", "kind_text", metavar="K", help="Only this kind of interaction.")
 @click.option("--group", "-g", "group_text", metavar="G", help="Only this group (its name).")
 @click.option("--focus", "-f", "focus_text", metavar="NAME", help="Highlight one person's ties.")

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, replace
 
 from facilitator.analysis.network import (
-    FormalGroup, LogEntry, NetworkData, NetworkFilter, Person)
+    BETWEEN_ROUNDS, BETWEEN_ROUNDS_NAME, FormalGroup, LogEntry, NetworkData, NetworkFilter, Person)
 from facilitator.analysis.network_live import TieCache
 from facilitator.analysis.sociogram import Sociogram
 from facilitator.models.session import session_info
@@ -119,7 +119,9 @@ def resolve_filter(data: NetworkData, round_text: str | None, kind_text: str | N
                    group_text: str | None) -> NetworkFilter:
     """A NetworkFilter from the user's words; SessionError names what is unknown."""
     flt = NetworkFilter()
-    if round_text:
+    if round_text and round_text.strip().lower() == BETWEEN_ROUNDS_NAME:
+        flt = flt.with_(round_id=BETWEEN_ROUNDS)
+    elif round_text:
         wanted = round_text.strip().lower()
         found = [rid for position, (rid, name) in enumerate(data.rounds, 1)
                  if name.lower() == wanted or str(position) == wanted]

@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from facilitator.analysis.network import FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping
+from facilitator.analysis.network import (
+    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, round_choices, round_name)
 from facilitator.analysis.network_view import (
     LayoutJob, Relayout, edge_spec, min_tie_weight, node_specs, shows, sociogram_specs)
 from facilitator.analysis.sociogram import group_legend
@@ -288,7 +289,7 @@ class NetworkScreen(SessionScreen):
         data, flt = self.data, self.filter
         assert data is not None
         kind = ", ".join(sorted(flt.kinds)) if flt.kinds else "all"
-        round_name = next((name for rid, name in data.rounds if rid == flt.round_id), "all")
+        round_text = round_name(data, flt.round_id)
         group = next((g.name for g in data.groups if g.id == flt.group_id), "all")
         window = f"last {flt.window_minutes} min" if flt.window_minutes else "all"
         focus = data.name(self.focus_id) if self.focus_id is not None else "none"
@@ -297,7 +298,7 @@ class NetworkScreen(SessionScreen):
             every = len(self.drawn_ties.pairs())
             drawn = len(self.canvas.edges)
             ties = f"{self.drawn_weight}+ ({drawn} of {every})"
-        self.query_one(FilterBar).show([("kind", kind), ("round", round_name), ("group", group),
+        self.query_one(FilterBar).show([("kind", kind), ("round", round_text), ("group", group),
                                         ("time", window), ("ties", ties), ("focus", focus)])
 
     # ------------------------------------------------------------ filters
@@ -315,7 +316,7 @@ class NetworkScreen(SessionScreen):
     def action_cycle_round(self) -> None:
         if self.data is None:
             return
-        options = [None] + [rid for rid, _name in self.data.rounds]
+        options = round_choices(self.data)
         self.filter = self.filter.with_(round_id=self._cycle(options, self.filter.round_id),
                                         group_id=None)
         self._filter_changed()
