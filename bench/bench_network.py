@@ -163,8 +163,10 @@ async def screen_redraw(path: Path) -> tuple[float, float, int, int]:
 
 def main() -> None:
     from facilitator.analysis.layout import update_layout
-    from facilitator.analysis.network import analyse, load_network, tie_counts
-    from facilitator.analysis.network_view import layout_job, sociogram_specs
+    from facilitator.analysis.network import analyse, tie_counts
+    from facilitator.analysis.network_view import sociogram_specs
+    from facilitator.core.layout import layout_job
+    from facilitator.core.network import load_network
     from facilitator.analysis.sociogram import render_sociogram
     from facilitator.models.store import SessionStore
 

@@ -7,7 +7,7 @@ import pytest
 from tests.goals_helpers import group_id, make_goals_session, topic_id
 
 from facilitator.analysis.coverage import coverage_matrix, progress_by_round
-from facilitator.analysis.report import build_report
+from facilitator.core.report import build_report
 from facilitator.models import challenges as ch
 from facilitator.models import goals as g
 from facilitator.models.groups import create_group, groups_of_round

@@ -304,7 +304,7 @@ async def test_who_reports_is_given_once_and_goals_are_recorded_as_set_by_them(t
 
 async def test_the_title_says_which_rounds_the_coverage_spans_the_report_spans_all(demo_session):
     with read(demo_session) as store:
-        from facilitator.analysis.report import build_report
+        from facilitator.core.report import build_report
 
         session_wide = build_report(store)["neglected"]
     async with make_app(demo_session, identity="ana", screen="goals").run_test(size=SIZE) as pilot:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from facilitator.analysis.report import build_report
+from facilitator.core.report import build_report
 from facilitator.cli import cli
 from facilitator.models import group_plans as plans
 from facilitator.models.groups import (

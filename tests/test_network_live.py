@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from facilitator.analysis.network import NetworkFilter, load_network, selected_entries, tie_counts
-from facilitator.analysis.network_live import LiveNetwork
+from facilitator.analysis.network import NetworkFilter, selected_entries, tie_counts
+from facilitator.core.network import LiveNetwork, load_network
 from facilitator.models.groups import create_group
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import add_participant, find_participant, participants

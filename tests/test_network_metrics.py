@@ -8,7 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from facilitator.analysis.network import NetworkFilter, analyse, load_network, tie_counts
+from facilitator.analysis.network import NetworkFilter, analyse, tie_counts
+from facilitator.core.network import load_network
 from facilitator.analysis.network_findings import findings, suggest_introductions
 from facilitator.models.groups import create_group
 from facilitator.models.interactions import log_interaction

@@ -97,7 +97,8 @@ async def test_a_busy_picture_hides_one_off_ties_by_default_and_says_so(
     def bar() -> str:
         return str(app.screen.query_one(FilterBar).render())
 
-    from facilitator.analysis.network import load_network, tie_counts
+    from facilitator.analysis.network import tie_counts
+    from facilitator.core.network import load_network
 
     with SessionStore.open(demo_session) as store:
         ties = tie_counts(load_network(store))

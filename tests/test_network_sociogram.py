@@ -10,8 +10,9 @@ from pathlib import Path
 import networkx as nx
 
 from facilitator.analysis.layout import CONNECTED_BAND, MAX_STEP, full_layout, update_layout
-from facilitator.analysis.network import NetworkFilter, load_network
-from facilitator.analysis.network_view import ensure_layout, render_network
+from facilitator.analysis.network import NetworkFilter
+from facilitator.core.network import load_network
+from facilitator.core.layout import ensure_layout, render_network
 from facilitator.analysis.sociogram import (
     ISOLATE_MARK, NODE_MARK, EdgeSpec, NodeSpec, SociogramCanvas, render_sociogram)
 from facilitator.models.layout import stored_layout

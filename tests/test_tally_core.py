@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from facilitator.analysis.report import build_report
+from facilitator.core.report import build_report
 from facilitator.analysis.tallies import TallyBoard, equity_reading, gini, mutual_pairs, summarise
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import find_participant, set_present

@@ -1,29 +1,31 @@
-"""The session's social network: who addressed whom, read from the interaction log.
+"""The session's social network: who addressed whom, computed from log records.
 
-Three steps, so the slow part can run off the UI thread:
-- `load_network(store)` reads a plain snapshot of the log (cheap indexed queries);
+Pure functions on records (the store is read by facilitator.core.network), in two
+steps so the slow part can run off the UI thread:
 - `tie_counts(data, filter)` keeps the entries a filter selects and counts ties;
 - `analyse(data, ties)` computes the metrics with networkx (imported lazily: it
   costs 0.4 s, which the app does not pay at start-up).
 
 Definitions, chosen so the figures agree with networkx on the same graph:
 a *tie* links two people who interacted at least once, in either direction.
-degree = number of distinct people someone has a tie with; in/out degree =
-distinct people who addressed them / whom they addressed; betweenness is
-networkx's normalised betweenness on the undirected ties; density is the share
-of possible pairs that have a tie; reciprocity is networkx's (directed) reciprocity.
+An entry of a directed kind (ask, answer...) counts once, from source to target;
+an entry of an undirected kind (kinds.directed = 0: working in pairs) counts once
+too, as one undirected interaction for both people, never as two directed ones.
+degree = number of distinct people someone has a tie with; strength = the
+interactions with people they took part in (the weighted degree); in/out degree
+= distinct people who addressed them / whom they addressed (directed kinds);
+betweenness is networkx's normalised betweenness on the undirected ties; density
+is the share of possible pairs that have a tie; reciprocity is networkx's
+reciprocity of the directed kinds only (an undirected kind has no direction to
+return, so it would read as 100 %).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from statistics import mean, pstdev
-
-from facilitator.models.session import session_info
-from facilitator.models.store import SessionStore
 
 #: Seed for community detection and layout, so every process gets the same answer.
 DEFAULT_SEED = 7
@@ -89,12 +91,18 @@ class NetworkData:
         return frozenset(name for name, _label, directed in self.kinds if not directed)
 
 
+#: NetworkFilter.round_id for the entries typed while no round ran (round_id NULL
+#: in the file); no round has this id.
+BETWEEN_ROUNDS = 0
+BETWEEN_ROUNDS_NAME = "between rounds"
+
+
 @dataclass(frozen=True)
 class NetworkFilter:
     """Which part of the log to look at. None everywhere = the whole session."""
 
     kinds: frozenset[str] | None = None
-    round_id: int | None = None
+    round_id: int | None = None  # BETWEEN_ROUNDS: only entries typed between rounds
     group_id: int | None = None
     window_minutes: int | None = None  # only the last N minutes before `until`
     until: int | None = None  # replay: only the first N selected entries
@@ -103,67 +111,40 @@ class NetworkFilter:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def pair(u: int, v: int) -> tuple[int, int]:
+    """An undirected pair as (smaller id, larger id)."""
+    return (u, v) if u <= v else (v, u)
+
+
 @dataclass(frozen=True)
 class Ties:
-    """Directed interaction counts between people, for one filter."""
+    """Interaction counts between people, for one filter: directed kinds by
+    (source, target), undirected kinds by pair (each entry once)."""
 
     node_ids: tuple[int, ...]
-    counts: dict[tuple[int, int], int]  # (source, target) -> number of interactions
+    counts: dict[tuple[int, int], int]  # directed kinds: (source, target) -> interactions
     entries: int  # how many log entries were counted
     to_group: Counter[int] = field(default_factory=Counter)  # spoke to the whole group
     last_at: str | None = None
+    #: Undirected kinds: (smaller id, larger id) -> interactions done together.
+    together: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def pairs(self) -> frozenset[tuple[int, int]]:
-        """Undirected ties as (smaller id, larger id); computed once (the counts of a
-        Ties never change after it is made)."""
+        """Undirected ties as (smaller id, larger id), whatever the kinds; computed
+        once (the counts of a Ties never change after it is made)."""
         cache = self.__dict__.get("_pairs")
         if cache is None:
-            cache = frozenset((min(u, v), max(u, v)) for u, v in self.counts)
+            cache = frozenset(pair(u, v) for u, v in self.counts) | frozenset(self.together)
             object.__setattr__(self, "_pairs", cache)
         return cache
 
-
-# ---------------------------------------------------------------- reading the log
-def load_network(store: SessionStore) -> NetworkData:
-    """Read the roster, the live pair interactions, kinds, rounds and groups."""
-    entries = tuple(
-        LogEntry(r["id"], r["at"], r["source_id"], r["target_id"], r["kind"], r["group_id"],
-                 r["round_id"])
-        for r in store.rows(
-            "SELECT i.id, i.at, i.source_id, i.target_id, i.kind, i.group_id, i.round_id"
-            " FROM interactions i JOIN kinds k ON k.name = i.kind"
-            " WHERE i.voided_at IS NULL AND i.source_id IS NOT NULL AND k.scope = 'pair'"
-            " ORDER BY i.at, i.id"))
-    return replace(load_context(store), entries=entries)
+    def weight(self, u: int, v: int) -> int:
+        """All interactions between two people: both directions and together."""
+        return (self.counts.get((u, v), 0) + self.counts.get((v, u), 0)
+                + self.together.get(pair(u, v), 0))
 
 
-def load_context(store: SessionStore) -> NetworkData:
-    """Everything but the log (roster, kinds, rounds, groups): a few small tables,
-    cheap to re-read whenever the file changes."""
-    people = []
-    for row in store.rows("SELECT id, name, code, present, tags FROM participants ORDER BY id"):
-        try:
-            tags = json.loads(row["tags"] or "{}")
-        except ValueError:
-            tags = {}
-        role = str(tags.get("role", "")) if isinstance(tags, dict) else ""
-        people.append(Person(row["id"], row["name"], row["code"], bool(row["present"]), role))
-    kinds = tuple((r["name"], r["label"], bool(r["directed"])) for r in store.rows(
-        "SELECT name, label, directed FROM kinds WHERE scope = 'pair' ORDER BY position"))
-    rounds = tuple((r["id"], r["name"]) for r in store.rows(
-        "SELECT id, name FROM rounds ORDER BY position"))
-    members: dict[int, list[int]] = {}
-    for r in store.rows("SELECT group_id, participant_id FROM current_members"
-                        " ORDER BY group_id, participant_id"):
-        members.setdefault(r[0], []).append(r[1])
-    groups = tuple(
-        FormalGroup(r["id"], r["name"], r["round_id"], tuple(members.get(r["id"], ())))
-        for r in store.rows("SELECT id, name, round_id FROM groups WHERE voided_at IS NULL"
-                            " ORDER BY id"))
-    current = session_info(store).current_round_id
-    return NetworkData(tuple(people), (), kinds, rounds, groups, current)
-
-
+# ---------------------------------------------------------------- selecting entries
 def selected_entries(data: NetworkData, flt: NetworkFilter) -> list[LogEntry]:
     """The entries a filter keeps by kind, round and group (before replay and window)."""
     group = next((g for g in data.groups if g.id == flt.group_id), None)
@@ -172,7 +153,8 @@ def selected_entries(data: NetworkData, flt: NetworkFilter) -> list[LogEntry]:
     for entry in data.entries:
         if flt.kinds is not None and entry.kind not in flt.kinds:
             continue
-        if flt.round_id is not None and entry.round_id != flt.round_id:
+        if flt.round_id is not None and entry.round_id != (
+                None if flt.round_id == BETWEEN_ROUNDS else flt.round_id):
             continue
         if group is not None:
             # Logged in the group, or (when the log has no group) between its
@@ -208,31 +190,53 @@ def tie_counts(data: NetworkData, flt: NetworkFilter = NetworkFilter()) -> Ties:
         entries = [e for e in entries if e.at >= start]
     counts: Counter[tuple[int, int]] = Counter()
     to_group: Counter[int] = Counter()
-    count_entries(entries, data.undirected_kinds(), counts, to_group)
+    together: Counter[tuple[int, int]] = Counter()
+    count_entries(entries, data.undirected_kinds(), counts, to_group, together)
     if flt.group_id is not None:
         group = next((g for g in data.groups if g.id == flt.group_id), None)
         ids = set(group.member_ids if group else ())
-        ids |= {u for pair in counts for u in pair} | set(to_group)
+        ids |= {u for key in counts for u in key} | {u for key in together for u in key}
+        ids |= set(to_group)
         node_ids = tuple(sorted(ids))
     else:
         node_ids = tuple(p.id for p in data.people)
-    return Ties(node_ids, dict(counts), len(entries), to_group, last_at)
+    return Ties(node_ids, dict(counts), len(entries), to_group, last_at, dict(together))
 
 
 def count_entries(entries: list[LogEntry], undirected: frozenset[str],
-                  counts: Counter[tuple[int, int]], to_group: Counter[int]) -> set[tuple[int, int]]:
-    """Add entries to the tie counts; returns the directed pairs they touched."""
+                  counts: Counter[tuple[int, int]], to_group: Counter[int],
+                  together: Counter[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Add entries to the tie counts; returns the undirected pairs they touched.
+
+    A directed kind counts once from source to target; an undirected kind (a shared
+    act: working in pairs) counts once for the pair, never once each way."""
     touched = set()
     for entry in entries:
         if entry.target_id is None:
             to_group[entry.source_id] += 1
             continue
-        counts[(entry.source_id, entry.target_id)] += 1
-        touched.add((entry.source_id, entry.target_id))
-        if entry.kind in undirected:  # a shared act counts for both people
-            counts[(entry.target_id, entry.source_id)] += 1
-            touched.add((entry.target_id, entry.source_id))
+        if entry.kind in undirected:
+            together[pair(entry.source_id, entry.target_id)] += 1
+        else:
+            counts[(entry.source_id, entry.target_id)] += 1
+        touched.add(pair(entry.source_id, entry.target_id))
     return touched
+
+
+def round_name(data: NetworkData, round_id: int | None) -> str:
+    """How a filter's round reads: its name, 'between rounds', or 'all'."""
+    if round_id == BETWEEN_ROUNDS:
+        return BETWEEN_ROUNDS_NAME
+    return next((name for rid, name in data.rounds if rid == round_id), "all")
+
+
+def round_choices(data: NetworkData) -> list[int | None]:
+    """The round filter's choices in order: all, each round, then between rounds
+    when some entries were typed while no round ran."""
+    choices: list[int | None] = [None] + [rid for rid, _name in data.rounds]
+    if any(entry.round_id is None for entry in data.entries):
+        choices.append(BETWEEN_ROUNDS)
+    return choices
 
 
 def formal_grouping(data: NetworkData, round_id: int | None = None) -> tuple[FormalGroup, ...]:
@@ -267,10 +271,12 @@ class PersonFigures:
     in_degree: int
     out_degree: int
     betweenness: float
-    sent: int  # interactions this person started (to people)
-    received: int
+    sent: int  # interactions of directed kinds this person started (to people)
+    received: int  # interactions of directed kinds addressed to them
     to_group: int  # times they addressed the whole group
     community: int | None
+    together: int = 0  # interactions of undirected kinds they took part in
+    strength: int = 0  # sent + received + together: the weighted degree
 
 
 @dataclass(frozen=True)
@@ -288,23 +294,24 @@ class NetworkAnalysis:
     brokers: tuple[int, ...]
     mutual_pairs: tuple[tuple[int, int], ...]
     communities: tuple[tuple[int, ...], ...]
+    #: Directed ties (source addressed target, directed kinds): what reciprocity is of.
+    directed_ties: int = 0
 
 
 def undirected_graph(ties: Ties):  # -> nx.Graph
-    """The ties as a networkx Graph (nodes in id order, weight = interactions)."""
+    """The ties as a networkx Graph (nodes in id order, weight = interactions of
+    every kind, each entry once)."""
     import networkx as nx
 
     graph = nx.Graph()
     graph.add_nodes_from(ties.node_ids)
-    for (u, v), count in sorted(ties.counts.items()):
-        if graph.has_edge(u, v):
-            graph[u][v]["weight"] += count
-        else:
-            graph.add_edge(u, v, weight=count)
+    for u, v in sorted(ties.pairs()):
+        graph.add_edge(u, v, weight=ties.weight(u, v))
     return graph
 
 
 def directed_graph(ties: Ties):  # -> nx.DiGraph
+    """The directed kinds only, as a networkx DiGraph (weight = interactions)."""
     import networkx as nx
 
     graph = nx.DiGraph()
@@ -350,13 +357,18 @@ def analyse(data: NetworkData, ties: Ties, seed: int = DEFAULT_SEED) -> NetworkA
     community_of = {pid: index for index, c in enumerate(communities) for pid in c}
     sent: Counter[int] = Counter()
     received: Counter[int] = Counter()
+    together: Counter[int] = Counter()
     for (u, v), count in ties.counts.items():
         sent[u] += count
         received[v] += count
+    for (u, v), count in ties.together.items():
+        together[u] += count
+        together[v] += count
     figures = {
         pid: PersonFigures(pid, ug.degree(pid), dg.in_degree(pid), dg.out_degree(pid),
                            float(betweenness.get(pid, 0.0)), sent[pid], received[pid],
-                           ties.to_group[pid], community_of.get(pid))
+                           ties.to_group[pid], community_of.get(pid), together[pid],
+                           sent[pid] + received[pid] + together[pid])
         for pid in ties.node_ids}
     degrees = {pid: float(f.degree) for pid, f in figures.items()}
     hubs = _standouts(degrees, minimum=1.0) if n > 2 else []
@@ -378,6 +390,7 @@ def analyse(data: NetworkData, ties: Ties, seed: int = DEFAULT_SEED) -> NetworkA
         brokers=tuple(brokers),
         mutual_pairs=tuple(mutual),
         communities=tuple(communities),
+        directed_ties=dg.number_of_edges(),
     )
 
 
@@ -396,13 +409,17 @@ def group_match(analysis: NetworkAnalysis, groups: tuple[FormalGroup, ...]) -> f
     return matched / total if total >= 4 else None
 
 
-def neighbours(ties: Ties, person_id: int) -> list[tuple[int, int, int]]:
-    """(other, interactions to them, interactions from them) for a focused person,
-    busiest first."""
+def neighbours(ties: Ties, person_id: int) -> list[tuple[int, int, int, int]]:
+    """(other, interactions to them, interactions from them, done together) for a
+    focused person, busiest first."""
     out: dict[int, list[int]] = {}
     for (u, v), count in ties.counts.items():
         if u == person_id:
-            out.setdefault(v, [0, 0])[0] += count
+            out.setdefault(v, [0, 0, 0])[0] += count
         elif v == person_id:
-            out.setdefault(u, [0, 0])[1] += count
-    return sorted(((o, a, b) for o, (a, b) in out.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
+            out.setdefault(u, [0, 0, 0])[1] += count
+    for (u, v), count in ties.together.items():
+        if person_id in (u, v):
+            out.setdefault(v if u == person_id else u, [0, 0, 0])[2] += count
+    return sorted(((o, a, b, c) for o, (a, b, c) in out.items()),
+                  key=lambda t: (-(t[1] + t[2] + t[3]), t[0]))

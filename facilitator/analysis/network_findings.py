@@ -94,8 +94,10 @@ def findings(data: NetworkData, analysis: NetworkAnalysis, ties: Ties,
     out.append(_centralisation_sentence(data, analysis))
     out.append(f"Density {_percent(analysis.density)}: that share of all possible pairs "
                "has talked.")
-    out.append(f"Reciprocity {_percent(analysis.reciprocity)}: that share of ties "
-               "goes both ways.")
+    if analysis.directed_ties:
+        # Over directed kinds only: a tie of an undirected kind has no way back.
+        out.append(f"Reciprocity {_percent(analysis.reciprocity)}: that share of ties "
+                   "goes both ways.")
     if analysis.mutual_pairs:
         pairs = [f"{name(u)} and {name(v)}" for u, v in analysis.mutual_pairs[:3]]
         more = len(analysis.mutual_pairs) - len(pairs)
@@ -148,48 +150,6 @@ def _cluster_sentences(data: NetworkData, analysis: NetworkAnalysis,
     return out
 
 
-def network_section(store, report: dict) -> None:  # (SessionStore, Report)
-    """The report's `network` section, and each participant's figures."""
-    from facilitator.analysis.network import analyse, formal_grouping, load_network, tie_counts
-
-    data = load_network(store)
-    ties = tie_counts(data)
-    analysis = analyse(data, ties)
-    groups = formal_grouping(data)
-    name = data.name
-
-    def names(ids) -> list[str]:
-        return [name(pid) for pid in ids]
-
-    match = group_match(analysis, groups)
-    report["network"] = {
-        "people": len(analysis.node_ids),
-        "ties": analysis.ties,
-        "density": round(analysis.density, 6),
-        "reciprocity": round(analysis.reciprocity, 6),
-        "centralisation": round(analysis.centralisation, 6),
-        "isolates": names(analysis.isolates),
-        "peripheral": names(analysis.peripheral),
-        "hubs": names(analysis.hubs),
-        "brokers": names(analysis.brokers),
-        "mutual_pairs": [[name(u), name(v)] for u, v in analysis.mutual_pairs],
-        "communities": [names(c) for c in analysis.communities],
-        "communities_match_groups": None if match is None else round(match, 4),
-        "suggested_introductions": [[name(u), name(v)]
-                                    for u, v in suggest_introductions(analysis, ties)],
-        "findings": findings(data, analysis, ties, groups),
-    }
-    by_name = {name(pid): f for pid, f in analysis.figures.items()}
-    for entry in report.get("participants", []):
-        figures = by_name.get(entry.get("name"))
-        if figures is None:
-            continue
-        entry["degree"] = figures.degree
-        entry["in_degree"] = figures.in_degree
-        entry["out_degree"] = figures.out_degree
-        entry["betweenness"] = round(figures.betweenness, 6)
-
-
 def focus_lines(data: NetworkData, analysis: NetworkAnalysis, ties: Ties, person_id: int,
                 groups: tuple[FormalGroup, ...] = ()) -> list[str]:
     """One person's figures and ego network, as short lines for a side panel."""
@@ -218,9 +178,12 @@ def focus_lines(data: NetworkData, analysis: NetworkAnalysis, ties: Ties, person
         out.append("A broker: links otherwise separate people.")
     near = neighbours(ties, person_id)
     if near:
-        out.append("Ties (to / from):")
-        out += [f"  {data.name(o)}  {a} / {b}" for o, a, b in near]
-    tied = {o for o, _a, _b in near}
+        out.append("Ties (to / from" + (" / together):" if ties.together else "):"))
+        out += [f"  {data.name(o)}  {a} / {b}" + (f" / {c}" if ties.together else "")
+                for o, a, b, c in near]
+    if figures.together:
+        out.insert(3, f"Did {figures.together} things together with others (undirected kinds).")
+    tied = {o for o, _a, _b, _c in near}
     strangers = [data.name(pid) for pid in analysis.node_ids if pid != person_id and pid not in tied]
     if strangers:
         out.append(f"No tie yet with {name_list(strangers, 6)}.")

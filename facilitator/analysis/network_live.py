@@ -1,14 +1,14 @@
-"""The network kept in step with a live session cheaply, for the screen.
+"""Tie counts kept in step with a growing log cheaply, for the live screen.
 
-Re-reading the whole log after every new interaction costs tens of milliseconds at
-a few thousand entries: more than a frame. So `LiveNetwork` keeps the entries it has
-read and, when the file changes, fetches only `interactions WHERE id > last seen`.
-A small stamp of the voided entries (count, latest voided_at, sum of ids) tells
-when an undo or a restore touched older entries: only then is the log re-read.
+Re-counting the whole log after every new interaction costs tens of milliseconds at
+a few thousand entries: more than a frame. So `TieCache` keeps the ties counted per
+filter and grows them by the new entries only; each view says which ties the
+growth touched, so the picture can draw just those. Replay and time windows are
+recounted from the entries in memory.
 
-Tie counts are cached per filter and grown by the new entries; each view says which
-ties the growth touched, so the picture can draw just those. Replay and time
-windows are recounted from the entries in memory (no database read).
+Pure: it is fed records. Reading the file (only `interactions WHERE id > last
+seen`, and the whole log only after an undo touched older entries) is
+facilitator.core.network.LiveNetwork's job.
 """
 
 from __future__ import annotations
@@ -18,21 +18,11 @@ from dataclasses import dataclass, replace
 
 from facilitator.analysis.layout import NetworkFingerprint
 from facilitator.analysis.network import (
-    LogEntry, NetworkData, NetworkFilter, Ties, count_entries, load_context, load_network,
-    selected_entries, tie_counts)
-from facilitator.models.store import SessionStore
+    LogEntry, NetworkData, NetworkFilter, Ties, count_entries, selected_entries, tie_counts)
 
 #: Views kept per filter; a filter change past this many starts afresh.
 MAX_VIEWS = 8
 WHOLE_SESSION = NetworkFilter()
-
-
-def void_stamp(store: SessionStore) -> tuple[object, ...]:
-    """Changes whenever an entry is voided or restored (one scan of a small column;
-    the schema has no index on voided_at, and we may not add one)."""
-    row = store.one("SELECT count(*), max(voided_at), total(id) FROM interactions"
-                    " WHERE voided_at IS NOT NULL")
-    return tuple(row) if row is not None else ()
 
 
 @dataclass(frozen=True)
@@ -54,28 +44,29 @@ class _Cached:
     fingerprint: NetworkFingerprint | None = None
 
 
-class LiveNetwork:
-    """A network snapshot that follows the file: `refresh(store)`, then `view(filter)`."""
+class TieCache:
+    """A network snapshot and its tie counts per filter: `reset(data)` or
+    `extend(context, new_entries)`, then `view(filter)`."""
 
     def __init__(self) -> None:
         self.data: NetworkData | None = None
         #: Bumped whenever the snapshot changed other than by appending entries.
         self.epoch = 0
-        self.last_id = 0
-        self.voids: tuple[object, ...] = ()
-        self.full_reads = 0  # how many times the whole log was read (for tests/bench)
         self._views: dict[NetworkFilter, _Cached] = {}
         self._totals: dict[NetworkFilter, tuple[int, int, int]] = {}
 
-    def refresh(self, store: SessionStore) -> bool:
-        """Bring the snapshot up to date with the file; True if anything changed."""
-        voids = void_stamp(store)  # read first: a void after this shows next time
-        context = load_context(store)
+    def reset(self, data: NetworkData) -> None:
+        """A whole new snapshot (the log was read afresh)."""
+        self.data = data
+        self._forget()
+
+    def extend(self, context: NetworkData, new: tuple[LogEntry, ...]) -> bool:
+        """The same log plus `new` entries, with the roster, groups and rounds of
+        `context`; True if anything changed."""
         old = self.data
-        if old is None or voids != self.voids or context.kinds != old.kinds:
-            self._read_all(store, voids)
+        if old is None or context.kinds != old.kinds:
+            self.reset(replace(context, entries=new))
             return True
-        new = self._new_entries(store)
         same_context = (context.people, context.groups, context.rounds,
                         context.current_round_id) == (old.people, old.groups, old.rounds,
                                                       old.current_round_id)
@@ -90,28 +81,6 @@ class LiveNetwork:
             self._forget()
         return True
 
-    def _read_all(self, store: SessionStore, voids: tuple[object, ...]) -> None:
-        self.data = load_network(store)
-        self.voids = voids
-        # Entries with a larger id are fetched next time; nothing loaded has one.
-        self.last_id = max((e.id for e in self.data.entries), default=0)
-        self.full_reads += 1
-        self._forget()
-
-    def _new_entries(self, store: SessionStore) -> tuple[LogEntry, ...]:
-        """Live pair entries logged since the last look (the id is the primary key)."""
-        rows = store.rows(
-            "SELECT i.id, i.at, i.source_id, i.target_id, i.kind, i.group_id, i.round_id,"
-            " i.voided_at, k.scope FROM interactions i LEFT JOIN kinds k ON k.name = i.kind"
-            " WHERE i.id > ? ORDER BY i.at, i.id", (self.last_id,))
-        if rows:
-            self.last_id = max(self.last_id, max(r["id"] for r in rows))
-        return tuple(
-            LogEntry(r["id"], r["at"], r["source_id"], r["target_id"], r["kind"],
-                     r["group_id"], r["round_id"])
-            for r in rows
-            if r["voided_at"] is None and r["source_id"] is not None and r["scope"] == "pair")
-
     def _forget(self) -> None:
         self.epoch += 1
         self._views.clear()
@@ -122,7 +91,7 @@ class LiveNetwork:
         """The ties a filter selects, grown from the last view of the same filter when
         only new entries arrived (live, no time window)."""
         data = self.data
-        assert data is not None, "refresh() first"
+        assert data is not None, "reset() or refresh() first"
         cached = self._views.get(flt)
         growable = flt.until is None and not flt.window_minutes
         if cached is not None and cached.epoch == self.epoch and growable:
@@ -131,14 +100,15 @@ class LiveNetwork:
             old = cached.view.ties
             new = selected_entries(replace(data, entries=data.entries[cached.upto:]), flt)
             counts, to_group = Counter(old.counts), Counter(old.to_group)
-            touched = count_entries(new, data.undirected_kinds(), counts, to_group)
-            pairs = frozenset((min(u, v), max(u, v)) for u, v in touched)
+            together = Counter(old.together)
+            pairs = frozenset(count_entries(new, data.undirected_kinds(), counts, to_group,
+                                            together))
             node_ids = old.node_ids
             if flt.group_id is not None:  # newcomers to the group's talk join the view
                 extra = {u for pair in pairs for u in pair} | set(to_group)
                 node_ids = tuple(sorted(set(node_ids) | extra))
             ties = Ties(node_ids, dict(counts), old.entries + len(new), to_group,
-                        new[-1].at if new else old.last_at)
+                        new[-1].at if new else old.last_at, dict(together))
             object.__setattr__(ties, "_pairs", old.pairs() | pairs)
             cached.view, cached.upto = TieView(ties, old, pairs), len(data.entries)
             if cached.fingerprint is not None:
@@ -164,7 +134,7 @@ class LiveNetwork:
         """How many entries the filter selects by kind, round and group (the length
         of the replay timeline), counted incrementally too."""
         data = self.data
-        assert data is not None, "refresh() first"
+        assert data is not None, "reset() or refresh() first"
         key = flt.with_(until=None, window_minutes=None)
         epoch, upto, count = self._totals.get(key, (-1, 0, 0))
         if epoch != self.epoch:

@@ -1,5 +1,6 @@
-"""Glue between the network's figures and its picture: who is drawn how, the stored
-layout kept in step with the log, and the whole view as plain text (for the CLI)."""
+"""Glue between the network's figures and its picture: who is drawn how, and what a
+layout computation needs (pure: the stored layout is read and written by
+facilitator.core.layout)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from facilitator.analysis.layout import layout_signature, update_layout
-from facilitator.analysis.network import (
-    DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, group_of,
-    tie_counts)
-from facilitator.analysis.sociogram import EdgeSpec, NodeSpec, Sociogram, render_sociogram
-from facilitator.models.layout import layout_seed, replace_layout, save_layout, stored_layout
-from facilitator.models.store import SessionError, SessionStore
+from facilitator.analysis.network import FormalGroup, NetworkData, Ties, group_of
+from facilitator.analysis.sociogram import EdgeSpec, NodeSpec
 
 Positions = dict[int, tuple[float, float]]
 
@@ -93,14 +90,16 @@ def node_specs(data: NetworkData, ties: Ties, groups: tuple[FormalGroup, ...] = 
 def edge_spec(ties: Ties, u: int, v: int, focus: int | None = None,
               new_pairs: frozenset[tuple[int, int]] = frozenset()) -> EdgeSpec:
     """The drawing of the tie between u < v: drawn from whoever addressed the other
-    more; mutual when both did."""
+    more; mutual when both did; without arrows when only undirected kinds (done
+    together) link them. Its weight counts every entry once."""
     forward, back = ties.counts.get((u, v), 0), ties.counts.get((v, u), 0)
     source, target = (u, v) if forward >= back else (v, u)
     if focus is not None:
         mark = "ego" if focus in (u, v) else "dim"
     else:
         mark = "new" if (u, v) in new_pairs else ""
-    return EdgeSpec(source, target, forward + back, forward > 0 and back > 0, mark)
+    return EdgeSpec(source, target, ties.weight(u, v), forward > 0 and back > 0, mark,
+                    directed=forward + back > 0)
 
 
 # ---------------------------------------------------------------- the shared layout
@@ -129,48 +128,6 @@ class LayoutJob:
         return update_layout(self.node_ids, set(self.pairs), self.stored, self.seed)
 
 
-def layout_job(store: SessionStore, data: NetworkData) -> LayoutJob:
-    """The layout always follows the whole session's ties (every filter and replay
-    step then draws people in the same places)."""
-    ties = tie_counts(data)
-    stored, signature = stored_layout(store)
-    return LayoutJob(ties.node_ids, frozenset(ties.pairs()), stored, signature,
-                     layout_seed(store, DEFAULT_SEED))
-
-
-def save_job(store: SessionStore, job: LayoutJob, positions: Positions) -> Positions:
-    """Store a computed layout (unless read-only or someone stored a newer one first);
-    returns the positions every co-facilitator will see."""
-    if store.read_only:
-        return positions
-    try:
-        if save_layout(store, positions, job.signature, job.stored_signature):
-            return positions
-    except SessionError:
-        return positions
-    stored, _signature = stored_layout(store)
-    return stored if all(pid in stored for pid in job.node_ids) else positions
-
-
-def ensure_layout(store: SessionStore, data: NetworkData) -> Positions:
-    """The stored layout, brought up to date with the log first if needed."""
-    job = layout_job(store, data)
-    if job.up_to_date:
-        return job.stored
-    return save_job(store, job, job.run())
-
-
-def render_network(store: SessionStore, data: NetworkData, flt: NetworkFilter,
-                   width: int, height: int, focus: int | None = None,
-                   group_marks: bool = False) -> Sociogram:
-    """The picture for a filter, drawn with the shared layout (group_marks: groups
-    told apart by mark shapes, for output without colour)."""
-    positions = ensure_layout(store, data)
-    ties = tie_counts(data, flt)
-    nodes, edges = sociogram_specs(data, ties, formal_grouping(data, flt.round_id), focus)
-    return render_sociogram(nodes, edges, positions, width, height, group_marks=group_marks)
-
-
 # ---------------------------------------------------------------- laying out afresh
 @dataclass(frozen=True)
 class Relayout:
@@ -181,22 +138,3 @@ class Relayout:
     previous: Positions
     previous_signature: str | None
     previous_seed: int
-
-
-def plan_relayout(store: SessionStore, ties: Ties, signature: str | None = None) -> Relayout:
-    """What laying out afresh needs, read now; run `relayout.job.run()` in a worker."""
-    previous, previous_signature = stored_layout(store)
-    seed = layout_seed(store, DEFAULT_SEED)
-    job = LayoutJob(ties.node_ids, ties.pairs(), {}, previous_signature, seed + 1,
-                    known_signature=signature)
-    return Relayout(job, previous, previous_signature, seed)
-
-
-def apply_relayout(store: SessionStore, relayout: Relayout, positions: Positions) -> None:
-    """Store the fresh layout for every co-facilitator."""
-    replace_layout(store, positions, relayout.job.signature, relayout.job.seed)
-
-
-def undo_relayout(store: SessionStore, relayout: Relayout) -> None:
-    """Put the previous layout (and its seed) back, for everyone."""
-    replace_layout(store, relayout.previous, relayout.previous_signature, relayout.previous_seed)

@@ -4,7 +4,8 @@ node belongs to, so a screen can colour it).
 
 - Lines between people are braille dots (2 x 4 dots per cell), so they stay thin.
   Weight is the line style: dotted = one interaction, solid = 2-4, thick = 5 or more.
-- Direction: an arrow next to the person addressed; mutual ties have arrows at both ends.
+- Direction: an arrow next to the person addressed; mutual ties have arrows at both ends;
+  ties of undirected kinds only (done together) have none.
 - People are a mark and a label ("●Ana"); labels never overlap and keep a blank
   cell between them; a label that does not fit shrinks to the person's code, then to
   the mark alone. Isolates have their own mark ("○").
@@ -53,13 +54,15 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class EdgeSpec:
-    """A tie: source addressed target `weight` times; mutual: target answered too."""
+    """A tie: source addressed target `weight` times; mutual: target answered too;
+    directed False: only undirected kinds (done together) link them, no arrow."""
 
     source: int
     target: int
     weight: int = 1
     mutual: bool = False
     emphasis: str = ""  # "", "ego", "dim" or "new"
+    directed: bool = True
 
 
 @dataclass
@@ -241,6 +244,8 @@ class SociogramCanvas:
             self._dot(x, y, rank, w)
             if thick:
                 self._dot(x, y + 1, rank, w) if horizontal else self._dot(x + 1, y, rank, w)
+        if not edge.directed:
+            return
         angle = math.atan2(dy, dx)
         self._arrow(edge.target, (x1, y1), (x0, y0), ARROWS[round(angle / (math.pi / 4)) % 8], rank)
         if edge.mutual:

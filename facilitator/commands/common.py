@@ -31,11 +31,13 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except SessionError as error:
             fail(str(error))
-        except sqlite3.DatabaseError as error:
-            # Read paths the store did not already turn into a sentence.
-            sentence = store_error(Path(kwargs.get("path") or "the session file"), error)
-            fail(str(sentence) if sentence else
-                 f"the session file could not be used ({error}); nothing was changed.")
+        except sqlite3.Error as error:
+            # A store error that reached a command without passing the store's own
+            # mapping (a raw cursor, sqlite-utils): the same one sentence.
+            sentence = store_error(Path(str(kwargs.get("path") or "the session file")), error)
+            if sentence is None:
+                raise  # our own SQL is wrong: a bug, let it show
+            fail(str(sentence))
         except BrokenPipeError:
             # `facilitator network ... | head`: the reader has gone; not an error.
             import os

@@ -18,7 +18,7 @@ from facilitator.models.store import SessionStore
 
 def goals_overview(store: SessionStore) -> dict[str, Any]:
     """goals, coverage, neglected, challenges: the same keys as the report."""
-    from facilitator.analysis.goals_report import goals_section
+    from facilitator.core.report_goals import goals_section
 
     overview: dict[str, Any] = {}
     goals_section(store, overview)

@@ -9,7 +9,7 @@ import sys
 import click
 
 from facilitator.commands.common import plain, reports_errors, session_path
-from facilitator.models.store import SessionError
+from facilitator.models.store import SessionStore
 
 #: Group colours for a terminal (the 16-colour palette); cycled past six groups.
 GROUP_COLOURS = ("cyan", "green", "yellow", "magenta", "blue", "red")
@@ -31,44 +31,13 @@ def _colour_line(line: str, roles: list[str], groups: list[int | None]) -> str:
     return "".join(out).rstrip()
 
 
-def resolve_filter(data, round_text: str | None, kind_text: str | None,
-                   group_text: str | None):
-    """A NetworkFilter from the user's words; SessionError names what is unknown."""
-    from facilitator.analysis.network import NetworkFilter
-
-    flt = NetworkFilter()
-    if round_text:
-        wanted = round_text.strip().lower()
-        found = [rid for position, (rid, name) in enumerate(data.rounds, 1)
-                 if name.lower() == wanted or str(position) == wanted]
-        if not found:
-            names = ", ".join(name for _rid, name in data.rounds) or "none yet"
-            raise SessionError(f"There is no round {round_text!r} (rounds: {names}).")
-        flt = flt.with_(round_id=found[0])
-    if kind_text:
-        wanted = kind_text.strip().lower()
-        kinds = [name for name, _label, _directed in data.kinds if name.lower() == wanted]
-        if not kinds:
-            names = ", ".join(name for name, _l, _d in data.kinds)
-            raise SessionError(f"{kind_text!r} is not a kind between people (kinds: {names}).")
-        flt = flt.with_(kinds=frozenset(kinds))
-    if group_text:
-        wanted = group_text.strip().lower()
-        found = [g for g in data.groups if g.name.lower() == wanted
-                 and (flt.round_id is None or g.round_id == flt.round_id)]
-        if not found:
-            raise SessionError(f"There is no group called {group_text!r}.")
-        flt = flt.with_(group_id=found[-1].id)
-    return flt
-
-
 @click.command()
 @session_path
 @click.option("--width", "-w", type=click.IntRange(20, 400), default=None,
               help="Width of the picture in characters (default: the terminal's, at most 160).")
 @click.option("--height", "height", type=click.IntRange(6, 200), default=30, show_default=True,
               help="Height of the picture in lines.")
-@click.option("--round", "-r", "round_text", metavar="R", help="Only this round (name or number).")
+@click.option("--round", "-r", "round_text", metavar="R", help="Only this round (name or number, or 'between rounds').")
 @click.option("--kind", "-k", "kind_text", metavar="K", help="Only this kind of interaction.")
 @click.option("--group", "-g", "group_text", metavar="G", help="Only this group (its name).")
 @click.option("--focus", "-f", "focus_text", metavar="NAME", help="Highlight one person's ties.")
@@ -86,32 +55,26 @@ def network(path: str, width: int | None, height: int, round_text: str | None,
         facilitator network sessions/demo.db --width 100 --height 30
         facilitator network sessions/demo.db --round 2 --kind ask
     """
-    from facilitator.analysis.network import analyse, formal_grouping, load_network, tie_counts
-    from facilitator.analysis.network_findings import findings
-    from facilitator.analysis.network_view import render_network
     from facilitator.analysis.sociogram import LEGEND, group_legend
-    from facilitator.models.roster import find_participant
-    from facilitator.models.store import SessionStore
+    from facilitator.core.network import network_picture
 
     if width is None:
         width = min(160, shutil.get_terminal_size((100, 30)).columns)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with SessionStore.open(path) as store:
-        data = load_network(store)
-        flt = resolve_filter(data, round_text, kind_text, group_text)
-        focus = find_participant(store, focus_text).id if focus_text else None
         # Without colour, groups are told apart by the shape of the marks.
-        picture = render_network(store, data, flt, width, height, focus, group_marks=not colour)
-    ties = tie_counts(data, flt)
-    analysis = analyse(data, ties)
+        shown = network_picture(store, width, height, round_text=round_text,
+                                kind_text=kind_text, group_text=group_text,
+                                focus_text=focus_text, group_marks=not colour)
+    picture = shown.picture
     for line, roles, groups in zip(picture.lines, picture.roles, picture.groups):
         click.echo(_colour_line(line, roles, groups) if colour else line.rstrip(), color=colour)
     click.echo("Legend: " + LEGEND)
-    keys = group_legend([g.name for g in formal_grouping(data, flt.round_id)], not colour)
+    keys = group_legend([g.name for g in shown.groups], not colour)
     if keys:
         click.echo("Groups: " + "  ".join(
             (click.style(mark, fg=GROUP_COLOURS[i % len(GROUP_COLOURS)], bold=True) if colour
              else mark) + plain(name) for mark, name, i in keys), color=colour)
     click.echo("")
-    for sentence in findings(data, analysis, ties, formal_grouping(data, flt.round_id)):
+    for sentence in shown.findings:
         click.echo("- " + plain(sentence))

@@ -249,7 +249,7 @@ def report(path: str, as_json: bool) -> None:
     Example:
         facilitator report sessions/demo.db --json > report.json
     """
-    from facilitator.analysis.report import build_report, render_text
+    from facilitator.core.report import build_report, render_text
 
     with open_store(path, read_only=True) as store:
         data = build_report(store)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import sqlite3
 
 from facilitator.models.settings import get_setting, read_setting, write_setting
-from facilitator.models.store import SessionStore, now
+from facilitator.models.store import SessionError, SessionStore, now
 
 SIGNATURE_KEY = "network.layout_signature"
 SEED_KEY = "network.layout_seed"
+#: Who last laid the network out afresh (the seed changes only then).
+BY_KEY = "network.layout_by"
 
 Position = tuple[float, float]
 
@@ -76,11 +78,23 @@ def layout_stamp(store: SessionStore) -> tuple[object, ...]:
     return tuple(row) if row is not None else ()
 
 
+class LayoutChanged(SessionError):
+    """Someone laid the network out afresh after the layout an undo would replace."""
+
+
 def replace_layout(store: SessionStore, positions: dict[int, Position], signature: str | None,
-                   seed: int) -> None:
-    """Store a whole layout with its seed, whatever was there (laying the network out
-    afresh, or undoing that): every co-facilitator's picture follows."""
+                   seed: int, *, expected_seed: int | None = None) -> None:
+    """Store a whole layout with its seed (laying the network out afresh, or undoing
+    that): every co-facilitator's picture follows. With expected_seed, only if the
+    stored seed is still that one (nobody laid it out afresh since); otherwise
+    LayoutChanged names who did, and nothing is written."""
     def body(conn: sqlite3.Connection) -> None:
+        if expected_seed is not None:
+            current = read_setting(conn, SEED_KEY)
+            if current != str(expected_seed):
+                who = read_setting(conn, BY_KEY) or "someone"
+                raise LayoutChanged(f"{who} laid the network out afresh since; "
+                                    "nothing was changed.")
         at = now()
         known = {r[0] for r in conn.execute("SELECT id FROM participants")}
         conn.execute("DELETE FROM layout")
@@ -90,5 +104,6 @@ def replace_layout(store: SessionStore, positions: dict[int, Position], signatur
              for pid, (x, y) in sorted(positions.items()) if pid in known])
         write_setting(conn, SIGNATURE_KEY, signature)
         write_setting(conn, SEED_KEY, str(seed))
+        write_setting(conn, BY_KEY, store.identity)
 
     store.transact(body)

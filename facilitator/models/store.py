@@ -58,6 +58,10 @@ def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
     return None
 
 
+#: What a damaged file's bytes that are not UTF-8 text amount to.
+DAMAGED_TEXT = sqlite3.DatabaseError("database disk image is malformed")
+
+
 def now() -> str:
     """The current time as stored in the file: ISO 8601, UTC, milliseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -180,7 +184,7 @@ class SessionStore:
             has_tables = conn.execute(
                 "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             ).fetchone()[0]
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):  # damage can garble the message too
             raise SessionError(
                 f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
             ) from None
@@ -262,6 +266,8 @@ class SessionStore:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as error:
             raise self._read_error(error) from None
+        except UnicodeDecodeError:  # damaged text, or a damaged error message
+            raise self._read_error(DAMAGED_TEXT) from None
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
         """The first row; the statement is closed at once so no read transaction
@@ -274,6 +280,8 @@ class SessionStore:
                 cursor.close()
         except sqlite3.DatabaseError as error:
             raise self._read_error(error) from None
+        except UnicodeDecodeError:  # damaged text, or a damaged error message
+            raise self._read_error(DAMAGED_TEXT) from None
 
     def _read_error(self, error: sqlite3.DatabaseError) -> BaseException:
         sentence = store_error(self.path, error)

@@ -1,9 +1,12 @@
 """The network screen: the live sociogram, its findings in sentences, filters, a
 replayable timeline and a focus on one person.
 
-Thin: the figures, the layout and the drawing come from facilitator.analysis. The
-layout and the metrics run in thread workers that post a message back, so the
-screen never freezes; the log itself is read on the UI thread (indexed, quick)."""
+Thin: the figures and the drawing come from facilitator.analysis, the log and the
+shared layout from facilitator.core. The layout and the metrics run in thread
+workers (exit_on_error=False: a failure reaches the app's one handler and the app
+keeps running) that post a message back, so the screen never freezes; the log
+itself is read on the UI thread (indexed, quick). The timeline bar owns the
+replay; the screen hears where it went."""
 
 from __future__ import annotations
 
@@ -16,21 +19,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from facilitator.analysis.network import (
-    DEFAULT_SEED, FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping)
-from facilitator.analysis.network_live import LiveNetwork
+    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, round_choices, round_name)
 from facilitator.analysis.network_view import (
-    LayoutJob, Relayout, apply_relayout, edge_spec, min_tie_weight, node_specs, plan_relayout,
-    save_job, shows, sociogram_specs, undo_relayout)
-from facilitator.models.layout import layout_seed, layout_stamp, stored_layout
-from facilitator.models.store import SessionError
-from facilitator.models.store import SessionStore
-from facilitator.screens.base import SessionScreen
-from facilitator.screens.network_replay import ReplayKeys
-from facilitator.widgets.network_canvas import NetworkCanvas
+    LayoutJob, Relayout, edge_spec, min_tie_weight, node_specs, shows, sociogram_specs)
 from facilitator.analysis.sociogram import group_legend
-from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide, TimelineBar
+from facilitator.core.layout import apply_relayout, follow_job, plan_relayout, save_job
+from facilitator.core.network import LiveNetwork
+from facilitator.models.layout import layout_stamp, stored_layout
+from facilitator.models.store import SessionError, SessionStore
+from facilitator.screens.base import SessionScreen, forward_worker_failure
+from facilitator.widgets.network_canvas import NetworkCanvas
+from facilitator.widgets.network_panels import FilterBar, GroupLegend, NetworkSide
+from facilitator.widgets.network_timeline import TimelineBar
 
 WINDOWS = (None, 5, 15, 30, 60)
 #: The lightest tie drawn: automatic (one-off ties hidden when busy), all, 2 or more.
@@ -64,7 +67,7 @@ class AnalysisReady(Message):
     lines: list[str]
 
 
-class NetworkScreen(ReplayKeys, SessionScreen):
+class NetworkScreen(SessionScreen):
     """Who talks with whom, drawn, and what it means."""
 
     SCREEN_NAME = "network"
@@ -111,13 +114,12 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         self.tie_weight: int | None = None
         self.drawn_weight = 1
         self.filter = NetworkFilter()
-        self.cursor: int | None = None  # replay: entries shown; None = live
         self.focus_id: int | None = None
         self.positions: dict[int, tuple[float, float]] = {}
         self.layout_pending: str | None = None
         self.generation = 0
-        self.playing = False
-        self._timer = None
+        #: Workers whose last run failed: said once, not again on every live update.
+        self.failing: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield FilterBar(id="network-filters")
@@ -136,6 +138,22 @@ class NetworkScreen(ReplayKeys, SessionScreen):
     @property
     def canvas(self) -> NetworkCanvas:
         return self.query_one(NetworkCanvas)
+
+    @property
+    def timeline(self) -> TimelineBar:
+        """The replay (it owns the cursor: entries shown, None = live)."""
+        return self.query_one(TimelineBar)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker reaches the app's one handler, once until it works again
+        (findings and layout rerun on every live update: one sentence, not a flood)."""
+        event.prevent_default()  # instead of the base screen's forwarding, not as well
+        name = event.worker.name
+        if event.state == WorkerState.SUCCESS:
+            self.failing.discard(name)
+        elif event.state == WorkerState.ERROR and name not in self.failing:
+            self.failing.add(name)
+            forward_worker_failure(self, event)
 
     # ------------------------------------------------------------ data
     def refresh_data(self) -> None:
@@ -165,9 +183,8 @@ class NetworkScreen(ReplayKeys, SessionScreen):
             positions = {pid: p for pid, p in self.stored.items() if pid in nodes}
             if self.layout_pending != signature:
                 self.layout_pending = signature
-                job = LayoutJob(whole.node_ids, whole.pairs(), dict(self.stored),
-                                self.stored_signature, layout_seed(self.store, DEFAULT_SEED),
-                                known_signature=signature)
+                job = follow_job(self.store, whole, signature, self.stored,
+                                 self.stored_signature)
                 self._after_paint(self.compute_layout, job, soon=self.drawn_ties is None)
         moved = positions != self.positions
         self.positions = positions
@@ -179,7 +196,8 @@ class NetworkScreen(ReplayKeys, SessionScreen):
             self.post_message(LayoutReady(job, job.run()))
 
         self.run_worker(run, thread=True, exclusive=True, group="network-layout",
-                        description="network layout")
+                        name="the network layout", description="network layout",
+                        exit_on_error=False)
 
     @on(LayoutReady)
     def layout_ready(self, message: LayoutReady) -> None:
@@ -190,7 +208,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         self.redraw()
 
     def current_filter(self) -> NetworkFilter:
-        return self.filter.with_(until=self.cursor)
+        return self.filter.with_(until=self.timeline.cursor)
 
     def redraw(self, grow: bool = False) -> None:
         """Draw the picture for the filters and replay point, then ask the worker
@@ -216,10 +234,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         self.drawn_ties, self.drawn_weight = ties, weight
         self.show_filters(groups)
         self.show_legend(groups)
-        total = self.live.total(self.filter)
-        shown = total if self.cursor is None else min(self.cursor, total)
-        self.query_one(TimelineBar).show(shown, total, ties.last_at, self.playing,
-                                         self.cursor is None)
+        self.timeline.show(self.live.total(self.filter), ties.last_at)
         self.generation += 1
         if self.findings_due is None:  # start the findings once this frame is painted
             self._after_paint(self._start_findings, soon=not grown)
@@ -256,7 +271,8 @@ class NetworkScreen(ReplayKeys, SessionScreen):
                                                 findings(data, analysis, ties, groups)))
 
         self.run_worker(run, thread=True, exclusive=True, group="network-findings",
-                        description="network findings")
+                        name="the network findings", description="network findings",
+                        exit_on_error=False)
 
     @on(AnalysisReady)
     def analysis_ready(self, message: AnalysisReady) -> None:
@@ -273,7 +289,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         data, flt = self.data, self.filter
         assert data is not None
         kind = ", ".join(sorted(flt.kinds)) if flt.kinds else "all"
-        round_name = next((name for rid, name in data.rounds if rid == flt.round_id), "all")
+        round_text = round_name(data, flt.round_id)
         group = next((g.name for g in data.groups if g.id == flt.group_id), "all")
         window = f"last {flt.window_minutes} min" if flt.window_minutes else "all"
         focus = data.name(self.focus_id) if self.focus_id is not None else "none"
@@ -282,7 +298,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
             every = len(self.drawn_ties.pairs())
             drawn = len(self.canvas.edges)
             ties = f"{self.drawn_weight}+ ({drawn} of {every})"
-        self.query_one(FilterBar).show([("kind", kind), ("round", round_name), ("group", group),
+        self.query_one(FilterBar).show([("kind", kind), ("round", round_text), ("group", group),
                                         ("time", window), ("ties", ties), ("focus", focus)])
 
     # ------------------------------------------------------------ filters
@@ -300,7 +316,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
     def action_cycle_round(self) -> None:
         if self.data is None:
             return
-        options = [None] + [rid for rid, _name in self.data.rounds]
+        options = round_choices(self.data)
         self.filter = self.filter.with_(round_id=self._cycle(options, self.filter.round_id),
                                         group_id=None)
         self._filter_changed()
@@ -330,9 +346,25 @@ class NetworkScreen(ReplayKeys, SessionScreen):
         self._filter_changed()
 
     def _filter_changed(self) -> None:
-        self.cursor = None
-        self._stop()
+        self.timeline.go_live(quiet=True)
         self.redraw()
+
+    # ------------------------------------------------------------ timeline
+    @on(TimelineBar.Moved)
+    def timeline_moved(self, message: TimelineBar.Moved) -> None:
+        self.redraw()
+
+    def action_scrub(self, direction: int) -> None:
+        self.timeline.scrub(direction)
+
+    def action_step(self, delta: int) -> None:
+        self.timeline.step(delta)
+
+    def action_play(self) -> None:
+        self.timeline.toggle_play()
+
+    def action_live(self) -> None:
+        self.timeline.go_live()
 
     # ------------------------------------------------------------ focus
     def action_find(self) -> None:
@@ -383,11 +415,7 @@ class NetworkScreen(ReplayKeys, SessionScreen):
     def action_relayout(self) -> None:
         """Lay the network out from scratch (a new arrangement each time) for every
         co-facilitator; ctrl+z puts the previous picture back."""
-        if self.data is None:
-            return
-        if self.store.read_only:
-            self.hint("This session is open read-only: the shared layout cannot change.",
-                      error=True)
+        if self.data is None or self.refuse_if_read_only():
             return
         relayout = plan_relayout(self.store, self.live.view().ties, self.live.signature())
 
@@ -396,19 +424,13 @@ class NetworkScreen(ReplayKeys, SessionScreen):
 
         self.hint("Laying the network out afresh…")
         self.run_worker(run, thread=True, exclusive=True, group="network-relayout",
-                        description="network relayout")
+                        name="the new layout", description="network relayout",
+                        exit_on_error=False)
 
     @on(RelayoutReady)
     def relayout_ready(self, message: RelayoutReady) -> None:
-        relayout = message.relayout
-        try:
-            apply_relayout(self.store, relayout, message.positions)
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.remember_undo("the new layout", lambda: undo_relayout(self.store, relayout))
-        self.hint("New layout, for everyone on this session; ctrl+z brings the old one back.")
-        self.written()
+        self.write(lambda: apply_relayout(self.store, message.relayout, message.positions),
+                   done="New layout, for everyone on this session; ctrl+z brings the old one back.")
 
     def action_toggle_side(self) -> None:
         side = self.query_one(NetworkSide)

@@ -13,8 +13,10 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from facilitator.analysis.sociogram import RANK, EdgeSpec, NodeSpec, Sociogram, SociogramCanvas
+from facilitator.screens.base import forward_worker_failure
 
 GROUP_CLASSES = 6
 #: Above this many ties a full redraw runs in a worker thread.
@@ -40,9 +42,10 @@ def _pair(edge: EdgeSpec) -> tuple[int, int]:
 
 def _only_adds(old: EdgeSpec, new: EdgeSpec) -> bool:
     """Drawing `new` over `old` gives the picture a full redraw would: same line
-    (same ends and emphasis), no lighter, not less mutual."""
+    (same ends and emphasis), no lighter, not less mutual, arrows only added."""
     return ((old.source, old.target) == (new.source, new.target) and old.emphasis == new.emphasis
-            and new.weight >= old.weight and new.mutual >= old.mutual)
+            and new.weight >= old.weight and new.mutual >= old.mutual
+            and new.directed >= old.directed)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class NetworkCanvas(Widget):
         self.empty_text = "Nobody is on the roster yet."
         self.generation = 0
         self.building = False  # a full redraw is running in a worker
+        self.failing = False  # the last drawing in a worker failed (said once)
         #: Groups told apart by the shape of the marks (for NO_COLOR terminals).
         self.group_marks = False
         self._strips: dict[int, Strip] = {}  # painted rows, by row
@@ -147,7 +151,20 @@ class NetworkCanvas(Widget):
         self.building = True
         self.run_worker(partial(self._build_in_thread, self.generation, width, height, self.nodes,
                                 edges, dict(self.positions), self.group_marks),
-                        thread=True, exclusive=True, group="network-canvas")
+                        thread=True, exclusive=True, group="network-canvas",
+                        name="the network picture", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed drawing reaches the app's one handler (StateChanged does not
+        bubble), once until a drawing works again; the old picture stays and the
+        next change draws again."""
+        if event.state == WorkerState.SUCCESS:
+            self.failing = False
+        elif event.state == WorkerState.ERROR:
+            self.building = False
+            if not self.failing:
+                self.failing = True
+                forward_worker_failure(self, event)
 
     def _build_in_thread(self, *args: object) -> None:
         self.post_message(CanvasBuilt(*_build(*args)))  # type: ignore[arg-type]

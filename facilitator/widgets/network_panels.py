@@ -1,5 +1,6 @@
-"""The network screen's small parts: the filter line, the timeline and the side
-panel of findings (or of the focused person). User text is never markup."""
+"""The network screen's small parts: the filter line, the group legend and the side
+panel of findings (or of the focused person). User text is never markup. The
+timeline bar, which has state of its own, is in network_timeline."""
 
 from __future__ import annotations
 
@@ -19,29 +20,6 @@ class FilterBar(Static):
                 line.append("  ")
             line.append(f"{label} ", style="dim")
             line.append(value, style="bold" if value not in ("all", "none") else "")
-        self.update(line, layout=False)  # one fixed line: no need to lay the screen out again
-
-
-class TimelineBar(Static):
-    """Where the replay is in the log: a bar, the count and the time reached."""
-
-    last: tuple[int, int, str | None, bool, bool] | None = None
-
-    def on_resize(self) -> None:
-        if self.last is not None:  # the bar's length follows the width
-            self.show(*self.last)
-
-    def show(self, shown: int, total: int, at: str | None, playing: bool, live: bool) -> None:
-        self.last = (shown, total, at, playing, live)
-        width = max(10, self.size.width - 34)
-        filled = 0 if total == 0 else round(width * shown / total)
-        line = Text(no_wrap=True, overflow="ellipsis")
-        state = "live" if live else ("playing" if playing else "paused")
-        line.append(f"{'▶' if playing else ('●' if live else '❚❚')} {state:7} ", style="bold")
-        line.append("━" * filled, style="bold")
-        line.append("─" * (width - filled), style="dim")
-        clock = at[11:16] if at and len(at) >= 16 else "--:--"
-        line.append(f" {shown}/{total} {clock}")
         self.update(line, layout=False)  # one fixed line: no need to lay the screen out again
 
 

@@ -1,4 +1,5 @@
-"""`facilitator report`: what the session holds so far, as one dict.
+"""`facilitator report`: what the session holds so far, as one dict (read from the
+file, computed by facilitator.analysis).
 
 Each feature adds a section: a function (store, report) that adds its keys to
 the report (and may add fields to earlier sections' entries, e.g. to each
@@ -10,10 +11,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from facilitator.analysis.goals_report import goals_section
-from facilitator.analysis.groups_report import groups_section
-from facilitator.analysis.network_findings import network_section
 from facilitator.analysis.tallies import tally_section
+from facilitator.core.report_goals import goals_section
+from facilitator.core.report_groups import groups_section
+from facilitator.core.report_network import network_section
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
@@ -21,6 +22,9 @@ from facilitator.models.store import SessionStore
 
 
 Report = dict[str, Any]
+
+#: How the report names entries typed while no round ran (round_id NULL).
+BETWEEN_ROUNDS = "between rounds"
 
 
 def session_section(store: SessionStore, report: Report) -> None:
@@ -33,6 +37,8 @@ def session_section(store: SessionStore, report: Report) -> None:
         "created_at": info.created_at,
         "template": info.template,
         "current_round": current.name if current else None,
+        # The current round has ended: entries typed now are between rounds.
+        "between_rounds": current is not None and not current.running,
     }
 
 
@@ -52,7 +58,18 @@ def interactions_section(store: SessionStore, report: Report) -> None:
     voided = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NOT NULL")
     by_kind = {r[0]: r[1] for r in store.rows(
         "SELECT kind, COUNT(*) FROM interactions WHERE voided_at IS NULL GROUP BY kind ORDER BY kind")}
-    report["interactions"] = {"total": total, "voided": voided, "by_kind": by_kind}
+    # Entries typed while no round ran (round_id NULL) are their own line, never
+    # counted in the round that had ended before them.
+    by_round = [{"round": r["name"], "entries": r["entries"]} for r in store.rows(
+        "SELECT r.name, COUNT(i.id) AS entries FROM rounds r"
+        " LEFT JOIN interactions i ON i.round_id = r.id AND i.voided_at IS NULL"
+        " GROUP BY r.id ORDER BY r.position")]
+    between = store.scalar("SELECT COUNT(*) FROM interactions"
+                           " WHERE voided_at IS NULL AND round_id IS NULL")
+    if between:
+        by_round.append({"round": BETWEEN_ROUNDS, "entries": between})
+    report["interactions"] = {"total": total, "voided": voided, "by_kind": by_kind,
+                              "by_round": by_round}
 
 
 #: Sections in the order they appear. Features append theirs here.
@@ -81,12 +98,16 @@ def render_text(report: Report) -> str:
     session = report.get("session", {})
     lines = [f"{session.get('title', '')}  ({session.get('path', '')})"]
     if session.get("current_round"):
-        lines.append(f"Current round: {session['current_round']}")
+        ended = " (ended: entries now are between rounds)" if session.get("between_rounds") else ""
+        lines.append(f"Current round: {session['current_round']}{ended}")
     interactions = report.get("interactions", {})
     lines.append(f"Interactions: {interactions.get('total', 0)} "
                  f"(+{interactions.get('voided', 0)} undone)")
     for kind, count in interactions.get("by_kind", {}).items():
         lines.append(f"  {kind}: {count}")
+    if interactions.get("by_round"):
+        lines.append("By round:")
+        lines.extend(f"  {item['round']}: {item['entries']}" for item in interactions["by_round"])
     people = report.get("participants", [])
     lines.append(f"Participants: {len(people)}")
     for person in people:
