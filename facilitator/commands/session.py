@@ -75,6 +75,8 @@ def open_(path: str, identity: str | None, read_only: bool, no_mouse: bool, scre
         app.run(mouse=not no_mouse)
     finally:
         app.store.close()
+    if app.stopped_by_signal:  # SIGHUP/SIGTERM: the shell's convention, 128 + the signal
+        raise SystemExit(128 + app.stopped_by_signal)
 
 
 @click.command()
