@@ -304,7 +304,8 @@ class SessionStore:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
         is locked by another process. Returns once the commit is durable."""
         if self.read_only:
-            raise SessionError(READ_ONLY)
+            # The file system's reason, when that is why: the user can act on it.
+            raise SessionError(self.read_only_reason or READ_ONLY)
 
         def attempt() -> T:
             self.conn.execute("BEGIN IMMEDIATE")
