@@ -346,6 +346,10 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.served is not None:
+            # Keep reading (and dropping) what the app writes, so that an app that
+            # was blocked on a full pty (a frozen client) can restore the terminal
+            # and exit on SIGHUP instead of hanging until it is killed.
+            self._resume_reading()
             _hang_up(self.served.process)
             asyncio.get_running_loop().call_later(HANGUP_GRACE_SECONDS, self._kill_if_alive)
 
