@@ -41,10 +41,10 @@ def app_pid(tmux: Tmux, window: str) -> int:
     return int(children[0]) if children else int(shell)
 
 
-def start_pair(tmux: Tmux, session: Path) -> tuple[str, str]:
+def start_pair(tmux: Tmux, session: Path, screen: str = "roster") -> tuple[str, str]:
     exe = facilitator_command()[0]
-    ana = tmux.start(f"{exe} open {session} --as ana; echo EXIT=$?; sleep 30")
-    bob = tmux.start(f"{exe} open {session} --as bob; echo EXIT=$?; sleep 30")
+    ana = tmux.start(f"{exe} open {session} --as ana --screen {screen}; echo EXIT=$?; sleep 30")
+    bob = tmux.start(f"{exe} open {session} --as bob --screen {screen}; echo EXIT=$?; sleep 30")
     for window, other in ((ana, "bob"), (bob, "ana")):
         screen = tmux.wait_for(window, lambda s: f"with: {other}" in header(s), seconds=10)
         assert f"with: {other}" in header(screen), screen
@@ -54,14 +54,29 @@ def start_pair(tmux: Tmux, session: Path) -> tuple[str, str]:
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_ends_the_app_cleanly(small_session: Path, tmux: Tmux, signum: int,
                                        code: int) -> None:
-    ana, bob = start_pair(tmux, small_session)
+    ana, bob = start_pair(tmux, small_session, screen="tally")
     assert tmux.display(ana, "#{alternate_on} #{mouse_any_flag}") == "1 1"
+    tmux.keys(ana, "al", literal=True)
+    tmux.wait_for(ana, lambda s: "Ana L. spoke" in s, seconds=5)
     os.kill(app_pid(tmux, ana), signum)
     screen = tmux.wait_for(ana, lambda s: "EXIT=" in s, seconds=5)
     assert f"EXIT={code}" in screen, screen
     # The shell is back on the normal screen, with no mouse tracking left on.
     assert tmux.display(ana, "#{alternate_on} #{mouse_any_flag}") == "0 0"
     assert "Traceback" not in screen
+    assert present(small_session) == ["bob"]
+    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
+    assert "with:" not in header(screen), screen
+    # What was acknowledged before the signal is in the file.
+    with sqlite3.connect(small_session) as conn:
+        assert conn.execute("SELECT logged_by FROM interactions").fetchall() == [("ana",)]
+
+
+def test_ctrl_q_removes_its_presence_at_once(small_session: Path, tmux: Tmux) -> None:
+    ana, bob = start_pair(tmux, small_session)
+    tmux.keys(ana, "C-q")
+    screen = tmux.wait_for(ana, lambda s: "EXIT=" in s, seconds=5)
+    assert "EXIT=0" in screen, screen
     assert present(small_session) == ["bob"]
     screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
     assert "with:" not in header(screen), screen
