@@ -190,3 +190,11 @@ def test_share_names_what_the_folder_still_needs(person: Person, folder: Path) -
     unknown = subprocess.run([*facilitator_command(), "share", str(path), "no-such-group-x"],
                              capture_output=True, text=True)
     assert unknown.returncode == 1 and "There is no Unix group 'no-such-group-x'" in unknown.stderr
+
+
+def test_an_unknown_share_group_is_refused_before_anything_is_written(folder: Path) -> None:
+    path = folder / "day.db"
+    result = subprocess.run([*facilitator_command(), "new", str(path), "--share-group",
+                             "no-such-group-x"], capture_output=True, text=True)
+    assert result.returncode == 1 and "There is no Unix group 'no-such-group-x'" in result.stderr
+    assert not path.exists()
