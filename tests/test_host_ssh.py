@@ -4,6 +4,7 @@ a read-only key cannot write, everything else is refused."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -270,3 +271,26 @@ def test_host_refuses_to_start_without_any_key(small_session: Path, tmp_path: Pa
                               "--authorized-keys", str(tmp_path / "absent")],
                              capture_output=True, text=True, timeout=30)
     assert missing.returncode == 1 and "There is no keys file at" in missing.stderr
+
+
+def test_a_frozen_ssh_client_drops_out_within_10_s(
+        small_session: Path, keys: Path, host: RunningHost, tmux: Tmux) -> None:
+    exe = facilitator_command()[0]
+    ana = tmux.start(f"{exe} open {small_session} --as ana")
+    command = " ".join(ssh_args(host, keys, "sam", small_session))
+    sam = tmux.start(f"{command} -t x@127.0.0.1; sleep 30")
+    screen = tmux.wait_for(ana, lambda s: "with: sam" in header(s), seconds=15)
+    assert "with: sam" in header(screen), screen
+    shell = tmux.display(sam, "#{pane_pid}")
+    (client,) = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    frozen_at = time.monotonic()
+    os.kill(int(client), signal.SIGSTOP)  # a laptop lid closed, a network gone quiet
+    try:
+        screen = tmux.wait_for(ana, lambda s: "sam" not in header(s), seconds=12)
+        assert "sam" not in header(screen), screen
+        assert time.monotonic() - frozen_at < 10
+        # The SSH keepalive gives up on the client, and its app is hung up.
+        assert "sam left after" in host.wait_for_log("sam left after", seconds=8)
+        assert [who for who, *_ in present(small_session)] == ["ana"]
+    finally:
+        os.kill(int(client), signal.SIGCONT)
