@@ -4,7 +4,9 @@ Built by one factory, make_app, used by the CLI and the tests alike."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import signal
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from facilitator.screens.base import WorkerFailed
 
 from facilitator.core.screens import SCREEN_NAMES
-from facilitator.models.presence import leave_presence, others_present, touch_presence
+from facilitator.models.presence import PRESENCE_HEARTBEAT, Presence
 from facilitator.models.rounds import current_round, format_remaining, remaining_seconds
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
@@ -32,7 +34,6 @@ SCREENS_BY_NAME: dict[str, str] = {
     name: f"facilitator.screens.{name}:{name.capitalize()}Screen" for name in SCREEN_NAMES
 }
 POLL_SECONDS = 0.25
-PRESENCE_SECONDS = 5.0
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -66,6 +67,9 @@ class FacilitatorApp(App[None]):
         self.start_screen = screen
         self.mouse = mouse
         self._seen_version = store.data_version()
+        self.presence = Presence(store)
+        #: Set when SIGHUP or SIGTERM asked the app to go.
+        self.stopped_by_signal: int | None = None
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
@@ -75,9 +79,28 @@ class FacilitatorApp(App[None]):
         self.theme = "textual-dark"
         self.switch_mode(self.start_screen)
         self.set_interval(POLL_SECONDS, self.poll_for_changes)
-        self.set_interval(PRESENCE_SECONDS, self.announce_presence)
+        self.set_interval(PRESENCE_HEARTBEAT, self.announce_presence)
         self.set_interval(1.0, self.update_header)
         self.announce_presence()
+        self._exit_on_signals()
+        if self.store.read_only_reason:
+            self.notify(self.store.read_only_reason, severity="warning", markup=False, timeout=10)
+
+    def _exit_on_signals(self) -> None:
+        """SIGHUP (the terminal or the SSH connection went) and SIGTERM end the app the
+        way Ctrl+Q does: the terminal is restored and the presence row goes at once."""
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.exit_on_signal, signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (some test runners): the default handlers stay
+
+    def exit_on_signal(self, signum: int) -> None:
+        self.stopped_by_signal = signum
+        # First, while the file is surely reachable: nobody should see us after this.
+        self.presence.leave()
+        self.exit(return_code=128 + signum)
 
     def action_show(self, name: str) -> None:
         if name in SCREENS_BY_NAME and self.current_mode != name:
@@ -149,7 +172,7 @@ class FacilitatorApp(App[None]):
 
     def announce_presence(self) -> None:
         try:
-            touch_presence(self.store, self.current_mode or self.start_screen)
+            self.presence.heartbeat(self.current_mode or self.start_screen)
         except SessionError:
             pass  # presence is a courtesy; never interrupt the facilitator for it
         self.update_header()
@@ -167,10 +190,14 @@ class FacilitatorApp(App[None]):
             overtime = left is not None and left < 0
             state = "ended" if round_.ended_at else format_remaining(left) or "running"
             round_text = f"{round_.name} {state}"
-        others = [f"{who} ({screen})" if screen else who for who, screen in others_present(self.store)]
+        present = self.presence.others()
+        others = [f"{who} ({screen})" if screen else who for who, screen in present]
+        # Two processes under one name cannot be told apart in `logged_by`.
+        shared = any(who == self.store.identity for who, _ in present)
         for header in self.screen.query(SessionHeader):
             header.show(info.title, self.current_mode or "", round_text, others,
-                        self.store.identity, self.store.read_only, overtime)
+                        self.store.identity, self.store.read_only, overtime,
+                        shared_identity=shared)
 
     def on_resize(self, event: events.Resize) -> None:
         # This handler runs before App._on_resize stores the new size, so
@@ -184,9 +211,13 @@ class FacilitatorApp(App[None]):
 
     def on_unmount(self) -> None:
         try:
-            leave_presence(self.store)
-        except SessionError:
-            pass  # the file went bad or read-only: nothing to take back
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+        try:
+            self.presence.close()
         finally:
             self.store.close()
 

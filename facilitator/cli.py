@@ -35,6 +35,8 @@ from facilitator.commands.groups import groups as groups_command  # noqa: E402
 cli.add_command(groups_command)
 from facilitator.commands.network import network as network_command  # noqa: E402
 cli.add_command(network_command)
+from facilitator.commands.host import COMMANDS as HOST_COMMANDS  # noqa: E402
+for command in HOST_COMMANDS: cli.add_command(command)  # noqa: E701
 
 
 def main() -> None:

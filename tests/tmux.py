@@ -56,5 +56,16 @@ class Tmux:
             text = self.screen(window)
         return text
 
+    def display(self, window: str, fmt: str) -> str:
+        """A tmux format of the window's pane, e.g. '#{alternate_on}' or '#{pane_pid}'."""
+        return self._tmux("display-message", "-p", "-t", f"t:{window}", fmt).strip()
+
+    def resize(self, window: str, width: int, height: int) -> None:
+        self._tmux("resize-window", "-t", f"t:{window}", "-x", str(width), "-y", str(height))
+
+    def kill_window(self, window: str) -> None:
+        """Close the window's terminal, as closing a terminal emulator does."""
+        self._tmux("kill-window", "-t", f"t:{window}")
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)

@@ -62,6 +62,7 @@ def plain(text: object) -> str:
     return "\n".join(visible(line) for line in str(text).split("\n"))
 
 
-session_path = click.argument("path", type=click.Path(dir_okay=False))
+# readable=False: the store says in its own sentence (exit 1) that a file cannot be read.
+session_path = click.argument("path", type=click.Path(dir_okay=False, readable=False))
 as_option = click.option("--as", "identity", metavar="NAME",
                          help="Who is logging (default: $FACILITATOR_AS or your user name).")

@@ -25,11 +25,15 @@ from facilitator.core.screens import SCREEN_NAMES as SCREEN_CHOICES
 @click.option("--title", "-t", help="The session's title (default: the template's, else the file name).")
 @click.option("--template", type=click.Path(dir_okay=False), help="A session template (YAML).")
 @click.option("--roster", type=click.Path(dir_okay=False), help="Participants from a CSV or YAML file.")
+@click.option("--share-group", metavar="GROUP",
+              help="Let this Unix group open and change it (default: private to you).")
 @reports_errors
-def new(path: str | None, title: str | None, template: str | None, roster: str | None) -> None:
+def new(path: str | None, title: str | None, template: str | None, roster: str | None,
+        share_group: str | None) -> None:
     """Create a new session file (never overwrites one).
 
-    PATH defaults to sessions/YYYY-MM-DD-<title>.db.
+    PATH defaults to sessions/YYYY-MM-DD-<title>.db. The file is private to you
+    (mode 0600) unless --share-group names the co-facilitators' Unix group.
 
     \b
     Example:
@@ -43,6 +47,10 @@ def new(path: str | None, title: str | None, template: str | None, roster: str |
     # Everything is read and checked before the file is created.
     loaded = load_template(template) if template else None
     people = read_roster(roster) if roster else []
+    if share_group:
+        from facilitator.models.sharing import group_id
+
+        group_id(share_group)  # an unknown group is refused before anything is written
     if path is None:
         target = default_session_path(title or (loaded.title if loaded else "") or "session")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +59,13 @@ def new(path: str | None, title: str | None, template: str | None, roster: str |
     with create_session(target, title, loaded, people) as store:
         count = store.scalar("SELECT COUNT(*) FROM participants")
     click.echo(f"Created {target} with {count} participants. Open it with: facilitator open {target}")
+    if share_group:
+        from facilitator.models.sharing import share_with_group
+
+        advice = share_with_group(target, share_group)
+        click.echo(f"Group {share_group} may open and change it.")
+        for sentence in advice:
+            click.echo(sentence)
 
 
 @click.command(name="open")
@@ -75,6 +90,8 @@ def open_(path: str, identity: str | None, read_only: bool, no_mouse: bool, scre
         app.run(mouse=not no_mouse)
     finally:
         app.store.close()
+    if app.stopped_by_signal:  # SIGHUP/SIGTERM: the shell's convention, 128 + the signal
+        raise SystemExit(128 + app.stopped_by_signal)
 
 
 @click.command()

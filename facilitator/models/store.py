@@ -62,6 +62,22 @@ def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
 DAMAGED_TEXT = sqlite3.DatabaseError("database disk image is malformed")
 
 
+def make_private_file(path: Path) -> None:
+    """Create an empty file readable and writable by its owner only (0600, whatever
+    the umask). SQLite gives the -wal and -shm files the mode of the database file,
+    so they are private too."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process created it a moment ago: theirs decides
+    except PermissionError:
+        raise SessionError(f"{path} cannot be created: you may not write in {path.parent}.") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def now() -> str:
     """The current time as stored in the file: ISO 8601, UTC, milliseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -97,6 +113,36 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return f"uid {os.getuid()}"
+
+
+def not_readable(path: Path) -> SessionError:
+    return SessionError(
+        f"{path} cannot be read: you ({_user()}) do not have permission to read it; ask its "
+        f"owner to run `facilitator share {path} GROUP` for a group you are in.")
+
+
+def why_read_only(path: Path) -> str | None:
+    """Why this user can read the session but not change it, or None if they can.
+
+    Writing needs the file and its -wal and -shm companions writable, or, when
+    those do not exist yet, a folder in which SQLite can create them."""
+    if not os.access(path, os.W_OK):
+        return f"{path} is open read-only: you ({_user()}) may read it but not change it."
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and not os.access(companion, os.W_OK) or (
+                not companion.exists() and not folder_writable):
+            return (f"{path} is open read-only: you ({_user()}) may not change its "
+                    f"{companion.name} file (or create it in {path.parent}).")
+    return None
+
+
 def check_is_session_file(path: Path) -> None:
     """Refuse, without touching it, a path that cannot be a session file."""
     if path.is_dir():
@@ -105,7 +151,7 @@ def check_is_session_file(path: Path) -> None:
         with open(path, "rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except PermissionError:
-        raise SessionError(f"{path} cannot be read: permission denied.") from None
+        raise not_readable(path) from None
     if header and header != SQLITE_HEADER:
         raise SessionError(f"{path} is not a facilitator session (not an SQLite file).")
 
@@ -118,6 +164,9 @@ class SessionStore:
         self.conn = conn
         self.identity = identity
         self.read_only = read_only
+        #: One sentence when the file opened read-only because the user may not
+        #: write it (not because they asked to).
+        self.read_only_reason: str | None = None
         self.host = socket.gethostname()
         self.pid = os.getpid()
 
@@ -143,10 +192,16 @@ class SessionStore:
             raise SessionError(
                 f"There is no session file at {path}; create one with `facilitator new`."
             )
+        reason = None
         if exists:
             check_is_session_file(path)
+            if not read_only:
+                reason = why_read_only(path)
+                read_only = reason is not None
         elif not path.parent.exists():
             raise SessionError(f"The folder {path.parent} does not exist.")
+        else:
+            make_private_file(path)
         if read_only:
             uri = f"file:{path.resolve()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None,
@@ -160,6 +215,7 @@ class SessionStore:
                 raise SessionError(f"{path} cannot be opened: {error}.") from None
         conn.row_factory = sqlite3.Row
         store = cls(path, conn, identity or default_identity(), read_only)
+        store.read_only_reason = reason
         try:
             store._prepare(create=create)
         except BaseException:
@@ -184,7 +240,13 @@ class SessionStore:
             has_tables = conn.execute(
                 "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             ).fetchone()[0]
-        except (sqlite3.DatabaseError, UnicodeDecodeError):  # damage can garble the message too
+        except UnicodeDecodeError:  # damage can garble the message too
+            raise SessionError(
+                f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
+            ) from None
+        except sqlite3.DatabaseError as error:
+            if any(text in str(error).lower() for text in ("unable to open", "readonly")):
+                raise self._cannot_open() from None
             raise SessionError(
                 f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
             ) from None
@@ -208,6 +270,18 @@ class SessionStore:
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             self.transact(self._migrate)
+
+    def _cannot_open(self) -> SessionError:
+        """SQLITE_CANTOPEN on a file we could read: its -shm is missing and cannot be
+        created (read-only WAL needs it), or a companion file is not ours to open."""
+        path = self.path
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return SessionError(
+                f"{path} can be read but not opened now: nobody has it open, and SQLite may not "
+                f"create its {path.name}-shm file in {path.parent.absolute()}; open it while its owner has "
+                f"it open, or ask them to run `facilitator share {path} GROUP`.")
+        return SessionError(f"{path} cannot be opened: its -wal or -shm file is not readable for "
+                            f"you ({_user()}); ask its owner to run `facilitator share {path} GROUP`.")
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -238,7 +312,8 @@ class SessionStore:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
         is locked by another process. Returns once the commit is durable."""
         if self.read_only:
-            raise SessionError(READ_ONLY)
+            # The file system's reason, when that is why: the user can act on it.
+            raise SessionError(self.read_only_reason or READ_ONLY)
 
         def attempt() -> T:
             self.conn.execute("BEGIN IMMEDIATE")

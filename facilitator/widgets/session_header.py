@@ -21,16 +21,17 @@ class SessionHeader(Static):
     """
 
     _shown = ""
-    _last: tuple[str, str, str, list[str], str, bool, bool] | None = None
+    _last: tuple[str, str, str, list[str], str, bool, bool, bool] | None = None
 
     def on_resize(self) -> None:
         if self._last is not None:
-            self.show(*self._last)
+            self.show(*self._last[:7], shared_identity=self._last[7])
 
     def show(self, title: str, screen: str, round_text: str, others: list[str], me: str,
-             read_only: bool, overtime: bool) -> None:
-        """Redraw from plain values; user text is never markup."""
-        self._last = (title, screen, round_text, others, me, read_only, overtime)
+             read_only: bool, overtime: bool, *, shared_identity: bool = False) -> None:
+        """Redraw from plain values; user text is never markup. shared_identity: another
+        process works under the same name, so their entries and ours look alike."""
+        self._last = (title, screen, round_text, others, me, read_only, overtime, shared_identity)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"  [{screen}]")
         if round_text:
@@ -40,6 +41,8 @@ class SessionHeader(Static):
         line.append(me)
         if read_only:
             line.append(" (read-only)")
+        if shared_identity:
+            line.append(" (name open twice: use --as)", style="reverse")
         if others:
             line.append("  with: ")
             line.append(", ".join(others))
