@@ -13,7 +13,7 @@ from facilitator.models.store import SessionError, SessionStore
 def _parse_pairs(store: SessionStore, values: tuple[str, ...], option: str) -> list[tuple[int, int]]:
     from facilitator.models.group_input import read_pair
 
-    usage = f"{option} takes two different people separated by a comma, e.g. {option} al,bs."
+    usage = f"{option} takes two people separated by a comma, e.g. {option} al,bs."
     return [read_pair(store, value, usage) for value in values]
 
 
