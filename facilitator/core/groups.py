@@ -118,6 +118,21 @@ def apply_suggested(store: SessionStore, groups: Sequence[Sequence[int]],
             Change(f"applying the {method} groups", undo), applied.round_id)
 
 
+def suggestion_inputs(store: SessionStore, size: int) -> tuple[object, object, object]:
+    """What the suggestions panel shows and forms its proposals from: the
+    keep-together pairs, the keep-apart pairs and the ProposalInputs, each
+    replaced by the sentence saying why it cannot be read."""
+    found: list[object] = []
+    for read in (lambda: plans.pair_rules(store, plans.KEEP_TOGETHER),
+                 lambda: plans.pair_rules(store, plans.KEEP_APART),
+                 lambda: plans.proposal_inputs(store, size)):
+        try:
+            found.append(read())
+        except SessionError as error:
+            found.append(str(error))
+    return found[0], found[1], found[2]
+
+
 def toggle_rule(store: SessionStore, way: str, typed: str) -> tuple[tuple[int, int], bool, Change]:
     """'al bs': keep two people together (or apart), or release them if they
     already are. Returns the pair, whether the rule is now on, and its undo."""

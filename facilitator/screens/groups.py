@@ -24,7 +24,6 @@ from facilitator.models.roster import participants
 from facilitator.models.rounds import current_round, next_round_id, rounds
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
-from facilitator.models import group_plans as plans
 from facilitator.screens.base import SessionScreen, forward_worker_failure
 from facilitator.widgets.entry_line import EntryLine
 from facilitator.widgets.groups_suggestions import SuggestionsPanel, short_name
@@ -357,17 +356,8 @@ class GroupsScreen(SessionScreen):
 
     def _suggest(self) -> None:
         """Hand the panel what the proposals need, as read from the file now."""
-        rules: list[list[tuple[int, int]] | str] = []
-        for key in (plans.KEEP_TOGETHER, plans.KEEP_APART):
-            try:
-                rules.append(plans.pair_rules(self.store, key))
-            except SessionError as error:
-                rules.append(str(error))
-        self.panel.show_rules(rules[0], rules[1], self.people)
-        try:
-            inputs: object = plans.proposal_inputs(self.store, self.group_size)
-        except SessionError as error:
-            inputs = str(error)
+        together, apart, inputs = edits.suggestion_inputs(self.store, self.group_size)
+        self.panel.show_rules(together, apart, self.people)  # type: ignore[arg-type]
         self.panel.suggest(inputs, self.people)
 
     def on_suggestions_panel_failed(self, message: SuggestionsPanel.Failed) -> None:
