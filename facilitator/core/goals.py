@@ -84,8 +84,9 @@ def raise_challenge(store: SessionStore, group_id: int, topic: int | None,
 def answer(store: SessionStore, challenge_id: int, text: str) -> Change:
     """The group's answer to a challenge, in its words."""
     previous = asked.get_challenge(store, challenge_id)
-    at = asked.answer_challenge(store, challenge_id, text)
-    return Change("the answer", lambda: asked.take_back_answer(store, challenge_id, at, previous))
+    noted = asked.answer_challenge(store, challenge_id, text)
+    return Change("the answer",
+                  lambda: asked.take_back_answer(store, challenge_id, noted, previous))
 
 
 def add_topic(store: SessionStore, name: str) -> Change:

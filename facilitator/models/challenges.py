@@ -61,9 +61,9 @@ def withdraw_challenge(store: SessionStore, challenge_id: int) -> None:
     store.transact(body)
 
 
-def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> str:
+def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> tuple[str, str, str]:
     """Record the group's account, in its own words (a later answer replaces it).
-    Returns the moment written, which identifies this answer for its undo."""
+    Returns (answer, moment, who noted it): what identifies this answer for its undo."""
     response = clean_text(response, "the group's answer",
                           empty="The group's answer needs some text.")
     if not store.one("SELECT 1 FROM challenges WHERE id = ?", (challenge_id,)):
@@ -72,21 +72,21 @@ def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> s
     store.transact(lambda c: c.execute(
         "UPDATE challenges SET response = ?, answered_at = ?, noted_by = ? WHERE id = ?",
         (response, at, store.identity, challenge_id)))
-    return at
+    return response, at, store.identity
 
 
-def take_back_answer(store: SessionStore, challenge_id: int, answered_at: str,
+def take_back_answer(store: SessionStore, challenge_id: int, noted: tuple[str, str, str],
                      previous: Challenge) -> None:
     """Undo of a noted answer: the challenge is as it was before (open, or with
     the earlier answer), only while nobody has noted another answer since."""
     def body(conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT answered_at, noted_by FROM challenges WHERE id = ?",
-                           (challenge_id,)).fetchone()
+        row = conn.execute("SELECT response, answered_at, noted_by FROM challenges"
+                           " WHERE id = ?", (challenge_id,)).fetchone()
         if row is None:
             raise SessionError(f"No challenge has id {challenge_id}.")
-        if row[0] != answered_at:
-            raise SessionError(f"{row[1] or 'Someone'} noted another answer since; nothing"
-                               " was undone." if row[0] else
+        if tuple(row) != noted:
+            raise SessionError(f"{row[2] or 'Someone'} noted another answer since; nothing"
+                               " was undone." if row[1] else
                                "Someone took the answer back since; nothing was undone.")
         conn.execute("UPDATE challenges SET response = ?, answered_at = ?, noted_by = ?"
                      " WHERE id = ?", (previous.response, previous.answered_at,

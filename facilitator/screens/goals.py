@@ -30,6 +30,7 @@ from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.screens.base import SessionScreen
+from facilitator.widgets.entry_line import in_order_bindings, run_in_order
 from facilitator.widgets.goals_entry import GoalsEntry
 from facilitator.widgets.goals_matrix import CoverageMatrix, MatrixRow
 from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
@@ -62,6 +63,7 @@ class GoalsScreen(SessionScreen):
                 tooltip="Who states this group's goals (empty: the group)"),
         Binding("enter", "entry_enter", "Enter", show=False, priority=True),
         Binding("escape", "cancel_entry", "Close entry", priority=True),
+        *in_order_bindings(),
     ]
     #: Keys that open the entry line: while it is open they are letters typed into it.
     OPENERS = {"add_goal", "edit_text", "progress", "challenge", "answer", "new_topic"}
@@ -309,8 +311,15 @@ class GoalsScreen(SessionScreen):
         self.refresh_data()
 
     # ------------------------------------------------------------------ the entry line
+    async def action_in_order(self, key: str) -> None:
+        """A navigation key, run now rather than after it has travelled back up
+        (see entry_line.in_order_bindings)."""
+        await run_in_order(self.app, key)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         accepting = self.is_mounted and self.entry_line.accepting
+        if action == "in_order":
+            return not accepting  # in the line, arrows move its cursor
         if action in ("cancel_entry", "entry_enter"):
             return accepting
         if action in self.OPENERS:

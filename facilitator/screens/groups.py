@@ -25,7 +25,7 @@ from facilitator.models.rounds import current_round, next_round_id, rounds
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.screens.base import SessionScreen, forward_worker_failure
-from facilitator.widgets.entry_line import EntryLine
+from facilitator.widgets.entry_line import EntryLine, in_order_bindings, run_in_order
 from facilitator.widgets.groups_suggestions import SuggestionsPanel, short_name
 
 #: Shown under the keys by `?`. One line per paragraph: the help box wraps it to its width.
@@ -79,6 +79,7 @@ class GroupsScreen(SessionScreen):
         # Enter and Escape of the move line, from the app's key order (see EntryLine).
         Binding("enter", "line_enter", "Enter", show=False, priority=True, id="groups.line_enter"),
         Binding("escape", "cancel", "Cancel", show=False, priority=True, id="groups.cancel"),
+        *in_order_bindings(),
     ]
     PANEL_ACTIONS = {"apply", "other_method", "size", "reseed", "rule"}
     #: Edits of the shown groups: off while the suggestions hide the group list.
@@ -268,8 +269,15 @@ class GroupsScreen(SessionScreen):
         elif self.suggesting:
             self.action_suggest()
 
+    async def action_in_order(self, key: str) -> None:
+        """A navigation key, run now rather than after it has travelled back up
+        (see entry_line.in_order_bindings)."""
+        await run_in_order(self.app, key)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         accepting = self.is_mounted and self.line.accepting
+        if action == "in_order":
+            return not accepting  # in the line, arrows move its cursor
         if action == "line_enter":
             return accepting
         if action == "cancel":

@@ -21,9 +21,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events, on
+from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
+
+
+#: Keys that move the highlight or the focus on a screen with an entry line.
+NAVIGATION_KEYS = ("up", "down", "left", "right", "tab", "shift+tab", "pageup", "pagedown")
+
+
+def in_order_bindings() -> list[Binding]:
+    """Priority bindings running the navigation keys as soon as the app reads
+    them (action `in_order`, see run_in_order): otherwise a key that opens the
+    line right after `down` reads the highlight from before the down."""
+    return [Binding(key, f"in_order('{key}')", show=False, priority=True,
+                    system=True) for key in NAVIGATION_KEYS]
+
+
+async def run_in_order(app: object, key: str) -> bool:
+    """Run `key` as the focused widget and its parents bind it, now, from the
+    app's own key order. (Textual has no public call for the binding chain.)"""
+    return bool(await app._check_bindings(key))  # type: ignore[attr-defined]
 
 
 class EntryLine(Input):
@@ -132,6 +151,10 @@ class EntryLine(Input):
             return
         # Editing keys are run here, in order, not read later against whatever has
         # focus by then. Enter and Escape belong to the screen (see the module doc).
+        if event.key in ("tab", "shift+tab"):
+            event.stop()  # the line keeps the keys until Enter or Escape
+            event.prevent_default()
+            return
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             if binding.action in ("submit",):
                 continue
