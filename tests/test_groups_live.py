@@ -160,3 +160,17 @@ async def test_sam_moves_kim_moves_in_another_process_sam_undoes(demo_session: P
         assert any(m.startswith("kim moved") and m.endswith("since; nothing was undone.")
                    for m in messages), messages
         assert isinstance(app.screen, GroupsScreen)
+
+
+def test_a_keep_apart_rule_kim_released_is_not_set_again_by_sams_undo(
+        demo_session: Path) -> None:
+    from facilitator.models import group_plans as plans
+
+    with SessionStore.open(demo_session, identity="sam") as sam, \
+            SessionStore.open(demo_session, identity="kim") as kim:
+        (a, b), added, change = edits.toggle_rule(sam, "apart", "mr cw")
+        assert added
+        edits.toggle_rule(kim, "apart", "cw,mr")  # the CLI's way of writing a pair, same rule
+        with pytest.raises(SessionError, match="Someone released that keep-apart rule since"):
+            change.undo()
+        assert plans.pair_rules(kim, plans.KEEP_APART) == []

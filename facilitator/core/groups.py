@@ -141,11 +141,6 @@ def toggle_rule(store: SessionStore, way: str, typed: str) -> tuple[tuple[int, i
     added = plans.toggle_pair_rule(store, key, a, b)
 
     def undo() -> None:
-        now_on = (min(a, b), max(a, b)) in {(min(x, y), max(x, y))
-                                            for x, y in plans.pair_rules(store, key)}
-        if now_on != added:
-            raise SessionError(f"Someone {'released' if added else 'set'} that keep-{way}"
-                               " rule since; nothing was undone.")
-        plans.set_pair_rule(store, key, a, b, keep=not added)
+        plans.set_pair_rule(store, key, a, b, keep=not added, expect=added)
 
     return (a, b), added, Change(f"{'adding' if added else 'removing'} a keep-{way} rule", undo)
