@@ -174,3 +174,30 @@ def test_a_keep_apart_rule_kim_released_is_not_set_again_by_sams_undo(
         with pytest.raises(SessionError, match="Someone released that keep-apart rule since"):
             change.undo()
         assert plans.pair_rules(kim, plans.KEEP_APART) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_random_bursts_of_moves_end_where_they_were_typed(demo_session: Path,
+                                                                 seed: int) -> None:
+    """A property: whatever moves are typed, in one burst, each lands in order, so
+    everyone ends in the group their last move named, in exactly one group."""
+    import random
+
+    rng = random.Random(seed)
+    with SessionStore.open(demo_session) as store:
+        shown = groups_of_round(store, current_round(store).id)
+        codes = {r[0]: r[1] for r in store.rows("SELECT id, code FROM participants")}
+    expected = {codes[pid]: g.name for g in shown for pid in g.member_ids}
+    keys: list[str] = []
+    for _ in range(8):
+        movers = rng.sample(sorted(expected), rng.randint(1, 3))
+        number = rng.randint(1, len(shown))
+        keys += ["j", *typed(" ".join(movers) + f" {number}"), "enter"]
+        for code in movers:
+            expected[code] = shown[number - 1].name
+    app = make_app(demo_session, identity="sam", screen="groups")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *keys)
+    for code, group in expected.items():
+        assert groups_of(demo_session, code) == [group], code
