@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from facilitator.analysis.coverage import STATUS_MARKS, Coverage, coverage_matrix, progress_by_round
 from facilitator.core import goals as writes
@@ -31,6 +30,7 @@ from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.entry_line import in_order_bindings, run_in_order
+from facilitator.widgets.goals_card import GroupCard
 from facilitator.widgets.goals_entry import GoalsEntry
 from facilitator.widgets.goals_matrix import CoverageMatrix, MatrixRow
 from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
@@ -89,9 +89,7 @@ class GoalsScreen(SessionScreen):
             yield CoverageMatrix(id="goals-matrix")
         yield GoalsEntry(id="goals-entry")
         with Horizontal(id="goals-bottom"):
-            with Vertical(id="goals-card-box"):
-                yield Static("", id="goals-card-title")
-                yield OptionList(id="goals-card")
+            yield GroupCard(id="goals-card-box")
             yield Static("", id="goals-progress")
 
     @property
@@ -174,59 +172,19 @@ class GoalsScreen(SessionScreen):
     def show_card(self) -> None:
         """The selected group's goals and challenges, in its own words."""
         group = self.selected_group()
-        card = self.card
-        keep = card.highlighted_option.id if card.highlighted_option else None
-        keep, self.highlight_next = self.highlight_next or keep, None
-        title = self.query_one("#goals-card-title", Static)
+        prefer, self.highlight_next = self.highlight_next, None
+        box = self.query_one(GroupCard)
         if group is None:
             where = "yet" if self.shown_round() == ALL_ROUNDS else "in this round yet"
-            title.update(Content(f"No groups {where}: form them on the groups screen (2)."))
-            card.clear_options()
+            box.show_nothing(f"No groups {where}: form them on the groups screen (2).")
             return
-        topic_names = {t.id: t.name for t in self.topics}
-        topic = self.matrix.selected_topic()
-        about: list[str | tuple[str, str]] = []
-        if topic is not None and self.coverage is not None:
-            name = next(t.name for t in self.topics if t.id == topic)
-            flag = "!" if self.coverage.is_neglected(topic) else ""
-            about = [" · topic ", (flag + name, "$error bold" if flag else "bold")]
-        title.update(Content.assemble((group.name, "bold"), " · goals, challenges", *about))
-        options: list[Option] = []
-        for goal in self.goals.get(group.id, []):
-            covers = ", ".join(topic_names[e] for e in goal.essential_ids if e in topic_names)
-            line = Content.assemble(f"{STATUS_MARKS[goal.status]} ", (f"{goal.status:<11} ", "bold"),
-                                    goal.text, (f"  → {covers}" if covers else "", "$success"),
-                                    (f"  (set by {goal.set_by})" if goal.set_by else "", "$text-muted"))
-            if goal.progress:
-                line = Content.assemble(line, "\n    ", ("progress: ", "$text-muted"), goal.progress)
-            options.append(Option(line, id=f"goal:{goal.id}"))
-        for challenge in (c for c in self.challenges if c.group_id == group.id):
-            about = topic_names.get(challenge.essential_id or -1, "")
-            head = Content.assemble(
-                ("? open     " if challenge.status == "open" else "✓ answered ",
-                 "$warning bold" if challenge.status == "open" else "$success bold"),
-                (f"challenge{' on ' + about if about else ''}: ", "italic"), challenge.text)
-            if challenge.response:
-                head = Content.assemble(head, "\n    ", ("their answer: ", "$text-muted"),
-                                        challenge.response, (f" (noted by {challenge.noted_by})",
-                                                             "$text-muted"))
-            options.append(Option(head, id=f"challenge:{challenge.id}"))
-        if not options:
-            options.append(Option(Content("No goals yet: press a and type the group's first goal."),
-                                  id="empty", disabled=True))
-        card.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            card.highlighted = ids.index(keep)
-        elif not options[0].disabled:
-            card.highlighted = 0
+        box.show(group, self.goals.get(group.id, []),
+                 [c for c in self.challenges if c.group_id == group.id], self.topics,
+                 self.coverage, self.matrix.selected_topic(), prefer)
 
     def highlighted(self, kind: str) -> int | None:
         """The id of the highlighted goal or challenge in the card, if it is one."""
-        option = self.card.highlighted_option
-        if option is None or not option.id or not option.id.startswith(kind + ":"):
-            return None
-        return int(option.id.split(":")[1])
+        return self.query_one(GroupCard).highlighted(kind)
 
     def selected_goal(self) -> core.Goal | None:
         goal_id = self.highlighted("goal")
