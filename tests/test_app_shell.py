@@ -78,7 +78,7 @@ async def test_add_participant_error_stays_in_the_form(small_session: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await pilot.pause()
-        app.screen.query_one("#name", Input).value = "Ana Lopez"
+        await pilot.press(*["space" if ch == " " else ch for ch in "Ana Lopez"])
         await pilot.press("enter")
         await pilot.pause()
         assert "already on the roster" in str(app.screen.query_one("#form-error").render())

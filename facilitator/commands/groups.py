@@ -11,18 +11,10 @@ from facilitator.models.store import SessionError, SessionStore
 
 
 def _parse_pairs(store: SessionStore, values: tuple[str, ...], option: str) -> list[tuple[int, int]]:
-    from facilitator.models.roster import find_participant
+    from facilitator.models.group_input import read_pair
 
-    pairs = []
-    for value in values:
-        parts = [p for p in value.replace(";", ",").split(",") if p.strip()]
-        if len(parts) != 2:
-            raise SessionError(f"{option} takes two people separated by a comma, e.g. {option} al,bs.")
-        a, b = (find_participant(store, p) for p in parts)
-        if a.id == b.id:
-            raise SessionError(f"{option} needs two different people.")
-        pairs.append((a.id, b.id))
-    return pairs
+    usage = f"{option} takes two people separated by a comma, e.g. {option} al,bs."
+    return [read_pair(store, value, usage) for value in values]
 
 
 @click.command(name="groups")

@@ -49,30 +49,54 @@ def raise_challenge(store: SessionStore, group_id: int, essential_id: int | None
 def withdraw_challenge(store: SessionStore, challenge_id: int) -> None:
     """Take back a challenge raised by mistake, as long as the group has not answered."""
     def body(conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT answered_at FROM challenges WHERE id = ?",
+        row = conn.execute("SELECT answered_at, noted_by FROM challenges WHERE id = ?",
                            (challenge_id,)).fetchone()
         if row is None:
             raise SessionError(f"No challenge has id {challenge_id}.")
         if row[0]:
-            raise SessionError("The group has answered this challenge; it stays on record.")
+            raise SessionError(f"{row[1] or 'Someone'} noted the group's answer since; the"
+                               " challenge stays on record and nothing was undone.")
         conn.execute("DELETE FROM challenges WHERE id = ?", (challenge_id,))
 
     store.transact(body)
 
 
-def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> None:
-    """Record the group's account, in its own words (a later answer replaces it)."""
+def answer_challenge(store: SessionStore, challenge_id: int, response: str) -> tuple[str, str, str]:
+    """Record the group's account, in its own words (a later answer replaces it).
+    Returns (answer, moment, who noted it): what identifies this answer for its undo."""
     response = clean_text(response, "the group's answer",
                           empty="The group's answer needs some text.")
     if not store.one("SELECT 1 FROM challenges WHERE id = ?", (challenge_id,)):
         raise SessionError(f"No challenge has id {challenge_id}.")
+    at = now()
     store.transact(lambda c: c.execute(
         "UPDATE challenges SET response = ?, answered_at = ?, noted_by = ? WHERE id = ?",
-        (response, now(), store.identity, challenge_id)))
+        (response, at, store.identity, challenge_id)))
+    return response, at, store.identity
+
+
+def take_back_answer(store: SessionStore, challenge_id: int, noted: tuple[str, str, str],
+                     previous: Challenge) -> None:
+    """Undo of a noted answer: the challenge is as it was before (open, or with
+    the earlier answer), only while nobody has noted another answer since."""
+    def body(conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT response, answered_at, noted_by FROM challenges"
+                           " WHERE id = ?", (challenge_id,)).fetchone()
+        if row is None:
+            raise SessionError(f"No challenge has id {challenge_id}.")
+        if tuple(row) != noted:
+            raise SessionError(f"{row[2] or 'Someone'} noted another answer since; nothing"
+                               " was undone." if row[1] else
+                               "Someone took the answer back since; nothing was undone.")
+        conn.execute("UPDATE challenges SET response = ?, answered_at = ?, noted_by = ?"
+                     " WHERE id = ?", (previous.response, previous.answered_at,
+                                       previous.noted_by, challenge_id))
+
+    store.transact(body)
 
 
 def reopen_challenge(store: SessionStore, challenge_id: int) -> None:
-    """Undo of a recorded answer: the challenge is open again."""
+    """The challenge is open again (its answer is cleared)."""
     store.transact(lambda c: c.execute(
         "UPDATE challenges SET response = NULL, answered_at = NULL, noted_by = NULL"
         " WHERE id = ?", (challenge_id,)))

@@ -98,10 +98,95 @@ def add_goal(store: SessionStore, group_id: int, text: str, set_by: str | None =
 
 
 def _record(conn: sqlite3.Connection, goal_id: int, by: str | None, field: str,
-            old: str | None, new: str | None, at: str) -> None:
-    conn.execute(
+            old: str | None, new: str | None, at: str) -> int:
+    cursor = conn.execute(
         "INSERT INTO goal_history (goal_id, at, by, round_id, field, old_value, new_value)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)", (goal_id, at, by, current_round_id(conn), field, old, new))
+    return int(cursor.lastrowid or 0)
+
+
+def _said_since(conn: sqlite3.Connection, goal_id: int, field: str, after: int,
+                topic: str | None = None) -> str | None:
+    """One sentence naming who changed this field of the goal (or its link to
+    `topic`) after history row `after`, or None."""
+    sql = "SELECT * FROM goal_history WHERE goal_id = ? AND field = ? AND id > ?"
+    params: list[object] = [goal_id, field, after]
+    if topic is not None:
+        sql += " AND (old_value = ? OR new_value = ?)"
+        params += [topic, topic]
+    row = conn.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    if row is None:
+        return None
+    who = row["by"] or "Someone"
+    text = conn.execute("SELECT text FROM goals WHERE id = ?", (goal_id,)).fetchone()[0]
+    if field == "essential":
+        done = (f"linked {text!r} to {topic}" if row["new_value"] else
+                f"unlinked {text!r} from {topic}")
+    elif field == "status":
+        done = f"set {text!r} to {row['new_value']}"
+    elif field == "text":
+        done = f"reworded {row['old_value']!r} as {row['new_value']!r}"
+    else:
+        done = f"changed the progress note of {text!r}"
+    return f"{who} {done} since; nothing was undone."
+
+
+def edit_goal_field(store: SessionStore, goal_id: int, field: str,
+                    value: str) -> tuple[str | None, str | None, int] | None:
+    """Change one field (text, status, progress); returns (old, new, history row id)
+    for revert_goal_field, or None when nothing changed."""
+    changed = _edit(store, goal_id, {field: _clean_field(field, value)})
+    return changed.get(field)
+
+
+def revert_goal_field(store: SessionStore, goal_id: int, field: str, old: str | None,
+                      after: int) -> None:
+    """Undo of an edit: the field goes back to `old`, only while nobody has changed
+    it since history row `after` (else SessionError names who, nothing written).
+    The undo is itself an edit, with its own history row."""
+    def body(conn: sqlite3.Connection) -> None:
+        said = _said_since(conn, goal_id, field, after)
+        if said is not None:
+            raise SessionError(said)
+        _write_fields(conn, store, goal_id, {field: old})
+
+    store.transact(body)
+
+
+def _clean_field(field: str, value: str | None) -> str | None:
+    if field == "text":
+        return clean_text(value, "a goal's text", empty=GOAL_NEEDS_TEXT)
+    if field == "status":
+        _check_status(value or "")
+        return value
+    if field == "progress":
+        return clean_text(value, "the progress note", required=False) or None
+    raise SessionError(f"A goal has no field {field!r}.")
+
+
+def _write_fields(conn: sqlite3.Connection, store: SessionStore, goal_id: int,
+                  changes: dict[str, str | None]) -> dict[str, tuple[str | None, str | None, int]]:
+    row = conn.execute("SELECT * FROM goals WHERE id = ?", (goal_id,)).fetchone()
+    if row is None:
+        raise SessionError(f"No goal has id {goal_id}.")
+    at = now()
+    changed: dict[str, tuple[str | None, str | None, int]] = {}
+    for field, new in changes.items():
+        if field not in EDITABLE_FIELDS:
+            raise SessionError(f"A goal has no field {field!r}.")
+        if row[field] == new:
+            continue
+        # field comes from our own fixed list, never from user input.
+        conn.execute(f"UPDATE goals SET {field} = ?, updated_at = ? WHERE id = ?",
+                     (new, at, goal_id))
+        changed[field] = (row[field], new,
+                          _record(conn, goal_id, store.identity, field, row[field], new, at))
+    return changed
+
+
+def _edit(store: SessionStore, goal_id: int,
+          changes: dict[str, str | None]) -> dict[str, tuple[str | None, str | None, int]]:
+    return store.transact(lambda conn: _write_fields(conn, store, goal_id, changes))
 
 
 def edit_goal(store: SessionStore, goal_id: int, *, text: str | None = None,
@@ -112,31 +197,10 @@ def edit_goal(store: SessionStore, goal_id: int, *, text: str | None = None,
     names of the fields that actually changed (empty: nothing to do, nothing written).
     An empty progress note clears it; an empty text is refused."""
     changes: dict[str, str | None] = {}
-    if text is not None:
-        changes["text"] = clean_text(text, "a goal's text", empty=GOAL_NEEDS_TEXT)
-    if status is not None:
-        _check_status(status)
-        changes["status"] = status
-    if progress is not None:
-        changes["progress"] = clean_text(progress, "the progress note", required=False) or None
-
-    def body(conn: sqlite3.Connection) -> list[str]:
-        row = conn.execute("SELECT * FROM goals WHERE id = ?", (goal_id,)).fetchone()
-        if row is None:
-            raise SessionError(f"No goal has id {goal_id}.")
-        at = now()
-        changed = []
-        for field, new in changes.items():
-            if row[field] == new:
-                continue
-            # field comes from our own fixed list, never from user input.
-            conn.execute(f"UPDATE goals SET {field} = ?, updated_at = ? WHERE id = ?",
-                         (new, at, goal_id))
-            _record(conn, goal_id, store.identity, field, row[field], new, at)
-            changed.append(field)
-        return changed
-
-    return store.transact(body)
+    for field, value in (("text", text), ("status", status), ("progress", progress)):
+        if value is not None:
+            changes[field] = _clean_field(field, value)
+    return list(_edit(store, goal_id, changes))
 
 
 def set_goal_status(store: SessionStore, goal_id: int, status: str) -> bool:
@@ -162,7 +226,19 @@ def unlink_goal(store: SessionStore, goal_id: int, essential_id: int) -> bool:
 
 def _change_link(store: SessionStore, goal_id: int, essential_id: int, *, linked: bool) -> bool:
     """Link or unlink; a change (only) leaves a history row naming the topic."""
-    def body(conn: sqlite3.Connection) -> bool:
+    return bool(change_link(store, goal_id, essential_id, linked=linked))
+
+
+def change_link(store: SessionStore, goal_id: int, essential_id: int, *, linked: bool,
+                after: int | None = None) -> int:
+    """Link or unlink, returning the history row written (0: nothing changed).
+    With `after` (an undo), only while nobody has linked or unlinked the same
+    goal and topic since that history row: else SessionError names who."""
+    def body(conn: sqlite3.Connection) -> int:
+        if after is not None:
+            said = _said_since(conn, goal_id, "essential", after, _essential_name(conn, essential_id))
+            if said is not None:
+                raise SessionError(said)
         name = _essential_name(conn, essential_id)
         _goal_exists(conn, goal_id)
         if linked:
@@ -171,12 +247,12 @@ def _change_link(store: SessionStore, goal_id: int, essential_id: int, *, linked
         else:
             cursor = conn.execute("DELETE FROM goal_essentials WHERE goal_id = ? AND essential_id = ?",
                                   (goal_id, essential_id))
-        if cursor.rowcount:
-            at = now()
-            conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
-            old, new = (None, name) if linked else (name, None)
-            _record(conn, goal_id, store.identity, "essential", old, new, at)
-        return bool(cursor.rowcount)
+        if not cursor.rowcount:
+            return 0
+        at = now()
+        conn.execute("UPDATE goals SET updated_at = ? WHERE id = ?", (at, goal_id))
+        old, new = (None, name) if linked else (name, None)
+        return _record(conn, goal_id, store.identity, "essential", old, new, at)
 
     return store.transact(body)
 
@@ -188,8 +264,11 @@ def remove_fresh_goal(store: SessionStore, goal_id: int) -> None:
     the way to retire it is the status 'dropped'."""
     def body(conn: sqlite3.Connection) -> None:
         _goal_exists(conn, goal_id)
-        if conn.execute("SELECT 1 FROM goal_history WHERE goal_id = ?", (goal_id,)).fetchone():
-            raise SessionError("This goal has been edited since; mark it dropped instead.")
+        edited = conn.execute("SELECT by FROM goal_history WHERE goal_id = ? ORDER BY id DESC"
+                              " LIMIT 1", (goal_id,)).fetchone()
+        if edited:
+            raise SessionError(f"{edited[0] or 'Someone'} edited this goal since; nothing was"
+                               " undone (mark it dropped instead).")
         conn.execute("DELETE FROM goal_essentials WHERE goal_id = ?", (goal_id,))
         conn.execute("DELETE FROM goals WHERE id = ?", (goal_id,))
 

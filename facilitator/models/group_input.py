@@ -49,9 +49,15 @@ def read_people(store: SessionStore, typed: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(find_participant(store, w.lstrip("@")).id for w in words))
 
 
-def read_pair(store: SessionStore, typed: str) -> tuple[int, int]:
-    """Exactly two different people, e.g. "al bs", for a keep-together or keep-apart rule."""
-    people = read_people(store, typed)
+def read_pair(store: SessionStore, typed: str,
+              usage: str = "Type the codes of two different people, e.g. al bs.") -> tuple[int, int]:
+    """Exactly two different people, e.g. "al bs" or "al,bs", for a keep-together
+    or keep-apart rule: the one reading of a pair for the screen and the CLI.
+    `usage` is the sentence for anything else."""
+    words = typed.replace(",", " ").replace(";", " ").split()
+    if len(words) != 2:
+        raise SessionError(usage)
+    people = read_people(store, " ".join(words))
     if len(people) != 2:
-        raise SessionError("Type the codes of two different people, e.g. al bs.")
+        raise SessionError(usage)
     return people[0], people[1]

@@ -40,8 +40,11 @@ def pair_rules(store: SessionStore, key: str) -> list[tuple[int, int]]:
     return _parse_pairs(key, get_setting(store, key))
 
 
-def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = True) -> None:
-    """Add (or with keep=False remove) one pair rule, stored as JSON in settings."""
+def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = True,
+                  expect: bool | None = None) -> None:
+    """Add (or with keep=False remove) one pair rule, stored as JSON in settings.
+    With `expect` (an undo), only while the rule is still on (True) or off
+    (False) as expected: else SessionError, nothing written."""
     if key not in (KEEP_TOGETHER, KEEP_APART):
         raise SessionError(f"{key} is not a grouping rule.")
     if a == b:
@@ -53,6 +56,10 @@ def set_pair_rule(store: SessionStore, key: str, a: int, b: int, keep: bool = Tr
 
     def body(conn: sqlite3.Connection) -> None:
         pairs = stored(conn, key)
+        if expect is not None and (wanted in pairs) != expect:
+            way = "together" if key == KEEP_TOGETHER else "apart"
+            raise SessionError(f"Someone {'released' if expect else 'set'} that keep-{way}"
+                               " rule since; nothing was undone.")
         other = KEEP_APART if key == KEEP_TOGETHER else KEEP_TOGETHER
         if keep and wanted in stored(conn, other):
             # A pair cannot be kept together and apart at once, whoever asks.

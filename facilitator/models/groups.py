@@ -248,11 +248,78 @@ def merge_groups(store: SessionStore, keep_id: int, other_id: int, batch: str | 
     store.transact(body)
 
 
+def changed_since(conn: sqlite3.Connection, batch: str) -> str | None:
+    """One sentence naming who changed the same people or groups since `batch`
+    was written (a later move, a goal or an entry in a group it made), or None.
+    Read inside the undo's write transaction, so nobody can slip in between."""
+    rows = conn.execute("SELECT id, participant_id, group_id FROM memberships"
+                        " WHERE batch = ? AND voided_at IS NULL", (batch,)).fetchall()
+    made = [r[0] for r in conn.execute("SELECT id FROM groups WHERE batch = ?"
+                                       " AND voided_at IS NULL", (batch,))]
+    if rows:
+        last = max(r[0] for r in rows)
+        people = sorted({r[1] for r in rows})
+        touched = sorted({r[2] for r in rows})
+        rounds_ = sorted({-1 if r[0] is None else r[0] for r in conn.execute(
+            f"SELECT round_id FROM groups WHERE id IN ({','.join('?' * len(touched))})",
+            touched)})
+        marks, rmarks = ",".join("?" * len(people)), ",".join("?" * len(rounds_))
+        # Later moves of the same people in the same round, or anyone joining or
+        # leaving a group this step made.
+        also = f" OR m.group_id IN ({','.join('?' * len(made))})" if made else ""
+        later = conn.execute(
+            "SELECT m.action, m.logged_by, p.name AS person, g.name AS grp FROM memberships m"
+            " JOIN participants p ON p.id = m.participant_id JOIN groups g ON g.id = m.group_id"
+            " WHERE m.id > ? AND m.voided_at IS NULL AND m.batch IS NOT ?"
+            f" AND ((m.participant_id IN ({marks}) AND coalesce(g.round_id, -1)"
+            f" IN ({rmarks})){also})"
+            " ORDER BY m.id DESC LIMIT 1",
+            (last, batch, *people, *rounds_, *made)).fetchone()
+        if later is not None:
+            who = later["logged_by"] or "Someone"
+            if later["action"] == "joined":
+                return f"{who} moved {later['person']} to {later['grp']} since; nothing was undone."
+            return f"{who} took {later['person']} out of {later['grp']} since; nothing was undone."
+    if made:
+        marks = ",".join("?" * len(made))
+        goal = conn.execute(f"SELECT g.logged_by, gr.name FROM goals g JOIN groups gr"
+                            f" ON gr.id = g.group_id WHERE g.group_id IN ({marks})"
+                            " ORDER BY g.id DESC LIMIT 1", made).fetchone()
+        if goal is not None:
+            return (f"{goal[0] or 'Someone'} recorded a goal of {goal[1]} since;"
+                    " nothing was undone.")
+        entry = conn.execute(f"SELECT i.logged_by, g.name FROM interactions i JOIN groups g"
+                             f" ON g.id = i.group_id WHERE i.group_id IN ({marks})"
+                             " AND i.voided_at IS NULL ORDER BY i.id DESC LIMIT 1",
+                             made).fetchone()
+        if entry is not None:
+            return (f"{entry[0] or 'Someone'} logged an entry in {entry[1]} since;"
+                    " nothing was undone.")
+    return None
+
+
 def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
-               rename: tuple[tuple[int, str], ...] = ()) -> None:
+               rename: tuple[tuple[int, str, str], ...] = ()) -> None:
     """Undo one step: void the groups and membership events it wrote (nothing is
-    deleted), reopen the groups it closed and give back the names it changed."""
+    deleted), reopen the groups it closed and give back the names it changed
+    (group id, old name, the name the step set).
+
+    Only while nobody has changed the same thing since: otherwise SessionError
+    says who did, and nothing is written (checked inside the transaction)."""
     def body(conn: sqlite3.Connection) -> None:
+        said = changed_since(conn, batch) if batch else None
+        if said is not None:
+            raise SessionError(said)
+        for group_id, _old, set_to in rename:
+            row = conn.execute("SELECT name FROM groups WHERE id = ?", (group_id,)).fetchone()
+            if row is None or row[0] != set_to:
+                raise SessionError(f"{set_to} was renamed {row[0] if row else 'away'} since;"
+                                   " nothing was undone.")
+        for group_id in reopen:
+            row = conn.execute("SELECT name, closed_at FROM groups WHERE id = ?",
+                               (group_id,)).fetchone()
+            if row is not None and row[1] is None:
+                raise SessionError(f"{row[0]} was reopened since; nothing was undone.")
         at = now()
         # Joins first, then leaves: the schema checks after every row that nobody is
         # in two groups of a round, so nobody may be put back before being taken out.
@@ -264,7 +331,7 @@ def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
                      " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
         for group_id in reopen:
             conn.execute("UPDATE groups SET closed_at = NULL WHERE id = ?", (group_id,))
-        for group_id, name in rename:
+        for group_id, name, _set_to in rename:
             conn.execute("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
 
     store.transact(body)

@@ -147,10 +147,26 @@ def find_participant(store: SessionStore, name_or_code: str) -> Participant:
     return Participant.from_row(row)
 
 
+def _unchanged_since(conn: sqlite3.Connection, expect: Participant) -> None:
+    """Refuse (SessionError, nothing written) when the participant is no longer
+    as `expect` says: someone changed them since."""
+    row = conn.execute("SELECT * FROM participants WHERE id = ?", (expect.id,)).fetchone()
+    if row is None:
+        raise SessionError(f"{expect.name} is no longer on the roster; nothing was undone.")
+    now_ = Participant.from_row(row)
+    if (now_.name, now_.code, now_.tags, now_.present) != (
+            expect.name, expect.code, expect.tags, expect.present):
+        raise SessionError(f"Someone changed {now_.name} on the roster since; nothing was undone.")
+
+
 def edit_participant(store: SessionStore, participant_id: int, *, name: str | None = None,
-                     code: str | None = None, tags: dict[str, object] | None = None) -> Participant:
-    """Change a participant's name, code or tags."""
+                     code: str | None = None, tags: dict[str, object] | None = None,
+                     expect: Participant | None = None) -> Participant:
+    """Change a participant's name, code or tags. With `expect` (an undo), only
+    while they are still exactly as expected."""
     def body(conn: sqlite3.Connection) -> None:
+        if expect is not None:
+            _unchanged_since(conn, expect)
         if name is not None:
             new = clean_name(name)
             clash = conn.execute(
@@ -174,11 +190,36 @@ def edit_participant(store: SessionStore, participant_id: int, *, name: str | No
     return get_participant(store, participant_id)
 
 
-def set_present(store: SessionStore, participant_id: int, present: bool) -> Participant:
-    """Mark a participant present or absent."""
-    store.transact(lambda c: c.execute(
-        "UPDATE participants SET present = ? WHERE id = ?", (int(present), participant_id)))
+def set_present(store: SessionStore, participant_id: int, present: bool,
+                expect: Participant | None = None) -> Participant:
+    """Mark a participant present or absent. With `expect` (an undo), only while
+    they are still exactly as expected."""
+    def body(conn: sqlite3.Connection) -> None:
+        if expect is not None:
+            _unchanged_since(conn, expect)
+        conn.execute("UPDATE participants SET present = ? WHERE id = ?",
+                     (int(present), participant_id))
+
+    store.transact(body)
     return get_participant(store, participant_id)
+
+
+def remove_fresh_participant(store: SessionStore, expect: Participant) -> None:
+    """Undo of adding someone: only while nothing refers to them (no entry, no
+    group, no place on the sociogram) and nobody changed them since."""
+    def body(conn: sqlite3.Connection) -> None:
+        _unchanged_since(conn, expect)
+        used = conn.execute(
+            "SELECT logged_by FROM interactions WHERE source_id = ? OR target_id = ?"
+            " UNION ALL SELECT logged_by FROM memberships WHERE participant_id = ? LIMIT 1",
+            (expect.id, expect.id, expect.id)).fetchone()
+        if used is not None:
+            raise SessionError(f"{used[0] or 'Someone'} logged {expect.name} in an entry or a"
+                               " group since; nothing was undone.")
+        conn.execute("DELETE FROM layout WHERE participant_id = ?", (expect.id,))
+        conn.execute("DELETE FROM participants WHERE id = ?", (expect.id,))
+
+    store.transact(body)
 
 
 def parse_tags(text: str) -> dict[str, str]:

@@ -8,7 +8,8 @@ are then recorded as set by that person, until changed (empty: the group itself)
 it starts as whoever stated the group's latest goal. l links the highlighted goal to topics, s moves its status on,
 c challenges the group about the topic under the column cursor, r records the
 group's answer, ctrl+z undoes. The screen never writes a goal by itself.
-The entry line and what it writes are in goals_entry.py."""
+The entry line is a widget (widgets/goals_entry.py) that owns what it collects;
+what each entry writes, and its undo, is in core.goals."""
 
 from __future__ import annotations
 
@@ -16,18 +17,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList, Static
 
 from facilitator.analysis.coverage import STATUS_MARKS, Coverage, coverage_matrix, progress_by_round
+from facilitator.core import goals as writes
+from facilitator.core.changes import Change
+from facilitator.core.goals import Entry
 from facilitator.models import challenges as asked
 from facilitator.models import goals as core
 from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
-from facilitator.models.store import SessionError
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 from facilitator.screens.base import SessionScreen
-from facilitator.screens.goals_entry import Entry, GoalsEntryMixin
+from facilitator.widgets.entry_line import in_order_bindings, run_in_order
+from facilitator.widgets.goals_card import GroupCard
+from facilitator.widgets.goals_entry import GoalsEntry
 from facilitator.widgets.goals_matrix import CoverageMatrix, MatrixRow
 from facilitator.widgets.goals_pickers import GoalHistoryView, TopicPicker
 
@@ -35,28 +39,34 @@ ALL_ROUNDS = -1
 """The view that shows every group of the session."""
 
 
-class GoalsScreen(GoalsEntryMixin, SessionScreen):
+class GoalsScreen(SessionScreen):
     """Groups' own goals, coverage of essential topics, challenges, progress."""
 
     SCREEN_NAME = "goals"
     CSS_PATH = "../styles/goals.tcss"
     BINDINGS = [
-        Binding("a", "add_goal", "Add goal", id="goals.add"),
+        # Keys that open the entry line are priority bindings, so a burst typed
+        # after them lands in the line (see widgets/entry_line.py).
+        Binding("a", "add_goal", "Add goal", id="goals.add", priority=True),
         Binding("l", "link", "Link topics", id="goals.link"),
         Binding("s", "status", "Status", id="goals.status",
                 tooltip="open → in progress → done → dropped"),
-        Binding("e", "edit_text", "Edit goal text", id="goals.edit", show=False),
-        Binding("p", "progress", "Progress note", id="goals.progress", show=False),
-        Binding("c", "challenge", "Challenge", id="goals.challenge"),
-        Binding("r", "answer", "Answer", id="goals.answer"),
-        Binding("n", "new_topic", "New topic", id="goals.topic", show=False),
+        Binding("e", "edit_text", "Edit goal text", id="goals.edit", show=False, priority=True),
+        Binding("p", "progress", "Progress note", id="goals.progress", show=False, priority=True),
+        Binding("c", "challenge", "Challenge", id="goals.challenge", priority=True),
+        Binding("r", "answer", "Answer", id="goals.answer", priority=True),
+        Binding("n", "new_topic", "New topic", id="goals.topic", show=False, priority=True),
         Binding("v", "view", "Other rounds", id="goals.view", show=False),
         Binding("h", "history", "Goal history", id="goals.history", show=False),
         Binding("ctrl+z", "undo", "Undo", id="goals.undo"),
-        Binding("ctrl+r", "reporter", "Who reports", id="goals.reporter",
+        Binding("ctrl+r", "reporter", "Who reports", id="goals.reporter", priority=True,
                 tooltip="Who states this group's goals (empty: the group)"),
-        Binding("escape", "cancel_entry", "Close entry"),
+        Binding("enter", "entry_enter", "Enter", show=False, priority=True),
+        Binding("escape", "cancel_entry", "Close entry", priority=True),
+        *in_order_bindings(),
     ]
+    #: Keys that open the entry line: while it is open they are letters typed into it.
+    OPENERS = {"add_goal", "edit_text", "progress", "challenge", "answer", "new_topic"}
 
     def __init__(self, store: SessionStore) -> None:
         super().__init__(store)
@@ -67,7 +77,6 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         self.goals: dict[int, list[core.Goal]] = {}
         self.challenges: list[asked.Challenge] = []
         self.coverage: Coverage | None = None
-        self.entry: Entry | None = None
         self.highlight_next: str | None = None
         """Card option to highlight at the next refresh (the goal just entered)."""
         self.reporters: dict[int, str | None] = {}
@@ -78,19 +87,18 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         with Vertical(id="goals-top"):
             yield Static("", id="goals-header")
             yield CoverageMatrix(id="goals-matrix")
-        # The entry line sits above the card, where notifications never cover it.
-        with Horizontal(id="goals-entry"):
-            yield Label("", id="goals-entry-prompt")
-            yield Input(id="goals-entry-input")
+        yield GoalsEntry(id="goals-entry")
         with Horizontal(id="goals-bottom"):
-            with Vertical(id="goals-card-box"):
-                yield Static("", id="goals-card-title")
-                yield OptionList(id="goals-card")
+            yield GroupCard(id="goals-card-box")
             yield Static("", id="goals-progress")
 
     @property
     def matrix(self) -> CoverageMatrix:
         return self.query_one(CoverageMatrix)
+
+    @property
+    def entry_line(self) -> GoalsEntry:
+        return self.query_one(GoalsEntry)
 
     @property
     def card(self) -> OptionList:
@@ -164,70 +172,30 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
     def show_card(self) -> None:
         """The selected group's goals and challenges, in its own words."""
         group = self.selected_group()
-        card = self.card
-        keep = card.highlighted_option.id if card.highlighted_option else None
-        keep, self.highlight_next = self.highlight_next or keep, None
-        title = self.query_one("#goals-card-title", Static)
+        prefer, self.highlight_next = self.highlight_next, None
+        box = self.query_one(GroupCard)
         if group is None:
             where = "yet" if self.shown_round() == ALL_ROUNDS else "in this round yet"
-            title.update(Content(f"No groups {where}: form them on the groups screen (2)."))
-            card.clear_options()
+            box.show_nothing(f"No groups {where}: form them on the groups screen (2).")
             return
-        topic_names = {t.id: t.name for t in self.topics}
-        topic = self.matrix.selected_topic()
-        about: list[str | tuple[str, str]] = []
-        if topic is not None and self.coverage is not None:
-            name = next(t.name for t in self.topics if t.id == topic)
-            flag = "!" if self.coverage.is_neglected(topic) else ""
-            about = [" · topic ", (flag + name, "$error bold" if flag else "bold")]
-        title.update(Content.assemble((group.name, "bold"), " · goals, challenges", *about))
-        options: list[Option] = []
-        for goal in self.goals.get(group.id, []):
-            covers = ", ".join(topic_names[e] for e in goal.essential_ids if e in topic_names)
-            line = Content.assemble(f"{STATUS_MARKS[goal.status]} ", (f"{goal.status:<11} ", "bold"),
-                                    goal.text, (f"  → {covers}" if covers else "", "$success"),
-                                    (f"  (set by {goal.set_by})" if goal.set_by else "", "$text-muted"))
-            if goal.progress:
-                line = Content.assemble(line, "\n    ", ("progress: ", "$text-muted"), goal.progress)
-            options.append(Option(line, id=f"goal:{goal.id}"))
-        for challenge in (c for c in self.challenges if c.group_id == group.id):
-            about = topic_names.get(challenge.essential_id or -1, "")
-            head = Content.assemble(
-                ("? open     " if challenge.status == "open" else "✓ answered ",
-                 "$warning bold" if challenge.status == "open" else "$success bold"),
-                (f"challenge{' on ' + about if about else ''}: ", "italic"), challenge.text)
-            if challenge.response:
-                head = Content.assemble(head, "\n    ", ("their answer: ", "$text-muted"),
-                                        challenge.response, (f" (noted by {challenge.noted_by})",
-                                                             "$text-muted"))
-            options.append(Option(head, id=f"challenge:{challenge.id}"))
-        if not options:
-            options.append(Option(Content("No goals yet: press a and type the group's first goal."),
-                                  id="empty", disabled=True))
-        card.set_options(options)
-        ids = [o.id for o in options]
-        if keep in ids:
-            card.highlighted = ids.index(keep)
-        elif not options[0].disabled:
-            card.highlighted = 0
+        box.show(group, self.goals.get(group.id, []),
+                 [c for c in self.challenges if c.group_id == group.id], self.topics,
+                 self.coverage, self.matrix.selected_topic(), prefer)
 
     def highlighted(self, kind: str) -> int | None:
         """The id of the highlighted goal or challenge in the card, if it is one."""
-        option = self.card.highlighted_option
-        if option is None or not option.id or not option.id.startswith(kind + ":"):
-            return None
-        return int(option.id.split(":")[1])
+        return self.query_one(GroupCard).highlighted(kind)
 
     def selected_goal(self) -> core.Goal | None:
         goal_id = self.highlighted("goal")
         if goal_id is None:
             self.hint("Highlight a goal in the group's card first (Tab, then up/down).", error=True)
             return None
-        try:
-            return core.get_goal(self.store, goal_id)
-        except SessionError as error:  # taken back in another process meanwhile
-            self.hint(str(error), error=True)
+        found = [g for gs in self.goals.values() for g in gs if g.id == goal_id]
+        if not found:  # taken back in another process meanwhile
+            self.hint(f"No goal has id {goal_id}.", error=True)
             return None
+        return found[0]
 
     # ------------------------------------------------------------------ events
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -247,15 +215,13 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         goal = self.selected_goal()
         if goal is None:
             return
-        new = core.next_status(goal.status)
-        try:
-            core.set_goal_status(self.store, goal.id, new)
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.remember_undo("the status change", lambda: core.set_goal_status(
-            self.store, goal.id, goal.status))
-        self.written()
+
+        def status() -> Change | None:
+            said, change = writes.move_status_on(self.store, goal.id)
+            self.hint(said)
+            return change
+
+        self.write(status)
 
     def action_link(self) -> None:
         goal = self.selected_goal()
@@ -265,15 +231,12 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
             self.hint("There are no essential topics yet: n adds one.", error=True)
             return
 
-        def toggle(topic_id: int, link: bool) -> None:
-            store = self.store
-            if link:
-                core.link_goal(store, goal.id, topic_id)
-                self.remember_undo("the link", lambda: core.unlink_goal(store, goal.id, topic_id))
-            else:
-                core.unlink_goal(store, goal.id, topic_id)
-                self.remember_undo("the unlink", lambda: core.link_goal(store, goal.id, topic_id))
-            self.written()
+        def toggle(topic_id: int, link: bool) -> str | None:
+            """Link or unlink; the sentence why not, for the picker to show."""
+            refused: list[str] = []
+            self.write(lambda: writes.link(self.store, goal.id, topic_id, link),
+                       on_error=lambda error: refused.append(str(error)))
+            return refused[0] if refused else None
 
         neglected = {e.id for e in self.coverage.neglected} if self.coverage else set()
         self.app.push_screen(TopicPicker(f"Topics the goal addresses: {goal.text}", self.topics,
@@ -304,3 +267,148 @@ class GoalsScreen(GoalsEntryMixin, SessionScreen):
         following = order[(order.index(shown) + 1) % len(order)] if shown in order else current
         self.view_round = None if following == current else following
         self.refresh_data()
+
+    # ------------------------------------------------------------------ the entry line
+    async def action_in_order(self, key: str) -> None:
+        """A navigation key, run now rather than after it has travelled back up
+        (see entry_line.in_order_bindings)."""
+        await run_in_order(self.app, key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        accepting = self.is_mounted and self.entry_line.accepting
+        if action == "in_order":
+            return not accepting  # in the line, arrows move its cursor
+        if action in ("cancel_entry", "entry_enter"):
+            return accepting
+        if action in self.OPENERS:
+            return not accepting  # else a letter typed into the line
+        return True
+
+    def open_entry(self, entry: Entry, value: str = "") -> None:
+        if self.refuse_if_read_only():  # every entry writes: say so before any typing
+            return
+        self.entry_line.open(entry, value)
+        self.refresh_bindings()
+
+    def action_entry_enter(self) -> None:
+        entry = self.entry_line.routed
+        then: Entry | None = None
+        if entry is not None and entry.keeps_open:
+            group = next((g for g in self.groups if g.id == entry.target), None)
+            # After who reports comes what they state; after a goal, the next goal.
+            then = self.goal_entry(group) if group is not None else None
+        self.entry_line.seal(then)
+        self.refresh_bindings()
+
+    def action_cancel_entry(self) -> None:
+        self.entry_line.cancel()
+        self.refresh_bindings()
+
+    def on_goals_entry_entered(self, event: GoalsEntry.Entered) -> None:
+        entry, text = event.entry, event.text
+        if entry.kind == "reporter":
+            self.reporters[entry.target] = " ".join(text.split()) or None
+            group = next((g for g in self.groups if g.id == entry.target), None)
+            if group is not None and self.entry_line.routed is not None \
+                    and self.entry_line.routed.kind == "goal":
+                self.entry_line.show_prompt(self.goal_entry(group).prompt)
+            return
+
+        def failed(error: SessionError) -> None:
+            self.hint(str(error), error=True)
+            # Keep what was typed, to fix it, unless a later key opened the line again.
+            if not self.entry_line.accepting and not entry.keeps_open:
+                self.open_entry(entry, text)
+
+        self.write(lambda: self.save_entry(entry, text), on_error=failed)
+
+    def save_entry(self, entry: Entry, value: str) -> Change | None:
+        """Write what was typed, through the core; the Change for ctrl+z."""
+        store = self.store
+        if entry.kind == "goal":
+            goal_id, change = writes.add_goal(store, entry.target, value,
+                                              self.reporter(entry.target))
+            self.highlight_next = f"goal:{goal_id}"  # so l links the goal just entered
+            self.hint("Goal recorded; type the next one or press Escape (ctrl+r: who reports).")
+            return change
+        if entry.kind in ("text", "progress"):
+            return writes.edit_goal(store, entry.target, entry.kind, value)
+        if entry.kind == "challenge":
+            challenge_id, change = writes.raise_challenge(store, entry.target, entry.topic, value)
+            self.highlight_next = f"challenge:{challenge_id}"
+            self.hint("Challenge raised; r records the group's answer when it comes.")
+            return change
+        if entry.kind == "answer":
+            return writes.answer(store, entry.target, value)
+        if entry.kind == "topic":
+            change = writes.add_topic(store, value)
+            self.hint("Topic added; ctrl+z takes it back until something refers to it.")
+            return change
+        raise AssertionError(entry.kind)
+
+    # ------------------------------------------------------------------ opening it
+    def action_add_goal(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group to add a goal to in this view.", error=True)
+            return
+        self.open_entry(self.goal_entry(group))
+
+    def reporter(self, group_id: int) -> str | None:
+        """Who states this group's goals: as set with ctrl+r, else whoever stated its
+        latest goal (so a reopened screen or a co-facilitator continues alike)."""
+        if group_id in self.reporters:
+            return self.reporters[group_id]
+        return next((g.set_by for g in reversed(self.goals.get(group_id, []))), None)
+
+    def goal_entry(self, group: Group) -> Entry:
+        by = self.reporter(group.id)
+        prompt = f"Goal of {group.name} (by {by}):" if by else f"Goal of {group.name}:"
+        return Entry("goal", prompt, group.id)
+
+    def action_reporter(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group in this view.", error=True)
+            return
+        self.open_entry(Entry("reporter", f"Who reports for {group.name}?", group.id),
+                        self.reporter(group.id) or "")
+        self.hint("Their name, then Enter (empty: the group itself).")
+
+    def action_edit_text(self) -> None:
+        goal = self.selected_goal()
+        if goal:
+            self.open_entry(Entry("text", "Goal, as the group words it now:", goal.id), goal.text)
+
+    def action_progress(self) -> None:
+        goal = self.selected_goal()
+        if goal:
+            self.open_entry(Entry("progress", "Progress note:", goal.id), goal.progress or "")
+
+    def action_challenge(self) -> None:
+        group = self.selected_group()
+        if group is None:
+            self.hint("There is no group to challenge in this view.", error=True)
+            return
+        topic = self.matrix.selected_topic()
+        if topic is None:
+            self.open_entry(Entry("challenge", f"Challenge {group.name}:", group.id))
+            return
+        name = next(t.name for t in self.topics if t.id == topic)
+        self.open_entry(Entry("challenge", f"Challenge {group.name} on {name}:", group.id, topic))
+
+    def action_answer(self) -> None:
+        group = self.selected_group()
+        challenge_id = self.highlighted("challenge")
+        if challenge_id is None and group is not None:
+            open_ = [c for c in self.challenges if c.group_id == group.id and c.status == "open"]
+            challenge_id = open_[0].id if open_ else None
+        if challenge_id is None or group is None:
+            self.hint("This group has no open challenge; highlight one in its card.", error=True)
+            return
+        current = next((c for c in self.challenges if c.id == challenge_id), None)
+        self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
+                        current.response or "" if current else "")
+
+    def action_new_topic(self) -> None:
+        self.open_entry(Entry("topic", "New essential topic:"))

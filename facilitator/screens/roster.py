@@ -9,70 +9,78 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual import events
 from textual.widgets import DataTable, Input, Label, Static
 
+from facilitator.core import roster as changes
+from facilitator.core.changes import Change
+from facilitator.core.fields import CANCEL, SUBMIT, Fields
 from facilitator.models.groups import group_names_now
 from facilitator.models.records import Participant
-from facilitator.models.roster import (
-    add_participant,
-    edit_participant,
-    format_tags,
-    parse_tags,
-    participants,
-    set_present,
-    spoke_and_addressed,
-)
-from facilitator.models.store import SessionError
+from facilitator.models.roster import format_tags, participants, spoke_and_addressed
 from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
+from facilitator.widgets.entry_line import in_order_bindings, run_in_order
+from facilitator.widgets.roster_form import ParticipantFields
 
 #: The widest a name is shown in the table.
 NAME_CELLS = 24
 
 
 class ParticipantForm(ModalScreen[bool]):
-    """Name, code and tags of one participant. Enter saves, Escape cancels."""
+    """Name, code and tags of one participant. Enter saves, Tab moves, Escape cancels.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    Nothing in it takes focus: every key, including those typed before it was
+    drawn, reaches this screen and goes, in order, to the one Fields state."""
 
     DEFAULT_CSS = """
     ParticipantForm { align: center middle; }
     ParticipantForm > Vertical {
         width: 70; height: auto; border: round $primary; background: $surface; padding: 0 1;
     }
+    ParticipantForm #form-fields { height: 3; }
     ParticipantForm #form-error { color: $error; height: auto; }
     """
 
-    def __init__(self, title: str, save: Callable[[str, str, str], None],
+    def __init__(self, title: str, save: Callable[[str, str, str], str | None],
                  participant: Participant | None = None) -> None:
         super().__init__()
         self.form_title = title
+        #: Writes the values; returns the sentence why not (the form stays open).
         self.save = save
-        self.participant = participant
+        p = participant
+        self.fields = Fields.of(name=p.name if p else "", code=p.code if p else "",
+                                tags=format_tags(p.tags) if p else "")
 
     def compose(self) -> ComposeResult:
-        p = self.participant
         with Vertical():
             yield Label(self.form_title, markup=False)
-            yield Input(p.name if p else "", placeholder="Name", id="name")
-            yield Input(p.code if p else "", placeholder="Code (optional: 2 letters are made for you)",
-                        id="code")
-            yield Input(format_tags(p.tags) if p else "",
-                        placeholder="Tags: organisation=Acme, role=lead", id="tags")
+            yield ParticipantFields(self.fields, id="form-fields")
             yield Static("Enter saves, Tab moves, Escape cancels.", classes="hint")
             yield Static("", id="form-error", markup=False)
 
-    def on_input_submitted(self) -> None:
-        values = [self.query_one(f"#{field}", Input).value for field in ("name", "code", "tags")]
-        try:
-            self.save(*values)
-        except SessionError as error:
-            self.query_one("#form-error", Static).update(str(error))
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        outcome = self.fields.feed(event.key, event.character)
+        if outcome == CANCEL:
+            self.dismiss(False)
+        elif outcome == SUBMIT:
+            self._submit()
+        elif self.is_mounted:
+            self.query_one(ParticipantFields).refresh()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        self.fields.paste(event.text)
+        self.query_one(ParticipantFields).refresh()
+
+    def _submit(self) -> None:
+        refused = self.save(*(self.fields.value(f) for f in ("name", "code", "tags")))
+        if refused:
+            self.query_one("#form-error", Static).update(refused)
             return
         self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 class RosterScreen(SessionScreen):
@@ -81,12 +89,15 @@ class RosterScreen(SessionScreen):
     SCREEN_NAME = "roster"
     AUTO_FOCUS = "#roster-table"
     BINDINGS = [
-        Binding("a", "add", "Add", id="roster.add"),
-        Binding("e", "edit", "Edit", id="roster.edit"),
-        Binding("space", "toggle_present", "Here/absent", id="roster.present"),
+        # Priority: the form opens (and the row is marked) at the key's place in
+        # a burst, so what is typed after it lands in the form (see in_order).
+        Binding("a", "add", "Add", id="roster.add", priority=True),
+        Binding("e", "edit", "Edit", id="roster.edit", priority=True),
+        Binding("space", "toggle_present", "Here/absent", id="roster.present", priority=True),
         Binding("ctrl+z", "undo", "Undo", id="roster.undo"),
-        Binding("slash", "find", "Find", id="roster.find"),
+        Binding("slash", "find", "Find", id="roster.find", priority=True),
         Binding("escape", "clear_find", "Clear find", show=False, id="roster.clear_find"),
+        *in_order_bindings(),
     ]
     DEFAULT_CSS = """
     RosterScreen DataTable { height: 1fr; }
@@ -180,39 +191,54 @@ class RosterScreen(SessionScreen):
             return None
         return self.people[min(self.table.cursor_row, len(self.people) - 1)]
 
-    def _save_new(self, name: str, code: str, tags: str) -> None:
-        person = add_participant(self.store, name, parse_tags(tags), code or None)
-        self.hint(f"Added {person.name} with code {person.code}.")
-        self.written()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add", "edit", "toggle_present", "find", "in_order"):
+            # While typing in the find line, these keys are letters (or its cursor).
+            return not (self.is_mounted and self.query_one("#roster-find", Input).has_focus) \
+                or action == "in_order"
+        return True
+
+    async def action_in_order(self, key: str) -> None:
+        """A navigation key, run now (see entry_line.in_order_bindings)."""
+        await run_in_order(self.app, key)
+
+    def _form_write(self, change: Callable[[], tuple[str, Change]]) -> str | None:
+        """Write from the form: None when saved, else the sentence for the form."""
+        refused: list[str] = []
+
+        def write() -> Change:
+            said, undo = change()
+            self.hint(said)
+            return undo
+
+        self.write(write, on_error=lambda error: refused.append(str(error)))
+        return refused[0] if refused else None
 
     def action_add(self) -> None:
         if self.refuse_if_read_only():
             return
-        self.app.push_screen(ParticipantForm("Add a participant", self._save_new))
+        self.app.push_screen(ParticipantForm(
+            "Add a participant",
+            lambda name, code, tags: self._form_write(
+                lambda: changes.add(self.store, name, code, tags))))
 
     def action_edit(self) -> None:
         person = self.selected()
         if person is None or self.refuse_if_read_only():
             return
-
-        def save(name: str, code: str, tags: str) -> None:
-            edit_participant(self.store, person.id, name=name, code=code or person.code,
-                             tags=parse_tags(tags))
-            self.remember_undo(f"the edit of {person.name}", lambda: edit_participant(
-                self.store, person.id, name=person.name, code=person.code, tags=person.tags))
-            self.written()
-
-        self.app.push_screen(ParticipantForm(f"Edit {person.name}", save, person))
+        self.app.push_screen(ParticipantForm(
+            f"Edit {person.name}",
+            lambda name, code, tags: self._form_write(
+                lambda: changes.edit(self.store, person, name, code, tags)), person))
 
     def action_toggle_present(self) -> None:
         person = self.selected()
         if person is None:
             return
-        try:
-            set_present(self.store, person.id, not person.present)
-        except SessionError as error:
-            self.hint(str(error), error=True)
-            return
-        self.remember_undo(f"marking {person.name} {'absent' if person.present else 'present'}",
-                           lambda: set_present(self.store, person.id, person.present))
-        self.written()
+
+        def toggle() -> Change:
+            said, change = changes.toggle_presence(self.store, person)
+            self.hint(said)
+            return change
+
+        self.write(toggle)

@@ -15,7 +15,6 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.models.goals import Essential
-from facilitator.models.store import SessionError
 
 
 class TopicPicker(ModalScreen[int | None]):
@@ -35,7 +34,7 @@ class TopicPicker(ModalScreen[int | None]):
 
     def __init__(self, title: str, topics: list[Essential], *, checked: set[int] | None = None,
                  neglected: set[int] | None = None,
-                 toggle: Callable[[int, bool], None] | None = None) -> None:
+                 toggle: Callable[[int, bool], str | None] | None = None) -> None:
         super().__init__()
         self.picker_title = title
         self.topics = topics
@@ -68,10 +67,9 @@ class TopicPicker(ModalScreen[int | None]):
             self.dismiss(topic_id)
             return
         link = topic_id not in self.checked
-        try:
-            self.toggle(topic_id, link)
-        except SessionError as error:
-            self.query_one("#picker-error", Static).update(str(error))
+        refused = self.toggle(topic_id, link)
+        if refused:
+            self.query_one("#picker-error", Static).update(refused)
             return
         (self.checked.add if link else self.checked.discard)(topic_id)
         if link:
