@@ -13,7 +13,7 @@ from typing import Any
 from facilitator.analysis.goals_report import goals_section
 from facilitator.analysis.groups_report import groups_section
 from facilitator.analysis.network_findings import network_section
-from facilitator.analysis.tallies import tally_section
+from facilitator.core.tally import tally_section
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
