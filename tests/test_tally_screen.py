@@ -191,3 +191,13 @@ async def test_prefix_codes_need_enter_and_escape_cancels(tmp_path: Path) -> Non
         await pilot.pause()
     assert [(s, t) for s, t, *_ in live(path)] == [
         ("an", None), ("ann", "an"), ("bo", "ann")]
+
+
+async def test_keys_still_reach_the_prompt_when_it_lost_the_focus(small_session: Path) -> None:
+    app = make_app(small_session, screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.set_focus(None)
+        await pilot.press("a", "l", "b", "s")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one(TallyPrompt)
+    assert [(s, t) for s, t, *_ in live(small_session)] == [("al", None), ("bs", "al")]

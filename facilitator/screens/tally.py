@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -28,7 +28,7 @@ from facilitator.screens.base import SessionScreen
 from facilitator.widgets.tally_cards import Card, TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedHeading, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, TallyBar)
-from facilitator.widgets.tally_prompt import TallyPrompt
+from facilitator.widgets.tally_prompt import TallyPrompt, key_token
 
 FEED_LINES = 20
 BETWEEN_ROUNDS = "between rounds"
@@ -148,6 +148,15 @@ class TallyScreen(SessionScreen):
             self.action_undo()
         elif message.name == "redo":
             self.action_redo()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the screen while the prompt did not have the focus (a
+        click elsewhere, a modal just closed): the prompt handles it all the same."""
+        prompt = self.prompt
+        if self.focused is not prompt and prompt.press_key(key_token(event)):
+            event.stop()
+            event.prevent_default()
+            prompt.focus()
 
     # ---------------------------------------------------------------- actions
     def action_key(self, key: str) -> None:

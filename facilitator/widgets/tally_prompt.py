@@ -76,10 +76,7 @@ class TallyPrompt(Panel):
 
     # ------------------------------------------------------------ keys in
     async def _on_key(self, event: events.Key) -> None:
-        character = event.character
-        key = character if character and len(character) == 1 and character.isprintable() \
-            else event.key
-        if self.press_key(key):
+        if self.press_key(key_token(event)):
             event.stop()
             event.prevent_default()
 
@@ -119,6 +116,14 @@ class TallyPrompt(Panel):
 
     def on_mount(self) -> None:
         self.draw()
+
+
+def key_token(event: events.Key) -> str:
+    """What the state machine reads: the character typed, or the key's name."""
+    character = event.character
+    if character and len(character) == 1 and character.isprintable():
+        return character
+    return event.key
 
 
 def _message(outcome: Outcome) -> Message:
