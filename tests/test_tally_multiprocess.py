@@ -3,6 +3,7 @@ and the screen's count equals the file's after every poll."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 from contextlib import closing
@@ -56,7 +57,9 @@ def file_count(path: Path) -> int:
 
 def bar_count(screen: TallyScreen) -> int:
     bar = str(screen.query_one(TallyBar).render())
-    return int(bar.rsplit("·", 1)[1].split()[0])
+    found = re.search(r"(\d+) entries", bar)
+    assert found, bar
+    return int(found.group(1))
 
 
 async def test_an_entry_committed_just_before_our_keystroke_is_never_skipped(

@@ -129,7 +129,7 @@ async def test_ending_a_round_asks_and_later_entries_are_between_rounds(
         await pilot.press(*"al", "ctrl+r")
         assert "End Round one now" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("y")
-        assert "now between rounds" in text(app.screen, TallyBar)
+        assert "between rounds (Round one ended)" in text(app.screen, TallyBar)
         await pilot.press(*"bs")  # the chain of the ended round does not carry on
         await pilot.pause()
         feed = text(app.screen, FeedPanel)
@@ -148,3 +148,13 @@ async def test_ctrl_z_after_a_round_change_undoes_the_round_change(grouped_sessi
         assert "between rounds" not in text(app.screen, TallyBar)
     assert file_rows(grouped_session, "SELECT ended_at, voided_at FROM rounds r, interactions") == [
         (None, None)]
+
+
+async def test_at_80_columns_the_bar_shows_the_count_and_between_rounds(
+        grouped_session: Path) -> None:  # noqa: F811
+    app = make_app(grouped_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"al", "ctrl+r", "y", *"bs")
+        await pilot.pause()
+        seen = "".join(s.text for s in app.screen.query_one(TallyBar).render_line(0))
+        assert "2 entries" in seen and "between rounds" in seen, seen

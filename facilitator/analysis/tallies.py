@@ -76,6 +76,9 @@ class TallyBoard:
         #: The highest id read from the file: the next read asks for ids above it.
         self.last_id = 0
         self.voided: set[int] = set()
+        #: What the reader last saw of the file's voids (opaque here): lets it skip
+        #: re-reading them when nothing was voided or restored since.
+        self.void_mark: object = None
         self.total = Tally()
         self.groups: dict[int | None, Tally] = defaultdict(Tally)
         self.rounds: dict[int | None, Tally] = defaultdict(Tally)

@@ -55,10 +55,17 @@ def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
     any process: the voided ids (the partial index on voided_at) are compared."""
     new = [Interaction.from_row(r) for r in store.rows(
         f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (board.last_id,))]
-    last = max([board.last_id] + [e.id for e in new])
+    # Any void or restore, here or elsewhere, changes how many entries are voided or
+    # the latest voided_at: two figures off the partial index, before the whole list.
+    mark = tuple(store.one("SELECT COUNT(*), MAX(voided_at) FROM interactions"
+                           " INDEXED BY interactions_voided WHERE voided_at IS NOT NULL")
+                 or ())
+    if mark == board.void_mark:
+        return board.read(new)
+    board.void_mark = mark
     voided = {r[0]: (r[1], r[2]) for r in store.rows(
-        "SELECT id, voided_at, voided_by FROM interactions"
-        " WHERE voided_at IS NOT NULL AND id <= ?", (last,))}
+        "SELECT id, voided_at, voided_by FROM interactions INDEXED BY interactions_voided"
+        " WHERE voided_at IS NOT NULL")}
     return board.read(new, voided)
 
 

@@ -276,12 +276,13 @@ class TallyScreen(SessionScreen):
         choices = [None] + [g.id for g in live.groups]
         observed = self.prompt.observed
         position = f"({choices.index(observed) + 1 if observed in choices else 1}/{len(choices)})"
-        round_text, timer, overtime = f"no round yet: {BETWEEN_ROUNDS} (ctrl+r starts one)", "", False
+        # "between rounds" first: at 80 columns the end of the bar is cut off.
+        round_text, timer, overtime = f"{BETWEEN_ROUNDS} (ctrl+r starts a round)", "", False
         round_ = live.round
         if round_ is not None:
             left = remaining_seconds(round_)
             if round_.ended_at:
-                round_text = f"{round_.name} ended: now {BETWEEN_ROUNDS}"
+                round_text = f"{BETWEEN_ROUNDS} ({round_.name} ended)"
             else:
                 round_text = f"{round_.name} {'' if round_.started_at else 'planned'}".strip()
                 timer = format_remaining(left)

@@ -31,7 +31,9 @@ class Panel(Static):
 
 
 class TallyBar(Panel):
-    """One line: the observed group, the round and its remaining time."""
+    """One line: the observed group, its number of entries, the round and its
+    remaining time, then which counts (whole session). In that order because at 80
+    columns the end of the line is cut off."""
 
     def show(self, observing: str, position: str, round_text: str, timer: str,
              overtime: bool, entries: int, counts: str = "") -> None:
@@ -39,18 +41,17 @@ class TallyBar(Panel):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position} [ ]")
-        if counts:
-            line.append("  ·  counts: ")
-            line.append(counts, style="bold")
-            line.append(" (R)")
+        line.append(f" {position} [ ] · {entries} entries")
         if round_text:
-            line.append("  ·  ")
+            line.append(" · ")
             line.append(round_text)
         if timer:
-            line.append("  ")
+            line.append(" ")
             line.append(f" {timer} ", style="reverse" if overtime else "bold")
-        line.append(f"  ·  {entries} entries")
+        if counts:
+            line.append(" · counts: ")
+            line.append(counts, style="bold")
+            line.append(" (R)")
         self.set_class(overtime, "-overtime")
         self.show_text(line)
 
