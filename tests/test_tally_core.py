@@ -123,3 +123,18 @@ def test_report_gains_tallies_by_kind_equity_and_who_has_not_spoken(small_sessio
     assert ana["by_kind"] == {"ask": 1, "speak": 1} and ana["turns"] == 1
     assert set(report["equity"]) >= {"gini", "reading"} and report["equity"]["gini"] > 0.5
     assert report["not_spoken"] == ["Bob Smith", "Cleo Diaz"]  # Dev is absent
+
+
+@pytest.mark.parametrize("module", ["facilitator.core.tally", "facilitator.core.tally_keys",
+                                    "facilitator.analysis.tallies"])
+def test_the_tally_core_imports_no_ui_and_analysis_no_store(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}; "
+            "print(','.join(m for m in ('textual', 'rich') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
+    import facilitator.analysis.tallies as tallies
+
+    assert "SessionStore" not in vars(tallies)  # records in, results out

@@ -169,11 +169,6 @@ class LiveTally:
         """The current round (running or ended): what the view counts."""
         return self.round.id if self.round else None
 
-    @property
-    def between_rounds(self) -> bool:
-        """No round runs: entries typed now join no round."""
-        return self.round is None or not self.round.running
-
     def _chain_round(self) -> tuple[int | None, str | None]:
         """The round entries typed now join, and since when (between rounds: only
         entries after the current round ended belong to this stretch)."""
