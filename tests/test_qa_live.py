@@ -110,7 +110,7 @@ async def test_roster_keeps_here_column_visible_with_a_very_long_name(small_sess
 
 
 async def test_tally_refusal_says_nothing_logged_within_80_columns(demo_session: Path) -> None:
-    from facilitator.widgets.tally_panels import PromptLine
+    from facilitator.widgets.tally_prompt import TallyPrompt
 
     app = make_app(demo_session, identity="ana", screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -118,7 +118,7 @@ async def test_tally_refusal_says_nothing_logged_within_80_columns(demo_session:
         await pilot.press("right_square_bracket")  # observe Mixed 1
         await pilot.press("a", "o")  # Amara is in another group
         await pilot.pause()
-        line = visible_line(app.screen.query_one(PromptLine), 0)
+        line = visible_line(app.screen.query_one(TallyPrompt), 0)
         assert "Amara Okafor" in line and "othing logged" in line
 
 
@@ -134,7 +134,7 @@ def test_import_stores_a_timestamp_with_an_offset_in_utc(small_session: Path,
 
 
 async def test_explicit_letters_matching_no_one_shown_say_so(demo_session: Path) -> None:
-    from facilitator.widgets.tally_panels import PromptLine
+    from facilitator.widgets.tally_prompt import TallyPrompt
 
     app = make_app(demo_session, identity="ana", screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -142,7 +142,7 @@ async def test_explicit_letters_matching_no_one_shown_say_so(demo_session: Path)
         await pilot.press("right_square_bracket")  # observe Mixed 1: no code starts with a
         await pilot.press("slash", "a")
         await pilot.pause()
-        line = visible_line(app.screen.query_one(PromptLine), 0)
+        line = visible_line(app.screen.query_one(TallyPrompt), 0)
         assert "no one shown here" in line
 
 
@@ -153,7 +153,8 @@ async def test_tally_feed_keeps_room_at_80x24_when_many_have_not_spoken(
     app = make_app(demo_session, identity="ana", screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+r", "ctrl+r")  # a new round: nobody has spoken yet
+        # A new round (each change asks first, y confirms): nobody has spoken yet.
+        await pilot.press("ctrl+r", "y", "ctrl+r", "y")
         await pilot.press("a", "o", "b", "c")
         await pilot.pause()
         feed = app.screen.query_one(FeedPanel)
@@ -186,6 +187,6 @@ async def test_a_bracketed_paste_on_the_tally_screen_logs_nothing(small_session)
         await pilot.pause()
         app.screen.post_message(events.Paste("\x1b[0m al bs cd"))
         await pilot.pause()
-        assert "Pasted text is ignored" in app.screen.message
+        assert "Pasted text is ignored" in app.screen.prompt.keys.message
     with SessionStore.open(small_session) as store:
         assert store.scalar("SELECT COUNT(*) FROM interactions") == 0

@@ -8,13 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from facilitator.analysis.tallies import equity_reading, gini, mutual_pairs, summarise
 from facilitator.core.report import build_report
-from facilitator.analysis.tallies import TallyBoard, equity_reading, gini, mutual_pairs, summarise
+from facilitator.core.tally import read_board, sync_board
+from facilitator.core.tally_keys import resolve_code, rest_of_code
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import find_participant, set_present
 from facilitator.models.rounds import add_round, start_round
 from facilitator.models.store import SessionStore
-from facilitator.models.turns import TurnTracker, last_speaker, resolve_code, rest_of_code
 
 
 def test_gini_is_zero_when_everyone_speaks_equally_and_high_for_one_voice() -> None:
@@ -58,12 +59,12 @@ def test_unique_prefixes_pick_a_code_and_leave_its_rest_to_skip() -> None:
 def test_board_counts_spoke_addressed_kinds_and_mutual_pairs(small_session: Path) -> None:
     with SessionStore.open(small_session, identity="ana") as store:
         al, bs, cd = (find_participant(store, c) for c in ("al", "bs", "cd"))
-        board = TallyBoard.from_store(store)
-        for entry in (log_interaction(store, "speak", al, None),
-                      log_interaction(store, "speak", bs, al),
-                      log_interaction(store, "ask", al, bs),
-                      log_interaction(store, "silence", None)):
-            board.apply(entry)
+        board = read_board(store)
+        log_interaction(store, "speak", al, None)
+        log_interaction(store, "speak", bs, al)
+        log_interaction(store, "ask", al, bs)
+        log_interaction(store, "silence", None)
+        assert len(sync_board(store, board)) == 4
         summary = summarise(board.total, [al.id, bs.id, cd.id])
         rows = {r.participant_id: r for r in summary.rows}
         assert (rows[al.id].spoke, rows[al.id].addressed, rows[al.id].turns) == (2, 1, 1)
@@ -78,20 +79,20 @@ def test_board_follows_new_entries_voids_and_restores_from_another_process(small
     with SessionStore.open(small_session, identity="ana") as mine, \
             SessionStore.open(small_session, identity="ben") as other:
         al, bs = find_participant(other, "al"), find_participant(other, "bs")
-        board = TallyBoard.from_store(mine)
+        board = read_board(mine)
         first = log_interaction(other, "speak", al, bs)
         log_interaction(other, "speak", bs, al)
-        assert len(board.sync(mine)) == 2
+        assert len(sync_board(mine, board)) == 2
         assert board.total.spoke[al.id] == 1 and board.total.addressed[al.id] == 1
         void_interaction(other, first.id)
-        board.sync(mine)
+        sync_board(mine, board)
         assert board.total.spoke[al.id] == 0 and board.total.addressed[bs.id] == 0
         assert board.recent(1)[0].voided_at is None and board.entries[first.id].voided_at
         restore_interaction(other, first.id)
-        board.sync(mine)
+        sync_board(mine, board)
         assert board.total.spoke[al.id] == 1
         # Applying the same state twice counts once.
-        board.sync(mine)
+        sync_board(mine, board)
         assert board.total.entries == 2
 
 
@@ -103,26 +104,11 @@ def test_board_keeps_groups_and_rounds_apart(small_session: Path) -> None:
         add_round(store, "Second")
         second = start_round(store)
         log_interaction(store, "speak", bs, None, group_id=None)
-        board = TallyBoard.from_store(store)
+        board = read_board(store)
         assert board.rounds[first.id].spoke[al.id] == 1
         assert board.rounds[second.id].spoke[al.id] == 0
         summary = summarise(board.total, [al.id, bs.id], board.rounds[second.id])
         assert summary.not_spoken == [al.id]
-
-
-def test_turn_chain_starts_from_the_file_and_a_pause_resets_it(small_session: Path) -> None:
-    with SessionStore.open(small_session) as store:
-        al, bs = find_participant(store, "al"), find_participant(store, "bs")
-        round_ = start_round(store)
-        assert last_speaker(store, round_.id, None) is None
-        log_interaction(store, "speak", al, None)
-        assert last_speaker(store, round_.id, None) == al.id
-        log_interaction(store, "silence", None)
-        assert last_speaker(store, round_.id, None) is None
-        tracker = TurnTracker()
-        tracker.set((round_.id, None), bs.id)
-        tracker.pause((round_.id, None))
-        assert tracker.get((round_.id, None)) is None and tracker.known((round_.id, None))
 
 
 def test_report_gains_tallies_by_kind_equity_and_who_has_not_spoken(small_session: Path) -> None:
@@ -137,3 +123,18 @@ def test_report_gains_tallies_by_kind_equity_and_who_has_not_spoken(small_sessio
     assert ana["by_kind"] == {"ask": 1, "speak": 1} and ana["turns"] == 1
     assert set(report["equity"]) >= {"gini", "reading"} and report["equity"]["gini"] > 0.5
     assert report["not_spoken"] == ["Bob Smith", "Cleo Diaz"]  # Dev is absent
+
+
+@pytest.mark.parametrize("module", ["facilitator.core.tally", "facilitator.core.tally_keys",
+                                    "facilitator.analysis.tallies"])
+def test_the_tally_core_imports_no_ui_and_analysis_no_store(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}; "
+            "print(','.join(m for m in ('textual', 'rich') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
+    import facilitator.analysis.tallies as tallies
+
+    assert "SessionStore" not in vars(tallies)  # records in, results out

@@ -10,7 +10,7 @@ from facilitator.models.groups import create_group
 from facilitator.models.roster import add_participant, find_participant
 from facilitator.models.rounds import add_round, start_round
 from facilitator.models.session import create_session
-from facilitator.widgets.tally_panels import PromptLine
+from facilitator.widgets.tally_prompt import TallyPrompt
 from tests.test_tally_screen import live, text
 
 
@@ -24,9 +24,9 @@ async def test_one_letter_per_person_four_keys_and_enter(small_session: Path) ->
     app = make_app(small_session, screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", "a")
-        assert "al Ana Lopez" in text(app.screen, PromptLine)  # the name, as it resolves
+        assert "al Ana Lopez" in text(app.screen, TallyPrompt)  # the name, as it resolves
         await pilot.press("a", "b")
-        assert "al Ana Lopez · ask · bs Bob Smith" in text(app.screen, PromptLine)
+        assert "al Ana Lopez · ask · bs Bob Smith" in text(app.screen, TallyPrompt)
         await pilot.press("enter")
         await pilot.press("slash", "c", "h", "space", "enter")  # Cleo helped the group
         await pilot.pause()
@@ -60,7 +60,7 @@ async def test_prefixes_are_unique_among_the_observed_group_only(tmp_path: Path)
     async with app.run_test(size=(80, 24)) as pilot:
         # The whole session: "a" could be Ana or Alex, so it waits and says who.
         await pilot.press("slash", "a")
-        prompt = text(app.screen, PromptLine)
+        prompt = text(app.screen, TallyPrompt)
         assert "Ana Lopez" in prompt and "Alex Berg" in prompt
         await pilot.press("b", "a", "c", "enter")  # ab: Alex asked Cleo
         # In Soil only Ana starts with "a".
@@ -75,7 +75,7 @@ async def test_turn_mode_keeps_exact_codes_and_says_so(small_session: Path) -> N
         await pilot.press("a")
         await pilot.pause()
         assert entries(small_session) == []  # one letter is not a turn
-        assert "full code = turn" in text(app.screen, PromptLine)
+        assert "full code = turn" in text(app.screen, TallyPrompt)
         await pilot.press("l", "b", "s")
         await pilot.press("question_mark")
         await pilot.pause()

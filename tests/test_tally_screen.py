@@ -16,7 +16,8 @@ from facilitator.models.store import SessionStore
 from facilitator.screens.tally import TallyScreen
 from facilitator.widgets.tally_cards import TallyCards
 from facilitator.widgets.tally_panels import (
-    EquityPanel, FeedPanel, NotSpokenPanel, PromptLine, TallyBar)
+    EquityPanel, FeedPanel, NotSpokenPanel, TallyBar)
+from facilitator.widgets.tally_prompt import TallyPrompt
 
 PEOPLE = ("Ana Lopez", "Bob Smith", "Cleo Diaz", "Dev Patel", "Eva Kim", "Finn Ode")
 
@@ -70,11 +71,11 @@ async def test_bad_codes_absent_people_and_self_turns_log_nothing(small_session:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await pilot.press("b", "q")
-        assert "No one has the code 'bq'" in text(screen, PromptLine)
+        assert "No one has the code 'bq'" in text(screen, TallyPrompt)
         await pilot.press("d", "p")
-        assert "Dev Patel is marked absent" in text(screen, PromptLine)
+        assert "Dev Patel is marked absent" in text(screen, TallyPrompt)
         await pilot.press("a", "l", "a", "l")
-        assert "already speaking" in text(screen, PromptLine)
+        assert "already speaking" in text(screen, TallyPrompt)
         assert "Dev Patel" not in text(screen, TallyCards)  # absent: no card
     assert len(live(small_session)) == 1
 
@@ -83,7 +84,7 @@ async def test_explicit_entry_with_kind_target_and_note(small_session: Path) -> 
     app = make_app(small_session, identity="ana", screen="tally")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", "a", "l")
-        assert "kind: s speak  a ask" in text(app.screen, PromptLine)  # the codebook's keys
+        assert "kind: s speak  a ask" in text(app.screen, TallyPrompt)  # the codebook's keys
         await pilot.press("a", "b", "s")
         await pilot.press(*"why now", "enter")
         await pilot.press("slash", "c", "d", "enter", "space", "enter")  # turn to the group
@@ -140,7 +141,7 @@ async def test_switching_the_observed_group_shows_its_members_and_tags_entries(
         assert "Soil" in text(screen, TallyBar)
         assert "Finn Ode" not in text(screen, TallyCards)
         await pilot.press("a", "l", "f", "o")
-        assert "Finn Ode is not in Soil" in text(screen, PromptLine)
+        assert "Finn Ode is not in Soil" in text(screen, TallyPrompt)
         await pilot.press("right_square_bracket", "f", "o", "left_square_bracket",
                           "left_square_bracket", "b", "s")
         await pilot.pause()
@@ -155,14 +156,19 @@ async def test_round_start_end_and_the_timer_from_the_file(grouped_session: Path
         store.transact(lambda c: c.execute("UPDATE rounds SET started_at = ?", (past,)))
     app = make_app(grouped_session, screen="tally")
     notes: list[str] = []
+    # Before the app starts: on a loaded machine the first tick can come first.
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
-        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
         await pilot.pause(1.2)
         assert "over" in text(app.screen, TallyBar)
         assert notes.count("Time is up for Round one.") == 1
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r")  # a round changes for everyone: it asks first
+        assert "End Round one now, for everyone?" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("y")
+        assert "between rounds (Round one ended)" in text(app.screen, TallyBar)
+        await pilot.press("ctrl+r", "n")  # no: nothing changes
         assert "Round one ended" in text(app.screen, TallyBar)
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", "y")
         assert "Round 2" in text(app.screen, TallyBar)
         await pilot.pause(1.2)
         assert notes.count("Time is up for Round one.") == 1  # once, not every second
@@ -181,8 +187,18 @@ async def test_prefix_codes_need_enter_and_escape_cancels(tmp_path: Path) -> Non
     app = make_app(path, screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a", "n")
-        assert "Enter takes 'an'" in text(app.screen, PromptLine)
+        assert "Enter takes 'an'" in text(app.screen, TallyPrompt)
         await pilot.press("enter", "a", "n", "n", "a", "escape", "b", "o")
         await pilot.pause()
     assert [(s, t) for s, t, *_ in live(path)] == [
         ("an", None), ("ann", "an"), ("bo", "ann")]
+
+
+async def test_keys_still_reach_the_prompt_when_it_lost_the_focus(small_session: Path) -> None:
+    app = make_app(small_session, screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.set_focus(None)
+        await pilot.press("a", "l", "b", "s")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one(TallyPrompt)
+    assert [(s, t) for s, t, *_ in live(small_session)] == [("al", None), ("bs", "al")]

@@ -14,7 +14,8 @@ from facilitator.models.rounds import add_round, start_round
 from facilitator.models.store import SessionStore
 from facilitator.widgets.tally_cards import TallyCards
 from facilitator.widgets.tally_panels import (
-    EquityPanel, FeedPanel, NotSpokenPanel, PromptLine, TallyBar)
+    EquityPanel, FeedPanel, NotSpokenPanel, TallyBar)
+from facilitator.widgets.tally_prompt import TallyPrompt
 from tests.test_tally_screen import live, text
 
 
@@ -64,16 +65,16 @@ async def test_read_only_session_says_so_at_the_first_key_and_writes_nothing(
     app = make_app(small_session, read_only=True, screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
-        prompt = text(app.screen, PromptLine)
-        assert "Read-only session: nothing is logged" in prompt
+        prompt = text(app.screen, TallyPrompt)
+        assert "This session is open read-only; nothing can be changed." in prompt
         assert prompt.count("\n") == 1  # the hint is one line, the keys the other
         for keys in (("s", "c", "d"), ("slash", "a", "a", "b"), ("full_stop",),
                      ("space", "ctrl+r")):
             app.screen.hint("")
             await pilot.press(*keys)
-            assert "Read-only session: nothing is logged" in text(app.screen, PromptLine), keys
+            assert "This session is open read-only; nothing can be changed." in text(app.screen, TallyPrompt), keys
         await pilot.press("R", "R")  # looking around still works
-        assert "read-only: nothing can be logged" in text(app.screen, PromptLine)
+        assert "read-only: nothing can be logged" in text(app.screen, TallyPrompt)
         assert counts(app.screen)["bs"] == (1, 0)  # the file's counts still shown
     assert live(small_session, "SELECT count(*) FROM interactions") == [(3,)]
     assert live(small_session, "SELECT name FROM rounds WHERE ended_at IS NULL"

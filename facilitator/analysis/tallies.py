@@ -2,24 +2,27 @@
 share, an equity figure (Gini) with a plain reading, who has not spoken this round,
 and mutual pairs.
 
-TallyBoard reads the log once, then applies only what changed (new ids, and entries
-voided or restored since), so a keystroke never reloads the whole log.
+Pure functions and records: nothing here reads the store. facilitator.core.tally
+reads the file and feeds the board what it read (new ids, and entries voided or
+restored since), so a keystroke never reloads the whole log, and the board only
+ever holds what the file holds.
+
+Undirected kinds (kinds.directed = 0) count once per entry, for both people: an
+undirected entry A–B gives A and B each one more in spoke and by_kind, nobody is
+"addressed", and the pair is one undirected pair (A, B) with A < B. Mutual pairs
+and reciprocity are over directed kinds only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from facilitator.models.codebook import turn_kind
 from facilitator.models.records import Interaction
-from facilitator.models.session import session_info
-from facilitator.models.store import SessionStore
 
-COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, note,"
-           " voided_at, voided_by")
+#: Stands for "any group" in TallyBoard.latest_live (the whole-session view).
+ANY_GROUP = object()
 
 
 @dataclass
@@ -30,83 +33,93 @@ class Tally:
     addressed: Counter[int] = field(default_factory=Counter)
     turns: Counter[int] = field(default_factory=Counter)
     by_kind: defaultdict[int, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: Directed pairs (source, target): what mutual pairs are computed from.
     pairs: Counter[tuple[int, int]] = field(default_factory=Counter)
+    #: Undirected pairs (a, b) with a < b, one per undirected entry.
+    together: Counter[tuple[int, int]] = field(default_factory=Counter)
     states: Counter[str] = field(default_factory=Counter)
     entries: int = 0
 
-    def apply(self, entry: Interaction, sign: int, turn_kind: str) -> None:
+    def apply(self, entry: Interaction, sign: int, turn_kind: str, directed: bool = True) -> None:
         """Count an entry in (sign=1) or out again (sign=-1, when it is voided)."""
         self.entries += sign
         source, target = entry.source_id, entry.target_id
         if source is None:
             self.states[entry.kind] += sign
             return
-        self.spoke[source] += sign
-        self.by_kind[source][entry.kind] += sign
-        if entry.kind == turn_kind:
-            self.turns[source] += sign
-        if target is not None:
+        both = not directed and target is not None
+        for person in (source, target) if both else (source,):
+            assert person is not None
+            self.spoke[person] += sign
+            self.by_kind[person][entry.kind] += sign
+            if entry.kind == turn_kind:
+                self.turns[person] += sign
+        if target is None:
+            return
+        if directed:
             self.addressed[target] += sign
             self.pairs[(source, target)] += sign
+        else:
+            self.together[(min(source, target), max(source, target))] += sign
 
 
 class TallyBoard:
-    """Tallies for the whole session, per group and per round, kept incrementally."""
+    """Tallies for the whole session, per group and per round, kept incrementally
+    from the entries read from the file (and only those)."""
 
-    def __init__(self, turn_kind: str = "speak") -> None:
+    def __init__(self, turn_kind: str = "speak", undirected: Iterable[str] = ()) -> None:
         self.turn_kind = turn_kind
+        #: Kinds that count once for both people (kinds.directed = 0).
+        self.undirected = frozenset(undirected)
         self.entries: dict[int, Interaction] = {}
         self.order: list[int] = []
+        #: The highest id read from the file: the next read asks for ids above it.
         self.last_id = 0
         self.voided: set[int] = set()
+        #: What the reader last saw of the file's voids (opaque here): lets it skip
+        #: re-reading them when nothing was voided or restored since.
+        self.void_mark: object = None
         self.total = Tally()
         self.groups: dict[int | None, Tally] = defaultdict(Tally)
         self.rounds: dict[int | None, Tally] = defaultdict(Tally)
+        self._by_round: dict[int | None, list[int]] = defaultdict(list)
+        self._by_round_group: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
 
-    # ------------------------------------------------------------------ reading
-    @classmethod
-    def from_store(cls, store: SessionStore) -> "TallyBoard":
-        """Read the whole log once (at start-up or when a screen first opens)."""
-        board = cls(turn_kind(store).name)
-        board.sync(store, check_voids=False)
-        return board
-
-    def sync(self, store: SessionStore, *, check_voids: bool = True) -> list[Interaction]:
-        """Bring the board up to date with the file; returns the entries that changed.
-
-        New entries come by id (the primary key: cheap whatever the log's size). Void
-        states can change on old entries, in any process; check_voids compares the
-        set of voided ids (one narrow scan) and is skipped when only we wrote."""
-        changed = [Interaction.from_row(r) for r in store.rows(
-            f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (self.last_id,))]
-        for entry in changed:
+    # ------------------------------------------------------------------ applying
+    def read(self, new: Iterable[Interaction],
+             voided_now: dict[int, tuple[str, str | None]] | None = None) -> list[Interaction]:
+        """Take what was read from the file: entries with ids above last_id (in id
+        order), and optionally the voided ids with (voided_at, voided_by) of every
+        entry up to last_id. Returns the entries that changed."""
+        changed = []
+        for entry in new:
             self.apply(entry)
-        if check_voids:
-            changed += self._sync_voids(store)
+            changed.append(entry)
+        if voided_now is not None:
+            changed += self._voids(voided_now)
         return changed
 
-    def _sync_voids(self, store: SessionStore) -> list[Interaction]:
-        voided_now = {r[0]: (r[1], r[2]) for r in store.rows(
-            "SELECT id, voided_at, voided_by FROM interactions"
-            " WHERE voided_at IS NOT NULL AND id <= ?", (self.last_id,))}
+    def _voids(self, voided_now: dict[int, tuple[str, str | None]]) -> list[Interaction]:
         changed = []
         for entry_id, (at, by) in voided_now.items():
             entry = self.entries.get(entry_id)
-            if entry is not None and entry.voided_at is None:
-                changed.append(dataclasses.replace(entry, voided_at=at, voided_by=by))
+            if entry is not None and (entry.voided_at, entry.voided_by) != (at, by):
+                changed.append(replace(entry, voided_at=at, voided_by=by))
         for entry_id in self.voided - voided_now.keys():
-            changed.append(dataclasses.replace(self.entries[entry_id], voided_at=None,
-                                               voided_by=None))
+            changed.append(replace(self.entries[entry_id], voided_at=None, voided_by=None))
         for entry in changed:
             self.apply(entry)
         return changed
 
-    # ------------------------------------------------------------------ applying
     def apply(self, entry: Interaction) -> None:
-        """Apply a new entry, or a new state (voided or restored) of a known one."""
+        """Apply an entry read from the file, or a new state (voided or restored) of a
+        known one. Never call it with an entry that was not read from the file: the
+        board's last_id would pass entries it has not seen."""
         old = self.entries.get(entry.id)
         if old is None:
             self.order.append(entry.id)
+            self._by_round[entry.round_id].append(entry.id)
+            self._by_round_group[(entry.round_id, entry.group_id)].append(entry.id)
             self.last_id = max(self.last_id, entry.id)
         elif (old.voided_at is None) == (entry.voided_at is None):
             self.entries[entry.id] = entry
@@ -121,9 +134,11 @@ class TallyBoard:
             self.voided.add(entry.id)
 
     def _count(self, entry: Interaction, sign: int) -> None:
+        directed = entry.kind not in self.undirected
         for tally in (self.total, self.groups[entry.group_id], self.rounds[entry.round_id]):
-            tally.apply(entry, sign, self.turn_kind)
+            tally.apply(entry, sign, self.turn_kind, directed)
 
+    # ------------------------------------------------------------------ reading
     def recent(self, limit: int = 20) -> list[Interaction]:
         """The newest entries, newest first, voided ones included (struck through)."""
         return [self.entries[i] for i in reversed(self.order[-limit:])]
@@ -131,6 +146,21 @@ class TallyBoard:
     def tally(self, group_id: int | None = None, *, whole_session: bool = False) -> Tally:
         """The tally of one group, or of everything with whole_session=True."""
         return self.total if whole_session else self.groups[group_id]
+
+    def latest_live(self, round_id: int | None, group_id: object = ANY_GROUP,
+                    since: str | None = None) -> Interaction | None:
+        """The newest live entry of a round (None: between rounds) in one group, or in
+        any group (ANY_GROUP); with since, only entries at or after that moment (so
+        the chain of an ended round does not carry on between rounds)."""
+        ids = (self._by_round[round_id] if group_id is ANY_GROUP
+               else self._by_round_group[(round_id, group_id)])  # type: ignore[index]
+        for entry_id in reversed(ids):
+            entry = self.entries[entry_id]
+            if since is not None and entry.at < since:
+                return None
+            if entry.voided_at is None:
+                return entry
+        return None
 
 
 # ---------------------------------------------------------------------- summaries
@@ -210,7 +240,8 @@ def summarise(tally: Tally, people: list[int], this_round: Tally | None = None) 
 
 
 def mutual_pairs(tally: Tally, people: set[int] | None = None, limit: int = 10) -> list[MutualPair]:
-    """Pairs who addressed each other both ways, strongest first."""
+    """Pairs who addressed each other both ways, strongest first (directed kinds
+    only: an undirected entry is no evidence of reciprocity)."""
     found = []
     for (a, b), n in tally.pairs.items():
         if a < b and n > 0 and (people is None or (a in people and b in people)):
@@ -219,24 +250,3 @@ def mutual_pairs(tally: Tally, people: set[int] | None = None, limit: int = 10) 
                 found.append(MutualPair(a, b, n, back))
     found.sort(key=lambda m: (-min(m.a_to_b, m.b_to_a), -(m.a_to_b + m.b_to_a), m.a, m.b))
     return found[:limit]
-
-
-# ---------------------------------------------------------------------- report
-def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
-    """`facilitator report`: per participant `by_kind` and `turns`; top-level `equity`
-    (Gini over present participants, whole session) and `not_spoken` (present
-    participants who have not spoken in the current round)."""
-    board = TallyBoard.from_store(store)
-    people = store.rows("SELECT id, name, present FROM participants ORDER BY name COLLATE NOCASE")
-    by_name = {r["name"]: r["id"] for r in people}
-    for entry in report.get("participants", []):
-        pid = by_name.get(entry.get("name"))
-        kinds = board.total.by_kind.get(pid, Counter()) if pid is not None else Counter()
-        entry["by_kind"] = {k: n for k, n in sorted(kinds.items()) if n > 0}
-        entry["turns"] = board.total.turns[pid] if pid is not None else 0
-    present = [r["id"] for r in people if r["present"]]
-    round_id = session_info(store).current_round_id
-    summary = summarise(board.total, present, board.rounds[round_id])
-    report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
-    names = {r["id"]: r["name"] for r in people}
-    report["not_spoken"] = [names[p] for p in summary.not_spoken]

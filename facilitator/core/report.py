@@ -11,10 +11,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from facilitator.analysis.tallies import tally_section
 from facilitator.core.report_goals import goals_section
 from facilitator.core.report_groups import groups_section
 from facilitator.core.report_network import network_section
+from facilitator.core.tally import tally_section
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info

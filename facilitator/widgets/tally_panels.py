@@ -1,5 +1,5 @@
 """The side panels of the tally screen: equity, who has not spoken, mutual pairs and
-the feed of recent entries. Each takes plain values and draws Text (user text is
+the feed of recent entries (the prompt is tally_prompt.py). Each takes plain values and draws Text (user text is
 never parsed as markup)."""
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class Panel(Static):
 
 
 class TallyBar(Panel):
-    """One line: the observed group, the round and its remaining time."""
+    """One line: the observed group, its number of entries, the round and its
+    remaining time, then which counts (whole session). In that order because at 80
+    columns the end of the line is cut off."""
 
     def show(self, observing: str, position: str, round_text: str, timer: str,
              overtime: bool, entries: int, counts: str = "") -> None:
@@ -39,18 +41,17 @@ class TallyBar(Panel):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position} [ ]")
-        if counts:
-            line.append("  ·  counts: ")
-            line.append(counts, style="bold")
-            line.append(" (R)")
+        line.append(f" {position} [ ] · {entries} entries")
         if round_text:
-            line.append("  ·  ")
+            line.append(" · ")
             line.append(round_text)
         if timer:
-            line.append("  ")
+            line.append(" ")
             line.append(f" {timer} ", style="reverse" if overtime else "bold")
-        line.append(f"  ·  {entries} entries")
+        if counts:
+            line.append(" · counts: ")
+            line.append(counts, style="bold")
+            line.append(" (R)")
         self.set_class(overtime, "-overtime")
         self.show_text(line)
 
@@ -113,16 +114,28 @@ class FeedLine:
     mine: bool
 
 
+@dataclass(frozen=True)
+class FeedHeading:
+    """Where the round changes in the feed: "Round 2", "between rounds"."""
+
+    text: str
+
+
 class FeedPanel(Panel):
     """Recent entries, newest first; voided ones struck through and marked ✗ (strike
-    and dim are lost on some terminals and without colour); who logged each."""
+    and dim are lost on some terminals and without colour); who logged each; a
+    heading where the round changes ("between rounds" for entries outside any)."""
 
-    def show(self, lines: list[FeedLine]) -> None:
+    def show(self, lines: list[FeedLine | FeedHeading]) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("Recent entries · ✗ = undone", style="bold")
         if not lines:
             text.append("\n none yet: type a code")
         for line in lines:
+            if isinstance(line, FeedHeading):
+                text.append("\n")
+                text.append(f"— {line.text} —", style="italic")
+                continue
             row = Text(no_wrap=True, overflow="ellipsis", style="strike dim" if line.voided else "")
             row.append(f"{line.at} ")
             if line.voided:
@@ -138,22 +151,4 @@ class FeedPanel(Panel):
             row.append(f" ·{line.logged_by}", style="dim")
             text.append("\n")
             text.append_text(row)
-        self.show_text(text)
-
-
-class PromptLine(Panel):
-    """What is being typed, and which keys do what in the current mode."""
-
-    def show(self, mode: str, typed: str, keys: str, hint: str = "", error: bool = False) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {mode} ", style="reverse")
-        text.append(" ")
-        text.append(typed or "", style="bold")
-        text.append("▏")
-        if hint:
-            text.append("  ")
-            text.append(hint)
-        text.append("\n")
-        text.append(keys, style="dim")
-        self.set_class(error, "-error")
         self.show_text(text)

@@ -1,0 +1,260 @@
+"""The tally, read, computed and written: what the tally screen and the report call.
+
+LiveTally is the tally screen's view of the file: the codebook, roster, round and
+groups, a TallyBoard fed only with what was read from the file (never with our own
+writes: after a write it reads like after anyone's, so an entry another process
+committed just before ours is never skipped), and the turn chain, which is derived
+from the board too (only a pause lives in this process: it is not an event).
+
+Turn chain: a turn is addressed to the previous speaker of the observed group and
+round. In the whole-session view, only when both are in the same group this round
+(when the round has groups): people at different tables do not speak to each
+other. The chain of an ended round does not carry on between rounds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.analysis.tallies import ANY_GROUP, TallyBoard, summarise
+from facilitator.core.changes import Change
+from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
+from facilitator.models.codebook import codebook, turn_kind
+from facilitator.models.groups import Group, groups_of_round
+from facilitator.models.interactions import log_interaction
+from facilitator.models.records import Interaction, Kind, Participant, Round
+from facilitator.models.roster import participants
+from facilitator.models.rounds import current_round, rounds
+from facilitator.models.session import session_info
+from facilitator.models.store import SessionError, SessionStore, now
+
+COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, note,"
+           " voided_at, voided_by")
+
+
+# ---------------------------------------------------------------------- the board
+def read_board(store: SessionStore) -> TallyBoard:
+    """Read the whole log once (when a screen first opens, or for the report)."""
+    kinds = codebook(store)
+    try:
+        turn = turn_kind(store).name
+    except SessionError:
+        turn = ""  # no kind between people: nothing is a turn
+    board = TallyBoard(turn, undirected={k.name for k in kinds if not k.directed})
+    sync_board(store, board)
+    return board
+
+
+def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
+    """Bring the board up to date with the file; returns the entries that changed.
+
+    New entries come by id (the primary key: cheap whatever the log's size), above
+    the highest id the board has read. Void states can change on old entries, in
+    any process: the voided ids (the partial index on voided_at) are compared."""
+    new = [Interaction.from_row(r) for r in store.rows(
+        f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (board.last_id,))]
+    # Any void or restore, here or elsewhere, changes how many entries are voided or
+    # the latest voided_at: two figures off the partial index, before the whole list.
+    mark = tuple(store.one("SELECT COUNT(*), MAX(voided_at) FROM interactions"
+                           " INDEXED BY interactions_voided WHERE voided_at IS NOT NULL")
+                 or ())
+    if mark == board.void_mark:
+        return board.read(new)
+    board.void_mark = mark
+    voided = {r[0]: (r[1], r[2]) for r in store.rows(
+        "SELECT id, voided_at, voided_by FROM interactions INDEXED BY interactions_voided"
+        " WHERE voided_at IS NOT NULL")}
+    return board.read(new, voided)
+
+
+# ---------------------------------------------------------------------- entries
+def describe(entry: Interaction, people: dict[int, Participant], kinds: dict[str, Kind]) -> str:
+    """'Ana → Bob, asked', 'Ana → the group, spoke to', 'silence (whole group)':
+    how an undo or redo names an entry."""
+    kind = kinds.get(entry.kind)
+    label = kind.label if kind else entry.kind
+    if entry.source_id is None:
+        return f"{label} (whole group)"
+
+    def first(pid: int | None) -> str:
+        person = people.get(pid) if pid is not None else None
+        return person.name.split()[0] if person and person.name.split() else "the group"
+
+    return f"{first(entry.source_id)} → {first(entry.target_id)}, {label}"
+
+
+def entry_change(store: SessionStore, entry_id: int, what: str) -> Change:
+    """Undo (void) and redo (restore) of one entry, each only while nobody else has
+    voided or restored it since: otherwise one sentence names who, nothing written."""
+    mine: dict[str, str] = {}
+
+    def undo() -> None:
+        def body(conn: sqlite3.Connection) -> None:
+            row = _state(conn, entry_id)
+            if row["voided_at"] is not None:
+                raise SessionError(f"{row['voided_by'] or 'Someone'} already undid {what};"
+                                   " nothing was undone.")
+            mine["at"] = now()
+            conn.execute("UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ?",
+                         (mine["at"], store.identity, entry_id))
+
+        store.transact(body)
+
+    def redo() -> Change:
+        def body(conn: sqlite3.Connection) -> None:
+            row = _state(conn, entry_id)
+            if row["voided_at"] is None:
+                raise SessionError(f"Someone else already brought back {what}; nothing was redone.")
+            if row["voided_at"] != mine.get("at"):
+                raise SessionError(f"{row['voided_by'] or 'Someone'} undid {what} again since;"
+                                   " nothing was redone.")
+            conn.execute("UPDATE interactions SET voided_at = NULL, voided_by = NULL WHERE id = ?",
+                         (entry_id,))
+
+        store.transact(body)
+        return entry_change(store, entry_id, what)
+
+    return Change(what, undo, redo)
+
+
+def _state(conn: sqlite3.Connection, entry_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT voided_at, voided_by FROM interactions WHERE id = ?",
+                       (entry_id,)).fetchone()
+    if row is None:
+        raise SessionError(f"Entry #{entry_id} is no longer in the file; nothing was changed.")
+    return row  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------- live view
+@dataclass
+class LiveTally:
+    """The tally screen's view of one session file."""
+
+    store: SessionStore
+    kinds: list[Kind] = field(default_factory=list)
+    turn: Kind | None = None
+    people: dict[int, Participant] = field(default_factory=dict)
+    round: Round | None = None
+    groups: list[Group] = field(default_factory=list)
+    round_names: dict[int, str] = field(default_factory=dict)
+    board: TallyBoard | None = None
+    #: Pauses typed here: (round, group) -> the last id read when it was pressed.
+    paused: dict[tuple[int | None, object], int] = field(default_factory=dict)
+
+    def refresh(self) -> list[Interaction]:
+        """Re-read the small tables whole, and the log's changes."""
+        self.kinds = codebook(self.store)
+        try:
+            self.turn = turn_kind(self.store)
+        except SessionError:
+            self.turn = None
+        self.people = {p.id: p for p in participants(self.store)}
+        self.round = current_round(self.store)
+        self.round_names = {r.id: r.name for r in rounds(self.store)}
+        self.groups = groups_of_round(self.store, self.round.id if self.round else None)
+        if self.board is None:
+            self.board = TallyBoard(self.turn.name if self.turn else "",
+                                    undirected={k.name for k in self.kinds if not k.directed})
+        return self.sync()
+
+    def sync(self) -> list[Interaction]:
+        assert self.board is not None
+        return sync_board(self.store, self.board)
+
+    # ------------------------------------------------------------ rounds
+    @property
+    def round_id(self) -> int | None:
+        """The current round (running or ended): what the view counts."""
+        return self.round.id if self.round else None
+
+    def _chain_round(self) -> tuple[int | None, str | None]:
+        """The round entries typed now join, and since when (between rounds: only
+        entries after the current round ended belong to this stretch)."""
+        if self.round is not None and self.round.running:
+            return self.round.id, None
+        return None, self.round.ended_at if self.round else None
+
+    # ------------------------------------------------------------ the turn chain
+    def group_of(self, person_id: int | None) -> int | None:
+        return next((g.id for g in self.groups if person_id in g.member_ids), None)
+
+    def previous_speaker(self, group_id: int | None) -> int | None:
+        """Whom a turn in this group (None: the whole session) would address."""
+        assert self.board is not None
+        round_id, since = self._chain_round()
+        where: object = ANY_GROUP if group_id is None else group_id
+        entry = self.board.latest_live(round_id, where, since)
+        if entry is None or entry.id <= self.paused.get((round_id, where), 0):
+            return None
+        return entry.source_id
+
+    def pause(self, group_id: int | None) -> None:
+        """The next turn here addresses the whole group."""
+        assert self.board is not None
+        self.sync()
+        round_id, _ = self._chain_round()
+        self.paused[(round_id, ANY_GROUP if group_id is None else group_id)] = self.board.last_id
+
+    def turn_target(self, person: Participant, group_id: int | None) -> Participant | None:
+        """The previous speaker, if the turn may address them: present, and in the
+        whole-session view at the same table this round."""
+        previous = self.previous_speaker(group_id)
+        if previous is None:
+            return None
+        if previous == person.id:
+            raise SessionError(f"Nothing logged: {person.name} is already speaking;"
+                               " a turn goes to someone else.")
+        target = self.people.get(previous)
+        if target is None or not target.present:
+            return None  # they left the room: the turn goes to the group
+        if group_id is None and self.groups:
+            table = self.group_of(person.id)
+            if table is None or table != self.group_of(previous):
+                return None  # different tables: nobody is linked
+        return target
+
+    # ------------------------------------------------------------ writing
+    def log(self, entry: Entry) -> Change:
+        """Log what the prompt showed, through the one core function; the board then
+        reads the file (ours and anyone's). Returns the undo."""
+        self.sync()  # the chain from the file as it is now, not as last polled
+        if isinstance(entry, Turn):
+            if self.turn is None:
+                raise SessionError("The codebook has no kind between people; add one.")
+            kind, source, note = self.turn, entry.person, None
+            target = self.turn_target(entry.person, entry.group_id)
+        elif isinstance(entry, Explicit):
+            kind, source, target, note = entry.kind, entry.source, entry.target, entry.note
+        else:
+            assert isinstance(entry, GroupState)
+            kind, source, target, note = entry.kind, None, None, None
+        group_id = entry.group_id
+        if group_id is None and source is not None:
+            group_id = self.group_of(source.id)  # the whole session: the source's table
+        written = log_interaction(self.store, kind, source, target, group_id=group_id, note=note)
+        self.sync()
+        what = describe(written, self.people, {k.name: k for k in self.kinds})
+        return entry_change(self.store, written.id, what)
+
+
+# ---------------------------------------------------------------------- report
+def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
+    """`facilitator report`: per participant `by_kind` and `turns`; top-level `equity`
+    (Gini over present participants, whole session) and `not_spoken` (present
+    participants who have not spoken in the current round)."""
+    board = read_board(store)
+    people = participants(store)
+    by_name = {p.name: p.id for p in people}
+    for entry in report.get("participants", []):
+        pid = by_name.get(entry.get("name"))
+        kinds = board.total.by_kind.get(pid) if pid is not None else None
+        entry["by_kind"] = {k: n for k, n in sorted((kinds or {}).items()) if n > 0}
+        entry["turns"] = board.total.turns[pid] if pid is not None else 0
+    present = [p.id for p in sorted(people, key=lambda p: p.name.lower()) if p.present]
+    round_id = session_info(store).current_round_id
+    summary = summarise(board.total, present, board.rounds[round_id])
+    report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
+    names = {p.id: p.name for p in people}
+    report["not_spoken"] = [names[p] for p in summary.not_spoken]
