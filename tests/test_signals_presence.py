@@ -89,7 +89,7 @@ def test_a_closed_terminal_removes_its_presence_at_once(small_session: Path, tmu
     screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
     assert "with:" not in header(screen), screen
     assert present(small_session) == ["bob"]
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # a loaded CI machine is slow to tear down
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()
