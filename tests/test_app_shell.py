@@ -42,6 +42,9 @@ async def test_header_shows_who_else_is_connected(demo_session: Path) -> None:
     app = make_app(demo_session, identity="ana")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        touch_presence(other, "tally")  # bob's heartbeat: on a slow machine the first one goes stale
+        app.update_header()
+        await pilot.pause()
         assert "with: bob (tally)" in header_text(app)
     other.close()
 

@@ -180,7 +180,7 @@ def test_a_co_facilitator_over_ssh_logs_under_the_key_comment_and_the_room_sees_
     assert "sam" not in header(screen), screen
     assert [who for who, *_ in present(small_session)] == ["ana"]
     assert "sam left after" in host.wait_for_log("sam left after")
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # a loaded CI machine is slow to tear down
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()

@@ -31,6 +31,7 @@ async def test_header_at_80_columns_still_shows_the_co_facilitator(demo_session:
     app = make_app(demo_session, identity="ana", screen="tally")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        touch_presence(other, "tally")  # bob's heartbeat: on a slow machine the first one goes stale
         app.update_header()
         await pilot.pause()
         line = visible_line(app.screen.query_one(SessionHeader))

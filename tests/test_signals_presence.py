@@ -65,7 +65,7 @@ def test_a_signal_ends_the_app_cleanly(small_session: Path, tmux: Tmux, signum: 
     assert tmux.display(ana, "#{alternate_on} #{mouse_any_flag}") == "0 0"
     assert "Traceback" not in screen
     assert present(small_session) == ["bob"]
-    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
+    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=6)
     assert "with:" not in header(screen), screen
     # What was acknowledged before the signal is in the file.
     with sqlite3.connect(small_session) as conn:
@@ -78,7 +78,7 @@ def test_ctrl_q_removes_its_presence_at_once(small_session: Path, tmux: Tmux) ->
     screen = tmux.wait_for(ana, lambda s: "EXIT=" in s, seconds=5)
     assert "EXIT=0" in screen, screen
     assert present(small_session) == ["bob"]
-    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
+    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=6)
     assert "with:" not in header(screen), screen
 
 
@@ -86,10 +86,10 @@ def test_a_closed_terminal_removes_its_presence_at_once(small_session: Path, tmu
     ana, bob = start_pair(tmux, small_session)
     pid = app_pid(tmux, ana)
     tmux.kill_window(ana)
-    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=3)
+    screen = tmux.wait_for(bob, lambda s: "ana" not in header(s), seconds=6)
     assert "with:" not in header(screen), screen
     assert present(small_session) == ["bob"]
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # a loaded CI machine is slow to tear down
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists()

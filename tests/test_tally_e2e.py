@@ -68,7 +68,8 @@ def test_three_codes_make_three_turns_seen_in_both_terminals(small_session: Path
     assert "! Not spoken this round (1): Dev Patel" == not_spoken(other), other
 
     tmux.keys(ana, "C-z")
-    screen = tmux.wait_for(ana, lambda s: "Undid Cleo → Bob, spoke to" in s, seconds=5)
+    screen = tmux.wait_for(ana, lambda s: "Undid Cleo → Bob, spoke to" in s
+                           and "Not spoken this round (2)" in s, seconds=5)
     assert "Not spoken this round (2)" in screen, screen
     assert [v is not None for *_, v in entries(small_session)] == [False, False, True]
     other = tmux.wait_for(bob, lambda s: "Not spoken this round (2)" in s, seconds=5)
