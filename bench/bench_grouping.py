@@ -73,7 +73,7 @@ def ui_thread_figure(reference: float) -> None:
     a worker: the UI-thread part, on a 200-person session file with 3 applied rounds."""
     import tempfile
 
-    from facilitator.models import group_plans as plans
+    from facilitator.core import group_plans as plans
     from facilitator.models.roster import add_participants
     from facilitator.models.rounds import start_round
     from facilitator.models.session import create_session

@@ -20,7 +20,7 @@ from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
-    from facilitator.screens.base import WorkerFailed
+    from facilitator.widgets.failures import WorkerFailed
 
 from facilitator.core.screens import SCREEN_NAMES
 from facilitator.models.presence import PRESENCE_HEARTBEAT, Presence

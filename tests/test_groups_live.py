@@ -164,7 +164,7 @@ async def test_sam_moves_kim_moves_in_another_process_sam_undoes(demo_session: P
 
 def test_a_keep_apart_rule_kim_released_is_not_set_again_by_sams_undo(
         demo_session: Path) -> None:
-    from facilitator.models import group_plans as plans
+    from facilitator.core import group_plans as plans
 
     with SessionStore.open(demo_session, identity="sam") as sam, \
             SessionStore.open(demo_session, identity="kim") as kim:

@@ -49,7 +49,7 @@ async def test_suggestions_are_formed_in_a_worker_while_keys_still_work(
         demo_session: Path, monkeypatch) -> None:
     import threading
 
-    from facilitator.models import group_plans as plans
+    from facilitator.core import group_plans as plans
 
     release = threading.Event()
     form = plans.ProposalInputs.form
@@ -80,7 +80,7 @@ async def test_suggestions_are_formed_in_a_worker_while_keys_still_work(
 
 
 async def test_a_failing_worker_is_reported_not_fatal(demo_session: Path, monkeypatch) -> None:
-    from facilitator.models import group_plans as plans
+    from facilitator.core import group_plans as plans
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("search exploded")
@@ -99,7 +99,7 @@ async def test_a_failing_worker_is_reported_not_fatal(demo_session: Path, monkey
 
 
 async def test_keep_together_and_apart_by_keys(demo_session: Path) -> None:
-    from facilitator.models import group_plans as plans
+    from facilitator.core import group_plans as plans
 
     app = make_app(demo_session, identity="ana", screen="groups")
     async with app.run_test(size=(80, 24)) as pilot:

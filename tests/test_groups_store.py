@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from facilitator.core.report import build_report
 from facilitator.cli import cli
-from facilitator.models import group_plans as plans
+from facilitator.core import group_plans as plans
 from facilitator.models.groups import (
     close_group,
     groups_of_round,

@@ -73,6 +73,9 @@ def person() -> Iterator[Person]:
             pytest.skip("no Python on this host that an unprivileged user may run")
         yield Person(name, group, *found)
     finally:
+        # Nothing the test started as this user outlives it (an app whose terminal
+        # went away under runuser would otherwise keep running).
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
         subprocess.run(["userdel", name], capture_output=True)
         subprocess.run(["groupdel", group], capture_output=True)
 

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from facilitator.app import make_app
-from facilitator.models import group_plans as plans
+from facilitator.core import group_plans as plans
 from facilitator.models.groups import groups_of_round
 from facilitator.models.rounds import rounds
 from facilitator.models.store import SessionError, SessionStore

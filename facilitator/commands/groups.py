@@ -52,7 +52,7 @@ def groups(path: str, method: str, size: int, by: tuple[str, ...], seed: int,
         facilitator groups sessions/demo.db --form new-ties --size 4 --seed 7
         facilitator groups sessions/demo.db --form mixed --size 5 --by organisation --apply
     """
-    from facilitator.models.group_plans import (
+    from facilitator.core.group_plans import (
         KEEP_APART,
         KEEP_TOGETHER,
         apply_groups,

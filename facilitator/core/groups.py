@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from facilitator.core.changes import Change
-from facilitator.models import group_plans as plans
+from facilitator.core import group_plans as plans
 from facilitator.models.group_input import read_mentions, read_moves, read_pair, read_people
 from facilitator.models.groups import (
     Group, close_group, get_group, merge_groups, move_people, new_batch, propose_topic,

@@ -9,15 +9,17 @@ the app what happened with messages (Written, Shown) and never imports it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from facilitator.core.changes import Change
 from facilitator.core.rounds import round_step, take_round_step
 from facilitator.models.store import READ_ONLY, SessionError, SessionStore
+from facilitator.widgets.failures import WorkerFailed, forward_worker_failure
+
+__all__ = ["SessionScreen", "Shown", "WorkerFailed", "Written", "forward_worker_failure"]
 
 
 class Written(Message):
@@ -28,23 +30,6 @@ class Written(Message):
 class Shown(Message):
     """A screen was mounted or came back: the app redraws the header and checks
     the terminal's size."""
-
-
-@dataclass
-class WorkerFailed(Message):
-    """A worker of a screen or widget raised: the app says so in one sentence and
-    keeps running (every worker runs with exit_on_error=False)."""
-
-    name: str
-    error: BaseException
-
-
-def forward_worker_failure(node: object, event: Worker.StateChanged) -> None:
-    """Worker.StateChanged does not bubble: a node running workers calls this from
-    its on_worker_state_changed, and the failure reaches the app's one handler."""
-    if event.state == WorkerState.ERROR and event.worker.error is not None:
-        post = getattr(node, "post_message")
-        post(WorkerFailed(event.worker.name or "a background task", event.worker.error))
 
 
 class SessionScreen(Screen[None]):

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from facilitator.analysis.sociogram import RANK, EdgeSpec, NodeSpec, Sociogram, SociogramCanvas
-from facilitator.screens.base import forward_worker_failure
+from facilitator.widgets.failures import forward_worker_failure
 
 GROUP_CLASSES = 6
 #: Above this many ties a full redraw runs in a worker thread.
