@@ -237,3 +237,70 @@ def test_multiline_text_becomes_one_line(small_session: Path) -> None:
         ana, bob = participants(store)[:2]
         entry = log_interaction(store, "ask", ana, bob, note="two\nlines\tand tab")
         assert entry.note == "two lines and tab"
+
+
+def version_2_file(path: Path) -> None:
+    """A session file as facilitator wrote it at schema version 2: the scripts of
+    versions 1 and 2 run through plain sqlite3, with some rows of each kind."""
+    from facilitator.models.schema import SCHEMA_V1, SCHEMA_V2
+
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_V1 + SCHEMA_V2)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.executescript("""
+        INSERT INTO session (id, title, created_at) VALUES (1, 'Old', '2026-11-01T09:00:00.000+00:00');
+        INSERT INTO kinds (name, key, label) VALUES ('speak', 's', 'spoke to');
+        INSERT INTO participants (name, code, added_at) VALUES
+            ('Ana Lopez', 'al', '2026-11-01T09:00:00.000+00:00'),
+            ('Bob Smith', 'bs', '2026-11-01T09:00:00.000+00:00');
+        INSERT INTO groups (name, created_at, closed_at) VALUES
+            ('Maps', '2026-11-01T09:00:00.000+00:00', '2026-11-01T09:30:00.000+00:00');
+        INSERT INTO interactions (at, source_id, target_id, kind, logged_by) VALUES
+            ('2026-11-01T09:05:00.000+00:00', 1, 2, 'speak', 'sam');
+    """)
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_2_file_opens_and_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    version_2_file(path)
+    with pytest.raises(SessionError, match="needs upgrading"):
+        SessionStore.open(path, read_only=True)
+    with SessionStore.open(path, identity="sam") as store:
+        assert store.schema_version == SCHEMA_VERSION == 3
+        assert [p.name for p in participants(store)] == ["Ana Lopez", "Bob Smith"]
+        assert tuple(store.one("SELECT name, closed_at, closed_by, renamed_by, reopened_by"
+                               " FROM groups")) == ("Maps", "2026-11-01T09:30:00.000+00:00",
+                                                    None, None, None)
+        assert tuple(store.one("SELECT changed_at, changed_by FROM participants")) == (None, None)
+        assert tuple(store.one("SELECT logged_by, restored_at, restored_by FROM interactions")) == (
+            "sam", None, None)
+        # A column that names nobody (a row from before version 3, or a write from
+        # another front end) makes the sentence say "Someone".
+        from facilitator.models.groups import undo_batch
+        store.transact(lambda c: c.execute("UPDATE groups SET closed_at = NULL"))
+        with pytest.raises(SessionError, match="^Someone reopened Maps since; nothing was undone"):
+            undo_batch(store, "", reopen=((1, "2026-11-01T09:30:00.000+00:00"),))
+    with SessionStore.open(path) as again:  # opening an upgraded file changes nothing
+        assert again.schema_version == 3
+
+
+def test_two_processes_upgrade_a_version_2_file_at_once(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "v2race.db"
+    version_2_file(path)
+    script = """
+        import sys, time
+        from facilitator.models.store import SessionStore
+        start = float(sys.argv[3])
+        while time.time() < start:
+            pass
+        with SessionStore.open(sys.argv[2]) as store:
+            print(store.schema_version, store.scalar("SELECT COUNT(*) FROM participants"))
+    """
+    for result in _run_processes(script, 3, str(path), str(time.time() + 1.0)):
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [str(SCHEMA_VERSION), "2"]

@@ -263,7 +263,25 @@ BEGIN
 END;
 """
 
+# Version 3: who changed a group, a person or an entry in place, and when, so an
+# undo refused because someone changed the same thing since can say who. Each pair
+# holds the latest such change (older ones are not kept): a rename; a close (NULL
+# again once reopened) and the latest reopening; an edit or presence mark of a
+# participant; the latest time an undone entry was brought back (redo), which
+# clears voided_at and voided_by.
+SCHEMA_V3 = """
+ALTER TABLE groups ADD COLUMN renamed_at TEXT;
+ALTER TABLE groups ADD COLUMN renamed_by TEXT;
+ALTER TABLE groups ADD COLUMN closed_by TEXT;
+ALTER TABLE groups ADD COLUMN reopened_at TEXT;
+ALTER TABLE groups ADD COLUMN reopened_by TEXT;
+ALTER TABLE participants ADD COLUMN changed_at TEXT;
+ALTER TABLE participants ADD COLUMN changed_by TEXT;
+ALTER TABLE interactions ADD COLUMN restored_at TEXT;
+ALTER TABLE interactions ADD COLUMN restored_by TEXT;
+"""
+
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 
 SCHEMA_VERSION = len(MIGRATIONS)
