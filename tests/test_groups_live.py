@@ -13,6 +13,7 @@ from test_groups_screen import members_by_name
 
 from facilitator.app import make_app
 from facilitator.core import groups as edits
+from facilitator.core.changes import Change
 from facilitator.models.groups import groups_of_round
 from facilitator.models.rounds import current_round
 from facilitator.models.store import SessionError, SessionStore
@@ -137,6 +138,7 @@ def test_every_group_edit_refuses_an_undo_after_kim_changed_it(demo_session: Pat
 SECOND_PROCESS = """
 import sys
 from facilitator.core import groups as edits
+from facilitator.core.changes import Change
 from facilitator.models.groups import groups_of_round
 from facilitator.models.rounds import current_round
 from facilitator.models.store import SessionStore
@@ -201,3 +203,76 @@ async def test_random_bursts_of_moves_end_where_they_were_typed(demo_session: Pa
         await burst(pilot, *keys)
     for code, group in expected.items():
         assert groups_of(demo_session, code) == [group], code
+
+
+def group_rows(store: SessionStore) -> tuple[list[tuple], list[tuple]]:
+    """Every row of groups and memberships: what a refused undo must leave alone."""
+    return ([tuple(r) for r in store.rows("SELECT * FROM groups ORDER BY id")],
+            [tuple(r) for r in store.rows("SELECT * FROM memberships ORDER BY id")])
+
+
+def refused(change: Change, store: SessionStore) -> str:
+    """Run an undo that must be refused; the sentence, once the file is seen unchanged."""
+    before = group_rows(store)
+    with pytest.raises(SessionError) as error:
+        change.undo()
+    assert group_rows(store) == before
+    return str(error.value)
+
+
+def test_undo_of_a_rename_names_who_renamed_it_since(demo_session: Path) -> None:
+    with SessionStore.open(demo_session, identity="sam") as sam, \
+            SessionStore.open(demo_session, identity="kim") as kim:
+        first = groups_of_round(sam, current_round(sam).id)[0]
+        _, change = edits.rename(sam, first, "Maps")
+        edits.rename(kim, first, "Data maps")
+        assert refused(change, kim) == "kim renamed Maps to Data maps since; nothing was undone."
+        assert kim.one("SELECT renamed_by FROM groups WHERE id = ?", (first.id,))[0] == "kim"
+
+
+def test_undo_of_a_topic_names_who_renamed_or_closed_it_since(demo_session: Path) -> None:
+    with SessionStore.open(demo_session, identity="sam") as sam, \
+            SessionStore.open(demo_session, identity="kim") as kim:
+        round_id = current_round(sam).id
+        _, renamed = edits.new_topic(sam, "Maps", round_id)
+        topic = next(g for g in groups_of_round(kim, round_id) if g.name == "Maps")
+        edits.rename(kim, topic, "Data maps")
+        assert refused(renamed, kim) == (
+            "kim renamed a group of this step to Data maps since; nothing was undone.")
+        _, closed = edits.new_topic(sam, "Birds", round_id)  # nobody in it: no membership event
+        topic = next(g for g in groups_of_round(kim, round_id) if g.name == "Birds")
+        edits.close(kim, topic)
+        assert refused(closed, kim) == "kim closed Birds since; nothing was undone."
+        row = kim.one("SELECT closed_by FROM groups WHERE id = ?", (topic.id,))
+        assert row[0] == "kim"
+
+
+def test_undo_of_a_close_names_who_reopened_it_since(demo_session: Path) -> None:
+    from facilitator.models.groups import close_group, undo_batch
+
+    with SessionStore.open(demo_session, identity="sam") as sam, \
+            SessionStore.open(demo_session, identity="kim") as kim:
+        round_id = current_round(sam).id
+        edits.new_topic(sam, "Birds", round_id)
+        topic = next(g for g in groups_of_round(sam, round_id) if g.name == "Birds")
+        _, change = edits.close(sam, topic)
+        closed_at = sam.scalar("SELECT closed_at FROM groups WHERE id = ?", (topic.id,))
+        # Kim reopens it (an undo of hers, or another front end, says the file).
+        undo_batch(kim, "", reopen=((topic.id, closed_at),))
+        assert refused(change, kim) == "kim reopened Birds since; nothing was undone."
+        close_group(kim, topic.id)
+        assert refused(change, kim) == (
+            "kim reopened Birds and kim closed it again since; nothing was undone.")
+        assert kim.one("SELECT reopened_by, closed_by FROM groups WHERE id = ?",
+                       (topic.id,))[:] == ("kim", "kim")
+
+
+def test_an_undone_close_records_who_reopened_it(demo_session: Path) -> None:
+    with SessionStore.open(demo_session, identity="sam") as sam:
+        first = groups_of_round(sam, current_round(sam).id)[0]
+        _, change = edits.close(sam, first)
+        assert sam.one("SELECT closed_by FROM groups WHERE id = ?", (first.id,))[0] == "sam"
+        change.undo()
+        row = sam.one("SELECT closed_at, closed_by, reopened_by FROM groups WHERE id = ?",
+                      (first.id,))
+        assert tuple(row) == (None, None, "sam")

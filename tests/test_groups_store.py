@@ -67,15 +67,15 @@ def test_rename_split_merge_close_and_their_undo(store: SessionStore) -> None:
     with pytest.raises(SessionError, match="Only members"):
         split_group(store, group.id, "X", [cd])
     merge_batch = new_batch()
-    merge_groups(store, group.id, other.id, merge_batch)
+    merged_at = merge_groups(store, group.id, other.id, merge_batch)
     assert {g.name for g in groups_of_round(store, round_.id)} == {"Open data"}
-    undo_batch(store, merge_batch, reopen=(other.id,))
+    undo_batch(store, merge_batch, reopen=((other.id, merged_at),))
     assert {g.name: len(g.member_ids) for g in groups_of_round(store, round_.id)} == {
         "Open data": 2, "Data ethics": 2}
     close_batch = new_batch()
-    close_group(store, other.id, close_batch)
+    closed_at = close_group(store, other.id, close_batch)
     assert set(ungrouped(store, round_.id)) == {cd, dp}
-    undo_batch(store, close_batch, reopen=(other.id,))
+    undo_batch(store, close_batch, reopen=((other.id, closed_at),))
     assert ungrouped(store, round_.id) == []
     with pytest.raises(SessionError, match="needs a name"):
         rename_group(store, group.id, "   ")

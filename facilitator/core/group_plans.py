@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from facilitator.models.groups import insert_group, join_group, new_batch, undo_batch
+from facilitator.models.groups import insert_group, join_group, mark_closed, new_batch, undo_batch
 from facilitator.models.groups import interacted_pairs, shared_group_pairs
 from facilitator.models.records import Participant
 from facilitator.models.roster import participants
@@ -159,12 +159,13 @@ class Applied:
     round_id: int
     closed: tuple[int, ...]  # groups of that round left empty, hence closed
     created_round: bool = False  # the round was made for these groups
+    closed_at: str = ""  # when it closed them (their undo expects to find it)
 
     def undo(self, store: SessionStore) -> bool:
         """Void the applied groups and reopen the ones it closed. A round that the
         apply created goes too, unless something came to use it meanwhile.
         Returns True when that round was removed."""
-        undo_batch(store, self.batch, reopen=self.closed)
+        undo_batch(store, self.batch, reopen=tuple((g, self.closed_at) for g in self.closed))
         return self.created_round and remove_unused_round(store, self.round_id, self.batch)
 
 
@@ -221,7 +222,7 @@ def apply_groups(store: SessionStore, groups: Sequence[Sequence[int]], formed_by
             " (SELECT 1 FROM current_members cm WHERE cm.group_id = g.id)", (round_id, batch)))
         at = now()
         for group_id in emptied:
-            conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (at, group_id))
-        return Applied(batch, round_id, emptied, created)
+            mark_closed(conn, group_id, at, store.identity)
+        return Applied(batch, round_id, emptied, created, at)
 
     return store.transact(body)

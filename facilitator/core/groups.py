@@ -21,7 +21,7 @@ from facilitator.models.store import SessionError, SessionStore
 
 
 def _batch_change(store: SessionStore, what: str, batch: str,
-                  reopen: tuple[int, ...] = ()) -> Change:
+                  reopen: tuple[tuple[int, str], ...] = ()) -> Change:
     return Change(what, lambda: undo_batch(store, batch, reopen=reopen))
 
 
@@ -89,17 +89,17 @@ def merge(store: SessionStore, keep: Group, typed: str,
         raise SessionError("Type the number of the group to merge in, e.g. 3.")
     other = group_by_number(groups, int(typed))
     batch = new_batch()
-    merge_groups(store, keep.id, other.id, batch)
+    closed_at = merge_groups(store, keep.id, other.id, batch)
     return (f"{other.name} merged into {keep.name}.",
-            _batch_change(store, f"merging {other.name}", batch, reopen=(other.id,)))
+            _batch_change(store, f"merging {other.name}", batch, reopen=((other.id, closed_at),)))
 
 
 def close(store: SessionStore, group: Group) -> tuple[str, Change]:
     """The group closes; its people are ungrouped."""
     batch = new_batch()
-    close_group(store, group.id, batch)
+    closed_at = close_group(store, group.id, batch)
     return (f"Closed {group.name}; its people are ungrouped. ctrl+z undoes.",
-            _batch_change(store, f"closing {group.name}", batch, reopen=(group.id,)))
+            _batch_change(store, f"closing {group.name}", batch, reopen=((group.id, closed_at),)))
 
 
 def apply_suggested(store: SessionStore, groups: Sequence[Sequence[int]],

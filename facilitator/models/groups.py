@@ -195,21 +195,30 @@ def rename_group(store: SessionStore, group_id: int, name: str) -> str:
 
     def body(conn: sqlite3.Connection) -> str:
         old = _open_group(conn, group_id)["name"]
-        conn.execute("UPDATE groups SET name = ? WHERE id = ?", (clean, group_id))
+        conn.execute("UPDATE groups SET name = ?, renamed_at = ?, renamed_by = ? WHERE id = ?",
+                     (clean, now(), store.identity, group_id))
         return str(old)
 
     return store.transact(body)
 
 
-def close_group(store: SessionStore, group_id: int, batch: str | None = None) -> None:
-    """Close a group: its members leave it (left events) and it stops being offered."""
-    def body(conn: sqlite3.Connection) -> None:
+def mark_closed(conn: sqlite3.Connection, group_id: int, at: str, by: str | None) -> None:
+    """The one way a group is closed: when and by whom (undo checks them)."""
+    conn.execute("UPDATE groups SET closed_at = ?, closed_by = ? WHERE id = ?", (at, by, group_id))
+
+
+def close_group(store: SessionStore, group_id: int, batch: str | None = None) -> str:
+    """Close a group: its members leave it (left events) and it stops being offered.
+    Returns the closed_at written, which its undo expects to find."""
+    def body(conn: sqlite3.Connection) -> str:
         _open_group(conn, group_id)
         for pid in _members(conn, group_id):
             insert_membership(conn, pid, group_id, "left", store.identity, batch)
-        conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (now(), group_id))
+        at = now()
+        mark_closed(conn, group_id, at, store.identity)
+        return at
 
-    store.transact(body)
+    return store.transact(body)
 
 
 def split_group(store: SessionStore, group_id: int, name: str, participant_ids: list[int],
@@ -232,26 +241,30 @@ def split_group(store: SessionStore, group_id: int, name: str, participant_ids: 
     return get_group(store, store.transact(body))
 
 
-def merge_groups(store: SessionStore, keep_id: int, other_id: int, batch: str | None = None) -> None:
-    """Everyone of `other` joins `keep`, and `other` closes."""
+def merge_groups(store: SessionStore, keep_id: int, other_id: int, batch: str | None = None) -> str:
+    """Everyone of `other` joins `keep`, and `other` closes. Returns the closed_at
+    written on `other`, which the undo expects to find."""
     if keep_id == other_id:
         raise SessionError("A group cannot merge with itself.")
 
-    def body(conn: sqlite3.Connection) -> None:
+    def body(conn: sqlite3.Connection) -> str:
         keep, other = _open_group(conn, keep_id), _open_group(conn, other_id)
         if keep["round_id"] != other["round_id"]:
             raise SessionError("Only groups of the same round can merge.")
         for pid in _members(conn, other_id):
             join_group(conn, pid, keep_id, store.identity, batch)
-        conn.execute("UPDATE groups SET closed_at = ? WHERE id = ?", (now(), other_id))
+        at = now()
+        mark_closed(conn, other_id, at, store.identity)
+        return at
 
-    store.transact(body)
+    return store.transact(body)
 
 
-def changed_since(conn: sqlite3.Connection, batch: str) -> str | None:
+def changed_since(conn: sqlite3.Connection, batch: str, identity: str | None = None) -> str | None:
     """One sentence naming who changed the same people or groups since `batch`
-    was written (a later move, a goal or an entry in a group it made), or None.
-    Read inside the undo's write transaction, so nobody can slip in between."""
+    was written (a later move; a group it made closed, or renamed by someone other
+    than `identity`, the one undoing; a goal or an entry in a group it made), or
+    None. Read inside the undo's write transaction, so nobody can slip in between."""
     rows = conn.execute("SELECT id, participant_id, group_id FROM memberships"
                         " WHERE batch = ? AND voided_at IS NULL", (batch,)).fetchall()
     made = [r[0] for r in conn.execute("SELECT id FROM groups WHERE batch = ?"
@@ -282,6 +295,15 @@ def changed_since(conn: sqlite3.Connection, batch: str) -> str | None:
             return f"{who} took {later['person']} out of {later['grp']} since; nothing was undone."
     if made:
         marks = ",".join("?" * len(made))
+        for row in conn.execute(f"SELECT name, closed_at, closed_by, renamed_by FROM groups"
+                                f" WHERE id IN ({marks}) ORDER BY id", made):
+            if row["closed_at"] is not None:
+                return (f"{row['closed_by'] or 'Someone'} closed {row['name']} since;"
+                        " nothing was undone.")
+            # Our own renames were undone before this step (the stack is newest first).
+            if row["renamed_by"] is not None and row["renamed_by"] != identity:
+                return (f"{row['renamed_by']} renamed a group of this step to {row['name']}"
+                        " since; nothing was undone.")
         goal = conn.execute(f"SELECT g.logged_by, gr.name FROM goals g JOIN groups gr"
                             f" ON gr.id = g.group_id WHERE g.group_id IN ({marks})"
                             " ORDER BY g.id DESC LIMIT 1", made).fetchone()
@@ -298,28 +320,46 @@ def changed_since(conn: sqlite3.Connection, batch: str) -> str | None:
     return None
 
 
-def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
+def _renamed_since(row: sqlite3.Row | None, set_to: str) -> str:
+    """The refusal when a group no longer has the name a step gave it."""
+    if row is None:
+        return f"{set_to} is no longer in the file; nothing was undone."
+    who = row["renamed_by"] or "Someone"
+    return f"{who} renamed {set_to} to {row['name']} since; nothing was undone."
+
+
+def _reopened_since(row: sqlite3.Row) -> str:
+    """The refusal when a group a step closed was reopened (and maybe closed again)."""
+    who = row["reopened_by"] or "Someone"
+    if row["closed_at"] is None:
+        return f"{who} reopened {row['name']} since; nothing was undone."
+    return (f"{who} reopened {row['name']} and {row['closed_by'] or 'someone'} closed it"
+            " again since; nothing was undone.")
+
+
+def undo_batch(store: SessionStore, batch: str, reopen: tuple[tuple[int, str], ...] = (),
                rename: tuple[tuple[int, str, str], ...] = ()) -> None:
     """Undo one step: void the groups and membership events it wrote (nothing is
-    deleted), reopen the groups it closed and give back the names it changed
-    (group id, old name, the name the step set).
+    deleted), reopen the groups it closed (group id, the closed_at it wrote) and give
+    back the names it changed (group id, old name, the name the step set).
 
     Only while nobody has changed the same thing since: otherwise SessionError
-    says who did, and nothing is written (checked inside the transaction)."""
+    names who did, and nothing is written (checked inside the transaction). The
+    undo is itself recorded: voided_by, reopened_by, renamed_by."""
     def body(conn: sqlite3.Connection) -> None:
-        said = changed_since(conn, batch) if batch else None
+        said = changed_since(conn, batch, store.identity) if batch else None
         if said is not None:
             raise SessionError(said)
         for group_id, _old, set_to in rename:
-            row = conn.execute("SELECT name FROM groups WHERE id = ?", (group_id,)).fetchone()
-            if row is None or row[0] != set_to:
-                raise SessionError(f"{set_to} was renamed {row[0] if row else 'away'} since;"
-                                   " nothing was undone.")
-        for group_id in reopen:
-            row = conn.execute("SELECT name, closed_at FROM groups WHERE id = ?",
+            row = conn.execute("SELECT name, renamed_by FROM groups WHERE id = ?",
                                (group_id,)).fetchone()
-            if row is not None and row[1] is None:
-                raise SessionError(f"{row[0]} was reopened since; nothing was undone.")
+            if row is None or row["name"] != set_to:
+                raise SessionError(_renamed_since(row, set_to))
+        for group_id, closed_at in reopen:
+            row = conn.execute("SELECT name, closed_at, closed_by, reopened_by FROM groups"
+                               " WHERE id = ?", (group_id,)).fetchone()
+            if row is not None and row["closed_at"] != closed_at:
+                raise SessionError(_reopened_since(row))
         at = now()
         # Joins first, then leaves: the schema checks after every row that nobody is
         # in two groups of a round, so nobody may be put back before being taken out.
@@ -329,10 +369,12 @@ def undo_batch(store: SessionStore, batch: str, reopen: tuple[int, ...] = (),
                          (at, store.identity, batch, action))
         conn.execute("UPDATE groups SET voided_at = ?, voided_by = ?"
                      " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
-        for group_id in reopen:
-            conn.execute("UPDATE groups SET closed_at = NULL WHERE id = ?", (group_id,))
+        for group_id, _closed_at in reopen:
+            conn.execute("UPDATE groups SET closed_at = NULL, closed_by = NULL, reopened_at = ?,"
+                         " reopened_by = ? WHERE id = ?", (at, store.identity, group_id))
         for group_id, name, _set_to in rename:
-            conn.execute("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
+            conn.execute("UPDATE groups SET name = ?, renamed_at = ?, renamed_by = ? WHERE id = ?",
+                         (name, at, store.identity, group_id))
 
     store.transact(body)
 
