@@ -76,3 +76,40 @@ def test_undo_of_an_add_and_an_edit(small_session: Path) -> None:
         with pytest.raises(SessionError, match="since; nothing was undone"):
             edit.undo()
         assert find_participant(kim, person.code).name == person.name + " Jr"
+
+
+def roster_rows(store: SessionStore) -> list[tuple]:
+    return [tuple(r) for r in store.rows("SELECT * FROM participants ORDER BY id")]
+
+
+def test_a_refused_roster_undo_names_who_changed_the_person_since(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="sam") as sam, \
+            SessionStore.open(small_session, identity="kim") as kim:
+        ana = find_participant(sam, "Ana Lopez")
+        _, edit = changes.edit(sam, ana, ana.name, ana.code, "role=host")
+        changes.toggle_presence(kim, find_participant(kim, "al"))
+        before = roster_rows(kim)
+        with pytest.raises(SessionError) as refused:
+            edit.undo()
+        assert str(refused.value) == "kim marked Ana Lopez absent since; nothing was undone."
+        assert roster_rows(kim) == before
+        bob = find_participant(sam, "Bob Smith")
+        _, mark = changes.toggle_presence(sam, bob)
+        changes.edit(kim, find_participant(kim, "bs"), "Bob Smithson", "bs", "")
+        before = roster_rows(kim)
+        with pytest.raises(SessionError) as refused:
+            mark.undo()
+        assert str(refused.value) == "kim changed Bob Smith on the roster since; nothing was undone."
+        assert roster_rows(kim) == before
+        assert tuple(kim.one("SELECT changed_by FROM participants WHERE code = 'bs'")) == ("kim",)
+
+
+def test_an_undone_presence_mark_records_who_and_when(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="sam") as sam:
+        _, mark = changes.toggle_presence(sam, find_participant(sam, "al"))
+        first = sam.one("SELECT changed_at, changed_by FROM participants WHERE code = 'al'")
+        mark.undo()
+        again = sam.one("SELECT present, changed_at, changed_by FROM participants"
+                        " WHERE code = 'al'")
+    assert first["changed_by"] == "sam" and again["present"] == 1 and again["changed_by"] == "sam"
+    assert again["changed_at"] >= first["changed_at"]

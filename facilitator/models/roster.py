@@ -154,9 +154,18 @@ def _unchanged_since(conn: sqlite3.Connection, expect: Participant) -> None:
     if row is None:
         raise SessionError(f"{expect.name} is no longer on the roster; nothing was undone.")
     now_ = Participant.from_row(row)
-    if (now_.name, now_.code, now_.tags, now_.present) != (
-            expect.name, expect.code, expect.tags, expect.present):
-        raise SessionError(f"Someone changed {now_.name} on the roster since; nothing was undone.")
+    who = row["changed_by"] or "Someone"
+    if (now_.name, now_.code, now_.tags) != (expect.name, expect.code, expect.tags):
+        raise SessionError(f"{who} changed {expect.name} on the roster since; nothing was undone.")
+    if now_.present != expect.present:
+        state = "present" if now_.present else "absent"
+        raise SessionError(f"{who} marked {expect.name} {state} since; nothing was undone.")
+
+
+def _mark_changed(conn: sqlite3.Connection, participant_id: int, by: str | None) -> None:
+    """Every edit or presence mark of a participant says when and by whom."""
+    conn.execute("UPDATE participants SET changed_at = ?, changed_by = ? WHERE id = ?",
+                 (now(), by, participant_id))
 
 
 def edit_participant(store: SessionStore, participant_id: int, *, name: str | None = None,
@@ -185,6 +194,7 @@ def edit_participant(store: SessionStore, participant_id: int, *, name: str | No
         if tags is not None:
             conn.execute("UPDATE participants SET tags = ? WHERE id = ?",
                          (json.dumps(clean_tags(tags), ensure_ascii=False), participant_id))
+        _mark_changed(conn, participant_id, store.identity)
 
     store.transact(body)
     return get_participant(store, participant_id)
@@ -199,6 +209,7 @@ def set_present(store: SessionStore, participant_id: int, present: bool,
             _unchanged_since(conn, expect)
         conn.execute("UPDATE participants SET present = ? WHERE id = ?",
                      (int(present), participant_id))
+        _mark_changed(conn, participant_id, store.identity)
 
     store.transact(body)
     return get_participant(store, participant_id)
