@@ -10,11 +10,13 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from facilitator.analysis.tallies import mutual_pairs, summarise
-from facilitator.core.tally import read_board
-from facilitator.models.interactions import log_interaction
+from facilitator.core.tally import entry_change, read_board
+from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import find_participant
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 from facilitator.app import make_app
 from facilitator.widgets.tally_panels import FeedPanel, TallyBar
 from facilitator.widgets.tally_prompt import TallyPrompt
@@ -109,10 +111,59 @@ async def test_undo_names_the_co_facilitator_who_undid_the_entry_since(
         assert "Undid Ana → the group, spoke to." in text(app.screen, TallyPrompt)
         as_kim(small_session, "restore_interaction", "MIN")
         await pilot.press("ctrl+y")
-        assert "already brought back Ana → the group, spoke to; nothing was redone" in text(
+        assert "kim already brought back Ana → the group, spoke to; nothing was redone" in text(
             app.screen, TallyPrompt)
     assert file_rows(small_session, "SELECT voided_at IS NULL FROM interactions ORDER BY id") == [
         (1,), (0,)]
+
+
+def entry_rows(store: SessionStore) -> list[tuple]:
+    return [tuple(r) for r in store.rows("SELECT * FROM interactions ORDER BY id")]
+
+
+def test_undo_names_who_undid_and_brought_back_the_entry_since(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="sam") as sam, \
+            SessionStore.open(small_session, identity="kim") as kim:
+        ana, bob = find_participant(sam, "al"), find_participant(sam, "bs")
+        entry = log_interaction(sam, "ask", ana, bob)
+        change = entry_change(sam, entry.id, "Ana → Bob, asked")
+        void_interaction(kim, entry.id)
+        restore_interaction(kim, entry.id)
+        before = entry_rows(kim)
+        with pytest.raises(SessionError) as refused:
+            change.undo()
+        assert str(refused.value) == (
+            "kim undid and brought back Ana → Bob, asked since; nothing was undone.")
+        assert entry_rows(kim) == before
+        assert tuple(kim.one("SELECT voided_by, restored_by FROM interactions")) == (None, "kim")
+
+
+def test_redo_names_who_brought_back_or_undid_the_entry_again(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="sam") as sam, \
+            SessionStore.open(small_session, identity="kim") as kim:
+        ana, bob = find_participant(sam, "al"), find_participant(sam, "bs")
+        entry = log_interaction(sam, "ask", ana, bob)
+        change = entry_change(sam, entry.id, "Ana → Bob, asked")
+        change.undo()
+        restore_interaction(kim, entry.id)
+        before = entry_rows(kim)
+        assert change.redo is not None
+        with pytest.raises(SessionError) as refused:
+            change.redo()
+        assert str(refused.value) == "kim already brought back Ana → Bob, asked; nothing was redone."
+        assert entry_rows(kim) == before
+        void_interaction(kim, entry.id)
+        with pytest.raises(SessionError, match="^kim undid Ana → Bob, asked again since"):
+            change.redo()
+        # Sam's own undo, redo and undo again go through, each recorded with who.
+        mine = entry_change(sam, log_interaction(sam, "ask", bob, ana).id, "Bob → Ana, asked")
+        mine.undo()
+        assert mine.redo is not None
+        again = mine.redo()
+        assert tuple(sam.one("SELECT voided_at, restored_by FROM interactions WHERE id = 2")) == (
+            None, "sam")
+        again.undo()
+        assert sam.scalar("SELECT voided_by FROM interactions WHERE id = 2") == "sam"
 
 
 async def test_undo_then_redo_say_what_they_did(small_session: Path) -> None:

@@ -14,7 +14,6 @@ other. The chain of an ended round does not carry on between rounds.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +22,12 @@ from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
 from facilitator.models.codebook import codebook, turn_kind
 from facilitator.models.groups import Group, groups_of_round
-from facilitator.models.interactions import log_interaction
+from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.records import Interaction, Kind, Participant, Round
 from facilitator.models.roster import participants
 from facilitator.models.rounds import current_round, rounds
 from facilitator.models.session import session_info
-from facilitator.models.store import SessionError, SessionStore, now
+from facilitator.models.store import SessionError, SessionStore
 
 COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, note,"
            " voided_at, voided_by")
@@ -85,46 +84,22 @@ def describe(entry: Interaction, people: dict[int, Participant], kinds: dict[str
     return f"{first(entry.source_id)} → {first(entry.target_id)}, {label}"
 
 
-def entry_change(store: SessionStore, entry_id: int, what: str) -> Change:
+def entry_change(store: SessionStore, entry_id: int, what: str,
+                 restored_at: str | None = None) -> Change:
     """Undo (void) and redo (restore) of one entry, each only while nobody else has
-    voided or restored it since: otherwise one sentence names who, nothing written."""
-    mine: dict[str, str] = {}
+    voided or restored it since: otherwise one sentence names who, nothing written.
+    The rule and its SQL live in models.interactions; `restored_at` is the entry's
+    restored_at as we left it (None: never brought back)."""
+    mine: dict[str, str | None] = {}  # the voided_at our undo wrote
 
     def undo() -> None:
-        def body(conn: sqlite3.Connection) -> None:
-            row = _state(conn, entry_id)
-            if row["voided_at"] is not None:
-                raise SessionError(f"{row['voided_by'] or 'Someone'} already undid {what};"
-                                   " nothing was undone.")
-            mine["at"] = now()
-            conn.execute("UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ?",
-                         (mine["at"], store.identity, entry_id))
-
-        store.transact(body)
+        mine["at"] = void_interaction(store, entry_id, what, expect=restored_at).voided_at
 
     def redo() -> Change:
-        def body(conn: sqlite3.Connection) -> None:
-            row = _state(conn, entry_id)
-            if row["voided_at"] is None:
-                raise SessionError(f"Someone else already brought back {what}; nothing was redone.")
-            if row["voided_at"] != mine.get("at"):
-                raise SessionError(f"{row['voided_by'] or 'Someone'} undid {what} again since;"
-                                   " nothing was redone.")
-            conn.execute("UPDATE interactions SET voided_at = NULL, voided_by = NULL WHERE id = ?",
-                         (entry_id,))
-
-        store.transact(body)
-        return entry_change(store, entry_id, what)
+        back = restore_interaction(store, entry_id, what, expect=mine.get("at"))
+        return entry_change(store, entry_id, what, back.restored_at)
 
     return Change(what, undo, redo)
-
-
-def _state(conn: sqlite3.Connection, entry_id: int) -> sqlite3.Row:
-    row = conn.execute("SELECT voided_at, voided_by FROM interactions WHERE id = ?",
-                       (entry_id,)).fetchone()
-    if row is None:
-        raise SessionError(f"Entry #{entry_id} is no longer in the file; nothing was changed.")
-    return row  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------- live view

@@ -71,20 +71,77 @@ def get_interaction(store: SessionStore, interaction_id: int) -> Interaction:
     return Interaction.from_row(row)
 
 
-def void_interaction(store: SessionStore, interaction_id: int) -> Interaction:
-    """Undo: mark an entry void (it stays in the log, struck through)."""
-    store.transact(lambda c: c.execute(
-        "UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ? AND voided_at IS NULL",
-        (now(), store.identity, interaction_id)))
-    return get_interaction(store, interaction_id)
+def _entry_state(conn: sqlite3.Connection, interaction_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT voided_at, voided_by, restored_at, restored_by FROM interactions"
+                       " WHERE id = ?", (interaction_id,)).fetchone()
+    if row is None:
+        raise SessionError(f"Entry #{interaction_id} is no longer in the file; nothing was changed.")
+    return row  # type: ignore[no-any-return]
 
 
-def restore_interaction(store: SessionStore, interaction_id: int) -> Interaction:
-    """Redo: make a voided entry count again."""
-    store.transact(lambda c: c.execute(
-        "UPDATE interactions SET voided_at = NULL, voided_by = NULL WHERE id = ?",
-        (interaction_id,)))
-    return get_interaction(store, interaction_id)
+def _read(conn: sqlite3.Connection, interaction_id: int) -> Interaction:
+    """The entry as this transaction sees it (so what we return is what we wrote)."""
+    return Interaction.from_row(conn.execute("SELECT * FROM interactions WHERE id = ?",
+                                             (interaction_id,)).fetchone())
+
+
+#: Passed as `expect` to void or restore whatever the entry went through.
+UNCHECKED = object()
+
+
+def void_interaction(store: SessionStore, interaction_id: int, what: str = "",
+                     expect: object = UNCHECKED) -> Interaction:
+    """Undo: mark an entry void (it stays in the log, struck through).
+
+    With `expect`, the entry's restored_at when this process last wrote it (None for
+    an entry never brought back): only while nobody has voided it, or voided and
+    brought it back, since; otherwise SessionError names who, and nothing is written.
+    `what` names the entry in that sentence ("Ana → Bob, asked")."""
+    what = what or f"entry #{interaction_id}"
+
+    def body(conn: sqlite3.Connection) -> Interaction:
+        row = _entry_state(conn, interaction_id)
+        if row["voided_at"] is not None:
+            if expect is UNCHECKED:
+                return _read(conn, interaction_id)
+            raise SessionError(f"{row['voided_by'] or 'Someone'} already undid {what};"
+                               " nothing was undone.")
+        if expect is not UNCHECKED and row["restored_at"] != expect:
+            raise SessionError(f"{row['restored_by'] or 'Someone'} undid and brought back {what}"
+                               " since; nothing was undone.")
+        conn.execute("UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ?",
+                     (now(), store.identity, interaction_id))
+        return _read(conn, interaction_id)
+
+    return store.transact(body)
+
+
+def restore_interaction(store: SessionStore, interaction_id: int, what: str = "",
+                        expect: object = UNCHECKED) -> Interaction:
+    """Redo: make a voided entry count again, recording who brought it back and when
+    (restored_at, restored_by; voided_at and voided_by become NULL).
+
+    With `expect`, the voided_at of our own undo: only while nobody has brought it
+    back, or brought it back and undone it again, since; otherwise SessionError
+    names who, and nothing is written."""
+    what = what or f"entry #{interaction_id}"
+
+    def body(conn: sqlite3.Connection) -> Interaction:
+        row = _entry_state(conn, interaction_id)
+        if row["voided_at"] is None:
+            if expect is UNCHECKED:
+                return _read(conn, interaction_id)
+            raise SessionError(f"{row['restored_by'] or 'Someone else'} already brought back"
+                               f" {what}; nothing was redone.")
+        if expect is not UNCHECKED and row["voided_at"] != expect:
+            raise SessionError(f"{row['voided_by'] or 'Someone'} undid {what} again since;"
+                               " nothing was redone.")
+        conn.execute("UPDATE interactions SET voided_at = NULL, voided_by = NULL,"
+                     " restored_at = ?, restored_by = ? WHERE id = ?",
+                     (now(), store.identity, interaction_id))
+        return _read(conn, interaction_id)
+
+    return store.transact(body)
 
 
 def recent_interactions(store: SessionStore, limit: int = 50,

@@ -73,9 +73,14 @@ class Interaction:
     note: str | None
     voided_at: str | None = None
     voided_by: str | None = None
+    #: The latest time an undone entry was brought back (redo), and by whom.
+    restored_at: str | None = None
+    restored_by: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Interaction":
+        restored = ((row["restored_at"], row["restored_by"]) if "restored_at" in row.keys()
+                    else (None, None))
         return cls(row["id"], row["at"], row["source_id"], row["target_id"], row["kind"],
                    row["group_id"], row["round_id"], row["logged_by"], row["note"],
-                   row["voided_at"], row["voided_by"])
+                   row["voided_at"], row["voided_by"], *restored)
