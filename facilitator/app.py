@@ -8,6 +8,7 @@ import asyncio
 import importlib
 import signal
 import sqlite3
+import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -70,6 +71,7 @@ class FacilitatorApp(App[None]):
         self.presence = Presence(store)
         #: Set when SIGHUP or SIGTERM asked the app to go.
         self.stopped_by_signal: int | None = None
+        self._on_terminal = False
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
@@ -83,6 +85,8 @@ class FacilitatorApp(App[None]):
         self.set_interval(1.0, self.update_header)
         self.announce_presence()
         self._exit_on_signals()
+        #: Running on a real terminal (not headless): watched in case it goes away.
+        self._on_terminal = not self.is_headless and terminal_alive()
         if self.store.read_only_reason:
             self.notify(self.store.read_only_reason, severity="warning", markup=False, timeout=10)
 
@@ -131,6 +135,11 @@ class FacilitatorApp(App[None]):
     # ------------------------------------------------------------- live refresh
     def poll_for_changes(self) -> None:
         """PRAGMA data_version changes when another process commits (~7 µs a call)."""
+        if self._on_terminal and not terminal_alive():
+            # The terminal went away and no SIGHUP reached us (it was not our
+            # controlling terminal): leave as if it had.
+            self.exit_on_signal(signal.SIGHUP)
+            return
         try:
             version = self.store.data_version()
         except sqlite3.Error:  # the file vanished or went bad: keep running
@@ -220,6 +229,17 @@ class FacilitatorApp(App[None]):
             self.presence.close()
         finally:
             self.store.close()
+
+
+def terminal_alive() -> bool:
+    """Whether standard input is still a terminal that answers (not hung up)."""
+    import termios
+
+    try:
+        termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):
+        return False
+    return True
 
 
 def make_app(path: str | Path, *, identity: str | None = None, read_only: bool = False,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from facilitator.app import FacilitatorApp
 
 from facilitator.commands.common import (
     as_option,
@@ -86,12 +91,7 @@ def open_(path: str, identity: str | None, read_only: bool, no_mouse: bool, scre
     from facilitator.app import make_app
 
     app = make_app(path, identity=identity, read_only=read_only, screen=screen, mouse=not no_mouse)
-    try:
-        app.run(mouse=not no_mouse)
-    finally:
-        app.store.close()
-    if app.stopped_by_signal:  # SIGHUP/SIGTERM: the shell's convention, 128 + the signal
-        raise SystemExit(128 + app.stopped_by_signal)
+    run_app(app, mouse=not no_mouse)
 
 
 @click.command()
@@ -122,10 +122,30 @@ def demo(path: str, identity: str | None, no_open: bool) -> None:
     from facilitator.app import make_app
 
     app = make_app(target, identity=identity, screen="tally")
+    run_app(app)
+
+
+def run_app(app: "FacilitatorApp", **options: bool) -> None:
+    """Run the app until it ends, and make sure the process ends with it.
+
+    When the terminal goes away under the app (a closed window or a dropped connection),
+    Textual's input thread can be left reading end-of-file forever: the process would
+    stay, at full CPU, long after the app ended. Everything acknowledged is already
+    committed, so then the process leaves at once."""
+    import os
+    import signal
+
+    from facilitator.app import terminal_alive
+
     try:
-        app.run()
+        app.run(**options)
     finally:
         app.store.close()
+        if not terminal_alive():
+            sys.stdout.flush()
+            os._exit(128 + (app.stopped_by_signal or signal.SIGHUP))
+    if app.stopped_by_signal:  # SIGHUP/SIGTERM: the shell's convention, 128 + the signal
+        raise SystemExit(128 + app.stopped_by_signal)
 
 
 @click.command(name="ls")
