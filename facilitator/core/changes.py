@@ -4,8 +4,9 @@ A Change is returned by the core function that made it. Its undo runs in one
 write transaction that first checks that nobody has changed the same thing
 since; if someone has, it raises SessionError with one sentence naming them and
 writes nothing. The file keeps both the change and its undo as events with who
-and when (memberships, goal history, voided entries, rounds), so every undo is
-visible in the history."""
+and when (memberships, goal history, voided entries, rounds), or, for changes
+made in place, the latest one's who and when beside it (a group's renamed_by,
+closed_by, reopened_by; a participant's changed_by; an entry's restored_by)."""
 
 from __future__ import annotations
 
