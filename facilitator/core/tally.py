@@ -35,15 +35,25 @@ COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, n
 
 # ---------------------------------------------------------------------- the board
 def read_board(store: SessionStore) -> TallyBoard:
-    """Read the whole log once (when a screen first opens, or for the report)."""
-    kinds = codebook(store)
-    try:
-        turn = turn_kind(store).name
-    except SessionError:
-        turn = ""  # no kind between people: nothing is a turn
-    board = TallyBoard(turn, undirected={k.name for k in kinds if not k.directed})
+    """Read the whole log once (for the report)."""
+    board = empty_board(codebook(store), session_turn_kind(store))
     sync_board(store, board)
     return board
+
+
+def session_turn_kind(store: SessionStore) -> Kind | None:
+    """The kind a plain turn records, or None when the codebook has no kind between
+    people (then nothing is a turn)."""
+    try:
+        return turn_kind(store)
+    except SessionError:
+        return None
+
+
+def empty_board(kinds: list[Kind], turn: Kind | None) -> TallyBoard:
+    """A board that counts by this codebook's rules, before anything is read."""
+    return TallyBoard(turn.name if turn else "",
+                      undirected={k.name for k in kinds if not k.directed})
 
 
 def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
@@ -121,17 +131,13 @@ class LiveTally:
     def refresh(self) -> list[Interaction]:
         """Re-read the small tables whole, and the log's changes."""
         self.kinds = codebook(self.store)
-        try:
-            self.turn = turn_kind(self.store)
-        except SessionError:
-            self.turn = None
+        self.turn = session_turn_kind(self.store)
         self.people = {p.id: p for p in participants(self.store)}
         self.round = current_round(self.store)
         self.round_names = {r.id: r.name for r in rounds(self.store)}
         self.groups = groups_of_round(self.store, self.round.id if self.round else None)
         if self.board is None:
-            self.board = TallyBoard(self.turn.name if self.turn else "",
-                                    undirected={k.name for k in self.kinds if not k.directed})
+            self.board = empty_board(self.kinds, self.turn)
         return self.sync()
 
     def sync(self) -> list[Interaction]:
@@ -208,8 +214,9 @@ class LiveTally:
         group_id = entry.group_id
         if group_id is None and source is not None:
             group_id = self.group_of(source.id)  # the whole session: the source's table
+        # No sync here: the screen's write posts Written, and the refresh that follows
+        # reads our entry from the file like anyone's.
         written = log_interaction(self.store, kind, source, target, group_id=group_id, note=note)
-        self.sync()
         what = describe(written, self.people, {k.name: k for k in self.kinds})
         return entry_change(self.store, written.id, what)
 

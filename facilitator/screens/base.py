@@ -123,10 +123,6 @@ class SessionScreen(Screen[None]):
         self.undo_stack.append(change)
         self.redo_stack.clear()
 
-    def remember_undo(self, what: str, undo: Callable[[], object]) -> None:
-        """Push an undo step made of a sentence and a function (see Change)."""
-        self.remember(Change(what, lambda: _sentence(undo())))
-
     def action_undo(self) -> None:
         """Undo this screen's last change, unless someone changed the same thing
         since (then one sentence says who, and nothing is written)."""
@@ -199,6 +195,3 @@ class SessionScreen(Screen[None]):
         self.app.notify(message, severity="error" if error else "information",
                         timeout=3, markup=False)
 
-
-def _sentence(said: object) -> str | None:
-    return said if isinstance(said, str) and said else None
