@@ -26,6 +26,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from statistics import mean, pstdev
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from facilitator.models.aggregates import EntryCount
 
 #: Seed for community detection and layout, so every process gets the same answer.
 DEFAULT_SEED = 7
@@ -192,15 +198,52 @@ def tie_counts(data: NetworkData, flt: NetworkFilter = NetworkFilter()) -> Ties:
     to_group: Counter[int] = Counter()
     together: Counter[tuple[int, int]] = Counter()
     count_entries(entries, data.undirected_kinds(), counts, to_group, together)
-    if flt.group_id is not None:
-        group = next((g for g in data.groups if g.id == flt.group_id), None)
-        ids = set(group.member_ids if group else ())
-        ids |= {u for key in counts for u in key} | {u for key in together for u in key}
-        ids |= set(to_group)
-        node_ids = tuple(sorted(ids))
-    else:
-        node_ids = tuple(p.id for p in data.people)
-    return Ties(node_ids, dict(counts), len(entries), to_group, last_at, dict(together))
+    return Ties(_node_ids(data, flt, counts, together, to_group), dict(counts), len(entries),
+                to_group, last_at, dict(together))
+
+
+def ties_from_counts(data: NetworkData, rows: "Iterable[EntryCount]",
+                     flt: NetworkFilter = NetworkFilter()) -> Ties:
+    """The same Ties as tie_counts, from the log counted in SQL (entries grouped by
+    source, target and kind, already selected by the filter's kind, round and group):
+    what a log too long to hold in memory is analysed from. Replay and time windows
+    need the entries themselves (tie_counts)."""
+    if flt.until is not None or flt.window_minutes:
+        raise ValueError("replay and time windows are counted from the entries")
+    pair_kinds = {name for name, _label, _directed in data.kinds}
+    undirected = data.undirected_kinds()
+    counts: Counter[tuple[int, int]] = Counter()
+    to_group: Counter[int] = Counter()
+    together: Counter[tuple[int, int]] = Counter()
+    entries = 0
+    last_at: str | None = None
+    for row in rows:
+        if row.source_id is None or row.kind not in pair_kinds:
+            continue  # whole-group states are no tie
+        entries += row.count
+        if last_at is None or row.last_at > last_at:
+            last_at = row.last_at
+        if row.target_id is None:
+            to_group[row.source_id] += row.count
+        elif row.kind in undirected:
+            together[pair(row.source_id, row.target_id)] += row.count
+        else:
+            counts[(row.source_id, row.target_id)] += row.count
+    return Ties(_node_ids(data, flt, counts, together, to_group), dict(counts), entries,
+                to_group, last_at, dict(together))
+
+
+def _node_ids(data: NetworkData, flt: NetworkFilter, counts: Counter[tuple[int, int]],
+              together: Counter[tuple[int, int]], to_group: Counter[int]) -> tuple[int, ...]:
+    """Everyone on the roster, or for a group filter its members and whoever they
+    talked with."""
+    if flt.group_id is None:
+        return tuple(p.id for p in data.people)
+    group = next((g for g in data.groups if g.id == flt.group_id), None)
+    ids = set(group.member_ids if group else ())
+    ids |= {u for key in counts for u in key} | {u for key in together for u in key}
+    ids |= set(to_group)
+    return tuple(sorted(ids))
 
 
 def count_entries(entries: list[LogEntry], undirected: frozenset[str],
