@@ -16,7 +16,7 @@ from facilitator.core.report_groups import groups_section
 from facilitator.core.report_counts import session_counts
 from facilitator.core.report_network import network_section
 from facilitator.core.report_tally import tally_section
-from facilitator.models.aggregates import entries_by_round, voided_entries
+from facilitator.models.aggregates import voided_entries
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
@@ -67,9 +67,10 @@ def participants_section(store: SessionStore, report: Report) -> None:
 def interactions_section(store: SessionStore, report: Report) -> None:
     counts = session_counts(store)
     by_kind: dict[str, int] = {}
+    per_round: dict[int | None, int] = {}
     for row in counts:
         by_kind[row.kind] = by_kind.get(row.kind, 0) + row.count
-    per_round = entries_by_round(store)
+        per_round[row.round_id] = per_round.get(row.round_id, 0) + row.count
     # Entries typed while no round ran (round_id NULL) are their own line, never
     # counted in the round that had ended before them.
     by_round = [{"round": r["name"], "entries": per_round.get(r["id"], 0)}

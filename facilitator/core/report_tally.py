@@ -15,7 +15,7 @@ from typing import Any
 from facilitator.analysis.tallies import Tally, summarise
 from facilitator.core.report_counts import session_counts
 from facilitator.core.tally import session_turn_kind
-from facilitator.models.aggregates import EntryCount, entry_counts
+from facilitator.models.aggregates import EntryCount
 from facilitator.models.codebook import codebook
 from facilitator.models.roster import participants
 from facilitator.models.session import session_info
@@ -63,9 +63,8 @@ def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
         entry["turns"] = total.turns[pid] if pid is not None else 0
     present = [p.id for p in sorted(people, key=lambda p: p.name.lower()) if p.present]
     round_id = session_info(store).current_round_id
-    this_round = counted_tally(
-        entry_counts(store, round_id=round_id, between_rounds=round_id is None),
-        turn_name, undirected)
+    this_round = counted_tally((row for row in session_counts(store) if row.round_id == round_id),
+                               turn_name, undirected)
     summary = summarise(total, present, this_round)
     report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
     names = {p.id: p.name for p in people}

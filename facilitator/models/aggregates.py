@@ -1,30 +1,31 @@
 """The log counted in SQL: what the report and `facilitator network` need from a log
 of any length, without holding its entries in memory.
 
-One query does most of it: the live entries grouped by (source, target, kind), read
+One query does it: the live entries grouped by (source, target, kind, round), read
 off the covering partial index interactions_counts (schema 4) in index order, so
-SQLite neither sorts nor reads the table. A million entries come back as some
-tens of thousands of rows. Filters (a round, kinds, a group) are WHERE terms on
+SQLite neither sorts nor reads the table. A million entries come back as about
+a hundred thousand rows (tuples, not objects: they are summed, then dropped). Filters (a round, kinds, a group) are WHERE terms on
 columns of the same index."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from facilitator.models.store import SessionStore
 
 
-@dataclass(frozen=True)
-class EntryCount:
-    """How many live entries went from source to target with this kind.
+class EntryCount(NamedTuple):
+    """How many live entries went from source to target with this kind in a round.
 
     source None: a whole-group state (silence ...); target None: addressed to the
-    whole group. last_at is the latest of them."""
+    whole group; round None: typed while no round ran. last_at is the latest."""
 
     source_id: int | None
     target_id: int | None
     kind: str
+    round_id: int | None
     count: int
     last_at: str
 
@@ -42,7 +43,7 @@ class GroupScope:
 def entry_counts(store: SessionStore, *, round_id: int | None = None,
                  between_rounds: bool = False, kinds: Collection[str] | None = None,
                  group: GroupScope | None = None) -> list[EntryCount]:
-    """Live entries grouped by (source, target, kind), for the whole session or
+    """Live entries grouped by (source, target, kind, round), for the whole session or
     those of one round (between_rounds: those typed while no round ran), of some
     kinds, of one group."""
     where = ["voided_at IS NULL"]
@@ -63,17 +64,10 @@ def entry_counts(store: SessionStore, *, round_id: int | None = None,
             f" AND (target_id IS NULL OR target_id IN ({members}))))")
         params.extend([group.group_id, group.round_id, group.round_id])
     rows = store.rows(
-        "SELECT source_id, target_id, kind, COUNT(*), MAX(at) FROM interactions"
+        "SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions"
         " INDEXED BY interactions_counts"
-        f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind", params)
-    return [EntryCount(r[0], r[1], r[2], r[3], r[4]) for r in rows]
-
-
-def entries_by_round(store: SessionStore) -> dict[int | None, int]:
-    """Live entries per round id (None: typed while no round ran)."""
-    return {r[0]: r[1] for r in store.rows(
-        "SELECT round_id, COUNT(*) FROM interactions INDEXED BY interactions_counts"
-        " WHERE voided_at IS NULL GROUP BY round_id")}
+        f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id", params)
+    return [EntryCount._make(r) for r in rows]
 
 
 def voided_entries(store: SessionStore) -> int:
