@@ -63,10 +63,17 @@ def shown(text: object) -> str:
 
 def visible(text: str) -> str:
     """Control characters replaced by Unicode's control pictures (ESC -> ␛, DEL -> ␡);
-    C1 controls by the replacement character."""
+    C1 controls, and lone surrogates (from a YAML escape or from bytes that were not
+    UTF-8 in a command line), by the replacement character."""
+    if text.isprintable():  # the common case, at C speed
+        return text
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # A surrogate pair written as two escapes becomes its character; a lone one U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     out = []
     for ch in text:
-        if unicodedata.category(ch) != "Cc":
+        category = unicodedata.category(ch)
+        if category != "Cc" and category != "Cs":
             out.append(ch)
         elif ord(ch) < 0x20:
             out.append(chr(0x2400 + ord(ch)))
