@@ -117,7 +117,12 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Any:
     """The file's data with line numbers, or SessionError naming file and line."""
     label = visible(path.name)
     text = read_text_file(path, max_bytes=max_bytes)
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[:error.position].count("\n") + 1
+        raise SessionError(f"{label} line {line}: the control character U+{error.character:04X} is "
+                           "not allowed in YAML (write it as an escape in double quotes).") from None
     loader.label = label
     try:
         node = loader.get_single_node()
