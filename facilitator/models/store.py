@@ -17,6 +17,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,12 +25,14 @@ from urllib.parse import quote
 
 from facilitator.models.errors import SessionError
 from facilitator.models.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from facilitator.models.text import clean_identity, visible
+from facilitator.models.text import clean_identity, text_from_file, visible
 
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: With a waiting notice asked for (the CLI), how long a write waits silently.
+WAIT_NOTICE_MS = 1000
 WRITE_ATTEMPTS = 12
 
 
@@ -84,6 +87,11 @@ def make_private_file(path: Path) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+class StillLocked(SessionError):
+    """Another process held the file's write lock longer than this write would wait:
+    nothing was written; the same write can simply be tried again."""
 
 
 class NotASession(SessionError):
@@ -222,6 +230,8 @@ class SessionStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, identity: str, read_only: bool):
         self.path = path
         self.conn = conn
+        # The one rendering rule, at the one place text leaves the file (models.text).
+        conn.text_factory = text_from_file
         self.identity = identity
         self.read_only = read_only
         #: One sentence when the file opened read-only because the user may not
@@ -229,6 +239,12 @@ class SessionStore:
         self.read_only_reason: str | None = None
         self.host = socket.gethostname()
         self.pid = os.getpid()
+        #: Called once with a sentence when a write has to wait for another
+        #: process's lock (the CLI prints it); None: wait silently.
+        self.on_wait: Callable[[str], None] | None = None
+        self._told_waiting = False
+        #: While set (waiting_at_most), how long one write waits for the lock.
+        self.lock_wait_ms: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -326,6 +342,9 @@ class SessionStore:
         except sqlite3.DatabaseError as error:
             if any(text in str(error).lower() for text in ("unable to open", "readonly")):
                 raise self._cannot_open() from None
+            lower = str(error).lower()
+            if "i/o" in lower or "full" in lower or "locked" in lower or "busy" in lower:
+                raise store_error(self.path, error) or error from None
             raise NotASession(
                 f"{visible(str(self.path))} is not a facilitator session (the file is corrupt or not SQLite)."
             ) from None
@@ -390,27 +409,62 @@ class SessionStore:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     # ------------------------------------------------------------------ writing
-    def _retry(self, action: Callable[[], T]) -> T:
+    def _retry(self, action: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
         delay = 0.01
-        for attempt in range(WRITE_ATTEMPTS):
+        for attempt in range(attempts):
             try:
                 return action()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == WRITE_ATTEMPTS - 1:
+                if not _is_busy(error) or attempt == attempts - 1:
                     raise
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
         raise AssertionError("unreachable")
 
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes inside wait at most this long for another process's lock, then
+        raise StillLocked (the app keeps the entry and tries again, without
+        freezing the screen meanwhile)."""
+        before, self.lock_wait_ms = self.lock_wait_ms, milliseconds
+        try:
+            yield
+        finally:
+            self.lock_wait_ms = before
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, within this store's patience. With on_wait set (the CLI),
+        the first time the lock is not free within WAIT_NOTICE_MS it says so once,
+        then waits on as usual."""
+        conn = self.conn
+        short = self.lock_wait_ms
+        if short is None and (self.on_wait is None or self._told_waiting):
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute(f"PRAGMA busy_timeout = {short if short is not None else WAIT_NOTICE_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or short is not None or self.on_wait is None:
+                raise
+            self._told_waiting = True
+            self.on_wait(f"{visible(str(self.path))} is locked by another process; waiting for it "
+                         "(nothing is written until then; Ctrl+C gives up).")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("BEGIN IMMEDIATE")
+
     def transact(self, body: Callable[[sqlite3.Connection], T]) -> T:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
-        is locked by another process. Returns once the commit is durable."""
+        is locked by another process. Returns once the commit is durable; raises
+        StillLocked (a SessionError) if the lock outlasts the patience."""
         if self.read_only:
             # The file system's reason, when that is why: the user can act on it.
             raise SessionError(self.read_only_reason or READ_ONLY)
 
         def attempt() -> T:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 result = body(self.conn)
             except BaseException:
@@ -421,12 +475,18 @@ class SessionStore:
             return result
 
         try:
-            return self._retry(attempt)
+            return self._retry(attempt, 1 if self.lock_wait_ms is not None else WRITE_ATTEMPTS)
         except sqlite3.Error as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise StillLocked(f"{visible(str(self.path))} stayed locked by another process; "
+                                  "nothing was written; try again.") from None
             sentence = store_error(self.path, error)
             if sentence is None:
                 raise
             raise sentence from None
+        except OverflowError:  # a number beyond SQLite's 64 bits reached a write
+            raise SessionError("A number is too large to keep (SQLite holds up to 2^63 - 1); "
+                               "nothing was changed.") from None
 
     # ------------------------------------------------------------------ reading
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:

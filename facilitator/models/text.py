@@ -61,6 +61,16 @@ def shown(text: object) -> str:
     return "\n".join(visible(line) for line in str(text if text is not None else "").split("\n"))
 
 
+def text_from_file(data: bytes) -> str:
+    """How every text is read from a session file (the store's text_factory): bytes
+    that are not UTF-8 become U+FFFD instead of an error, and a control character
+    (from an older version, or a row written with sqlite3 directly) comes out as its
+    visible picture, line breaks kept. So no screen, CLI line or export can hand a
+    terminal a raw control character from the file, whichever code draws it."""
+    text = data.decode("utf-8", "replace")
+    return text if text.isprintable() else shown(text)
+
+
 def visible(text: str) -> str:
     """Control characters replaced by Unicode's control pictures (ESC -> ␛, DEL -> ␡);
     C1 controls, and lone surrogates (from a YAML escape or from bytes that were not
