@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str) -> None:
     """Print one sentence to stderr and exit 1 (the operation failed)."""
-    click.echo(f"facilitator: {message}", err=True)
+    click.echo(f"facilitator: {plain(message)}", err=True)
     sys.exit(1)
 
 
