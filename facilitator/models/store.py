@@ -52,15 +52,15 @@ def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
         # A rule the schema enforces for every front end (see schema.py triggers).
         return SessionError(f"{text.removeprefix('facilitator: ')}; nothing was changed.")
     if "disk is full" in lower or "database or disk is full" in lower:
-        return SessionError(f"The disk holding {path} is full; nothing was changed. Free some space and try again.")
+        return SessionError(f"The disk holding {visible(str(path))} is full; nothing was changed. Free some space and try again.")
     if "disk i/o error" in lower:
-        return SessionError(f"{path} could not be read or written (disk I/O error); nothing was changed.")
+        return SessionError(f"{visible(str(path))} could not be read or written (disk I/O error); nothing was changed.")
     if "malformed" in lower or "not a database" in lower:
-        return SessionError(f"{path} is damaged (the database disk image is malformed); nothing was changed.")
+        return SessionError(f"{visible(str(path))} is damaged (the database disk image is malformed); nothing was changed.")
     if "readonly" in lower or "read-only" in lower:
-        return SessionError(f"{path} is read-only; nothing was changed.")
+        return SessionError(f"{visible(str(path))} is read-only; nothing was changed.")
     if "locked" in lower or "busy" in lower:
-        return SessionError(f"{path} stayed locked by another process; try again.")
+        return SessionError(f"{visible(str(path))} stayed locked by another process; try again.")
     return None
 
 
@@ -154,8 +154,8 @@ def _user() -> str:
 
 def not_readable(path: Path) -> SessionError:
     return SessionError(
-        f"{path} cannot be read: you ({_user()}) do not have permission to read it; ask its "
-        f"owner to run `facilitator share {path} GROUP` for a group you are in.")
+        f"{visible(str(path))} cannot be read: you ({_user()}) do not have permission to read it; ask its "
+        f"owner to run `facilitator share {visible(str(path))} GROUP` for a group you are in.")
 
 
 def why_read_only(path: Path) -> str | None:
@@ -164,14 +164,14 @@ def why_read_only(path: Path) -> str | None:
     Writing needs the file and its -wal and -shm companions writable, or, when
     those do not exist yet, a folder in which SQLite can create them."""
     if not os.access(path, os.W_OK):
-        return f"{path} is open read-only: you ({_user()}) may read it but not change it."
+        return f"{visible(str(path))} is open read-only: you ({_user()}) may read it but not change it."
     folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists() and not os.access(companion, os.W_OK) or (
                 not companion.exists() and not folder_writable):
-            return (f"{path} is open read-only: you ({_user()}) may not change its "
-                    f"{companion.name} file (or create it in {path.parent}).")
+            return (f"{visible(str(path))} is open read-only: you ({_user()}) may not change its "
+                    f"{visible(companion.name)} file (or create it in {visible(str(path.parent))}).")
     return None
 
 
@@ -323,7 +323,7 @@ class SessionStore:
         """Create a new session file; never overwrites an existing one."""
         path = Path(path)
         if path.exists():
-            raise SessionError(f"{path} already exists; choose another path (nothing was changed).")
+            raise SessionError(f"{visible(str(path))} already exists; choose another path (nothing was changed).")
         return cls.open(path, identity=identity, create=True)
 
     def _prepare(self, *, create: bool) -> None:
@@ -390,11 +390,11 @@ class SessionStore:
         path = self.path
         if not os.access(path.parent, os.W_OK | os.X_OK):
             return SessionError(
-                f"{path} can be read but not opened now: nobody has it open, and SQLite may not "
-                f"create its {path.name}-shm file in {path.parent.absolute()}; open it while its owner has "
-                f"it open, or ask them to run `facilitator share {path} GROUP`.")
-        return SessionError(f"{path} cannot be opened: its -wal or -shm file is not readable for "
-                            f"you ({_user()}); ask its owner to run `facilitator share {path} GROUP`.")
+                f"{visible(str(path))} can be read but not opened now: nobody has it open, and SQLite may not "
+                f"create its {visible(path.name)}-shm file in {visible(str(path.parent.absolute()))}; open it while its owner has "
+                f"it open, or ask them to run `facilitator share {visible(str(path))} GROUP`.")
+        return SessionError(f"{visible(str(path))} cannot be opened: its -wal or -shm file is not readable for "
+                            f"you ({_user()}); ask its owner to run `facilitator share {visible(str(path))} GROUP`.")
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:

@@ -17,6 +17,7 @@ from textual.worker import Worker
 from facilitator.core.changes import Change
 from facilitator.core.rounds import round_step, take_round_step
 from facilitator.models.store import READ_ONLY, SessionError, SessionStore
+from facilitator.models.text import shown
 from facilitator.widgets.failures import WorkerFailed, forward_worker_failure
 
 __all__ = ["SessionScreen", "Shown", "WorkerFailed", "Written", "forward_worker_failure"]
@@ -191,7 +192,8 @@ class SessionScreen(Screen[None]):
         """Called after this screen started or ended a round (before the refresh)."""
 
     def hint(self, message: str, *, error: bool = False) -> None:
-        """A short, unobtrusive message (no modal). User text is never markup."""
-        self.app.notify(message, severity="error" if error else "information",
+        """A short, unobtrusive message (no modal). User text is never markup, and
+        goes through the one rendering rule (models.text.shown)."""
+        self.app.notify(shown(message), severity="error" if error else "information",
                         timeout=3, markup=False)
 
