@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -60,6 +60,12 @@ class FacilitatorApp(App[None]):
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
+
+    def get_driver_class(self) -> Any:
+        """Textual's driver, with pasted text kept whole (widgets/terminal_input.py)."""
+        from facilitator.widgets.terminal_input import driver_class
+
+        return driver_class(super().get_driver_class())
 
     def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
         self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}

@@ -12,7 +12,7 @@ from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import current_round_id, parse_time, running_round_id
-from facilitator.models.text import SAVE_AS_CSV_UTF8, clean_text, problems_error, read_text_file
+from facilitator.models.text import SAVE_AS_CSV_UTF8, clean_text, problems_error, read_text_file, visible
 from facilitator.models.store import SessionError, SessionStore, now
 
 MAX_NOTE_LENGTH = 2000
@@ -167,7 +167,15 @@ def read_interactions_csv(path: Path) -> list[ImportRow]:
     the whole group), optionally kind, timestamp and note; blank lines skipped."""
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
     # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+    try:
+        return _interaction_rows(reader, path)
+    except csv.Error as error:  # an unterminated quote, a NUL byte
+        raise SessionError(f"{visible(path.name)} line {reader.line_num}: {visible(str(error))}; "
+                           "nothing was imported.") from None
+
+
+def _interaction_rows(reader: csv.DictReader, path: Path) -> list[ImportRow]:  # type: ignore[type-arg]
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     missing = {"source", "target"} - columns
     if missing:
@@ -214,6 +222,11 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
             continue
         source = person(row.source, row.line) if row.source.strip() else None
         target = person(row.target, row.line) if row.target.strip() else None
+        if kind.scope == "group" and (row.source.strip() or row.target.strip()):
+            # As `log` says: a whole-group state has no source and no target.
+            problems.append(f"{label} line {row.line}: {kind.name!r} is a whole-group state; "
+                            "leave source and target empty.")
+            continue
         if kind.scope == "pair" and not row.source.strip():
             problems.append(f"{label} line {row.line}: the source is empty.")
             continue
@@ -224,7 +237,7 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
         if row.at:
             try:
                 when = parse_time(row.at).astimezone(timezone.utc)
-            except ValueError:
+            except (ValueError, OverflowError):  # 0001-01-01T00:00:00+14:00 overflows
                 problems.append(f"{label} line {row.line}: {row.at!r} is not a timestamp.")
                 continue
             # A future time would stretch the timeline and the replay to that day.
