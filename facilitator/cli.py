@@ -37,6 +37,8 @@ from facilitator.commands.network import network as network_command  # noqa: E40
 cli.add_command(network_command)
 from facilitator.commands.host import COMMANDS as HOST_COMMANDS  # noqa: E402
 for command in HOST_COMMANDS: cli.add_command(command)  # noqa: E701
+from facilitator.commands.exchange import COMMANDS as EXCHANGE_COMMANDS  # noqa: E402
+for command in EXCHANGE_COMMANDS: cli.add_command(command)  # noqa: E701
 
 
 def main() -> None:
