@@ -59,6 +59,7 @@ class FacilitatorApp(App[None]):
         Binding("4", "show('tally')", "Tally", id="screen.tally"),
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("ctrl+o", "export", "Export the session next to its file", id="export", show=False),
     ]
 
     def get_driver_class(self) -> Any:
@@ -123,6 +124,11 @@ class FacilitatorApp(App[None]):
         from facilitator.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(list(self.BINDINGS), self.screen, getattr(self.screen, "HELP", "")))
+
+    def action_export(self) -> None:
+        from facilitator.screens.export import start_export
+
+        start_export(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for name in SCREEN_NAMES:
