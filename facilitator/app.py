@@ -177,6 +177,16 @@ class FacilitatorApp(App[None]):
         """A screen wrote: refresh from the file, as after anyone's commit."""
         self.data_changed()
 
+    def on_suggestions_wanted(self, message: object) -> None:
+        """The round dialog's s with nothing prepared: the groups screen's suggestions."""
+        self.action_show("groups")
+        self.call_after_refresh(self._open_suggestions)
+
+    def _open_suggestions(self) -> None:
+        show = getattr(self.screen, "show_suggestions", None)
+        if show is not None:
+            show()
+
     def on_shown(self, message: object) -> None:
         self.call_after_refresh(self.update_header)
         self.call_after_refresh(self.check_size)
