@@ -2,7 +2,7 @@
 of any length, without holding its entries in memory.
 
 One query does it: the live entries grouped by (source, target, kind, round), read
-off the covering partial index interactions_counts (schema 4) in index order, so
+off the covering partial index interactions_counts (models/schema.py) in index order, so
 SQLite neither sorts nor reads the table. A million entries come back as about
 a hundred thousand rows (tuples, not objects: they are summed, then dropped). Filters (a round, kinds, a group) are WHERE terms on
 columns of the same index."""
