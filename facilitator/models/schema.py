@@ -295,7 +295,7 @@ ALTER TABLE goals ADD COLUMN carried_from INTEGER REFERENCES goals(id);
 # in (source, target, kind) order, so the report and `facilitator network` group a
 # log of a million entries in SQL, in index order, without reading the table.
 SCHEMA_V5 = """
-CREATE INDEX interactions_counts
+CREATE INDEX IF NOT EXISTS interactions_counts
     ON interactions(source_id, target_id, kind, round_id, group_id, at)
     WHERE voided_at IS NULL;
 """
