@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from bench.reference import Sample, figure, interleaved
 from bench.screen import Terminal, has
 from bench.sessions import build_session

@@ -103,7 +103,7 @@ def run_measured(argv: Sequence[str], *, stdin_path: str | Path | None = None,
         try:
             started = time.perf_counter()
             child = subprocess.Popen(list(argv), stdin=stdin, stdout=out,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
+                                     stderr=subprocess.STDOUT, cwd=cwd)
             _pid, status, usage = os.wait4(child.pid, 0)
             seconds = time.perf_counter() - started
             child.returncode = os.waitstatus_to_exitcode(status)
