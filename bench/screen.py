@@ -10,6 +10,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 WIDTH, HEIGHT = 80, 24
 
@@ -66,11 +67,45 @@ class Terminal:
                             seconds)
         return changed - started
 
+    def pid(self, window: str) -> int | None:
+        text = self._tmux("display-message", "-p", "-t", f"b:{window}", "#{pane_pid}").strip()
+        return int(text) if text.isdigit() else None
+
     def kill(self, window: str) -> None:
+        """End the program as a person would (ctrl+q), then close the window; a process
+        still there after that is ended by its pid, so none lingers to load the machine
+        for the next figures."""
+        import os
+        import signal
+
+        pid = self.pid(window)
+        self.keys(window, "C-q")
+        deadline = time.perf_counter() + 5
+        while pid is not None and time.perf_counter() < deadline and _alive(pid):
+            time.sleep(0.05)
         self._tmux("kill-window", "-t", f"b:{window}")
+        if pid is not None and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
     def close(self) -> None:
+        for line in self._tmux("list-panes", "-a", "-F", "#{window_name} #{pane_pid}").splitlines():
+            name, _, pid = line.partition(" ")
+            if name != "keep" and pid.isdigit() and _alive(int(pid)):
+                self.kill(name)
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by tmux) is gone for our purpose
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def has(*patterns: str) -> Callable[[str], bool]:
