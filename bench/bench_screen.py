@@ -39,7 +39,7 @@ QUIET = 0.15  # a screen unchanged this long has finished redrawing
 
 USABLE_TALLY = has(r"\d+ entries", r"\d+ spoke")
 NETWORK_PICTURE = has(r"kind \S+ +round", r"[●○◆■▲]|[A-Za-z]{2}")
-FINDINGS = has(r"interactions[\s▏]+made|No[\s▏]+interactions")
+FINDINGS = has(r"interactions\s*(\n[^\n]*▏\s*)?made|No[\s▏]+interactions")
 BARE_READY = has("bare ready")
 
 
