@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -166,8 +167,9 @@ def read_interactions_csv(path: Path) -> list[ImportRow]:
     """Rows of an observations CSV: columns source and target (an empty target is
     the whole group), optionally kind, timestamp and note; blank lines skipped."""
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
-    # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
+    # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
+    # would also split at U+2028 and U+2029 inside a cell); a quoted line break stays.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         return _interaction_rows(reader, path)
     except csv.Error as error:  # an unterminated quote, a NUL byte
