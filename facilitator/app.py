@@ -59,6 +59,7 @@ class FacilitatorApp(App[None]):
         Binding("4", "show('tally')", "Tally", id="screen.tally"),
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("ctrl+o", "export", "Export the session next to its file", id="export", show=False),
     ]
 
     def get_driver_class(self) -> Any:
@@ -124,6 +125,11 @@ class FacilitatorApp(App[None]):
 
         self.push_screen(HelpScreen(list(self.BINDINGS), self.screen, getattr(self.screen, "HELP", "")))
 
+    def action_export(self) -> None:
+        from facilitator.screens.export import start_export
+
+        start_export(self)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for name in SCREEN_NAMES:
             yield SystemCommand(f"Go to {name}", f"Show the {name} screen",
@@ -170,6 +176,16 @@ class FacilitatorApp(App[None]):
     def on_written(self, message: object) -> None:
         """A screen wrote: refresh from the file, as after anyone's commit."""
         self.data_changed()
+
+    def on_suggestions_wanted(self, message: object) -> None:
+        """The round dialog's s with nothing prepared: the groups screen's suggestions."""
+        self.action_show("groups")
+        self.call_after_refresh(self._open_suggestions)
+
+    def _open_suggestions(self) -> None:
+        show = getattr(self.screen, "show_suggestions", None)
+        if show is not None:
+            show()
 
     def on_shown(self, message: object) -> None:
         self.call_after_refresh(self.update_header)

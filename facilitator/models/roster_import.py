@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from facilitator.models.cells import restore
 from facilitator.models.roster import clean_name
 from facilitator.models.store import SessionError
 from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
@@ -44,7 +45,8 @@ def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,
 
 
 def read_roster_csv(path: Path) -> list[RosterEntry]:
-    """A column 'name' (any case); every other column becomes a tag."""
+    """A column 'name' (any case); every other column becomes a tag. Reads back the
+    roster.csv that `facilitator export` writes (neutralised cells restored)."""
     label = visible(path.name)
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
     # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
@@ -70,9 +72,10 @@ def read_roster_csv(path: Path) -> list[RosterEntry]:
                 problems.append(f"{label} line {line}: {len(row)} cells but {len(columns)} columns.")
                 continue
             row = row + [""] * (len(columns) - len(row))
-            tags = {columns[i]: row[i].strip() for i in range(len(columns))
+            # Cells an export neutralised for spreadsheets get their value back.
+            tags = {columns[i]: restore(row[i].strip()) for i in range(len(columns))
                     if i != name_at and columns[i] and row[i].strip()}
-            entries.append((line, row[name_at], tags))
+            entries.append((line, restore(row[name_at].strip()), tags))
     except csv.Error as error:
         raise SessionError(f"{label} line {reader.line_num}: {visible(str(error))}; "
                            "nothing was changed.") from None

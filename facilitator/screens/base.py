@@ -15,12 +15,13 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from facilitator.core.changes import Change
-from facilitator.core.rounds import round_step, take_round_step
+from facilitator.core.rounds import SUGGEST, round_step, take_round_step
 from facilitator.models.store import READ_ONLY, SessionError, SessionStore, StillLocked
 from facilitator.models.text import shown
 from facilitator.widgets.failures import WorkerFailed, forward_worker_failure
 
-__all__ = ["SessionScreen", "Shown", "WorkerFailed", "Written", "forward_worker_failure"]
+__all__ = ["SessionScreen", "Shown", "SuggestionsWanted", "WorkerFailed", "Written",
+           "forward_worker_failure"]
 
 #: How long a write from a screen waits for another process's lock before it is kept
 #: as pending (the screen goes on; the write is tried again until it commits).
@@ -37,6 +38,11 @@ class Written(Message):
 class Shown(Message):
     """A screen was mounted or came back: the app redraws the header and checks
     the terminal's size."""
+
+
+class SuggestionsWanted(Message):
+    """The facilitator wants to see suggested groups for the next round before
+    starting it: the app shows the groups screen with its suggestions."""
 
 
 class SessionScreen(Screen[None]):
@@ -218,21 +224,25 @@ class SessionScreen(Screen[None]):
 
     # ------------------------------------------------------------------ rounds
     def action_round(self) -> None:
-        """Start or end a round for everyone, after a one-key confirmation; an
-        undoable step like any other."""
+        """Start or end a round for everyone, after a one-key choice: end it (e),
+        start the next keeping the groups (k), in open space (o) or with suggested
+        groups (s). An undoable step like any other."""
         if self.refuse_if_read_only():
             return
-        from facilitator.screens.confirm import ConfirmScreen
+        from facilitator.screens.confirm import ChoiceScreen
 
         step = round_step(self.store)
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
+        def answered(key: str | None) -> None:
+            if key is None:
                 self.hint("Nothing changed: the round goes on as it was.")
+                return
+            if key == SUGGEST and step.suggest_first:
+                self.post_message(SuggestionsWanted())
                 return
 
             def take() -> Change | str | None:
-                said, change = take_round_step(self.store, step)
+                said, change = take_round_step(self.store, step, key)
                 if change is not None:
                     self.remember(change)
                 self.round_changed()
@@ -240,8 +250,9 @@ class SessionScreen(Screen[None]):
 
             self.write(take)
 
-        self.app.push_screen(ConfirmScreen(step.question, "ends" if step.ends else "starts"),
-                             answered)
+        self.app.push_screen(ChoiceScreen(step.question,
+                                          [(c.key, c.label) for c in step.choices],
+                                          step.default), answered)
 
     def round_changed(self) -> None:
         """Called after this screen started or ended a round (before the refresh)."""
