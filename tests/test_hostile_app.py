@@ -102,6 +102,9 @@ def test_a_second_app_draws_hostile_rows_and_names_harmlessly(demo_session: Path
     screen = tmux.wait_for(victim, lambda s: "pwned" in s and "with:" in s, seconds=10)
     tmux.keys(victim, "1")
     tmux.wait_for(victim, lambda s: "[roster]" in s)
+    # An OSC 0 or 2 drawn raw would have renamed the pane (as it did before issue 13).
+    assert tmux.display(victim, "#{pane_title}") == title
+    assert "pwned" not in title
     tmux.keys(victim, "C-q")
     tmux.wait_for(victim, lambda s: "[roster]" not in s, seconds=10)
     assert "[tally]" in tmux.screen(attacker)  # the attacker's app ran all along
@@ -111,7 +114,6 @@ def test_a_second_app_draws_hostile_rows_and_names_harmlessly(demo_session: Path
     assert [p for p in PAYLOADS if p in data] == []
     assert c1_bytes(data) == []
     assert b"\x1b]" not in data  # no operating system command at all
-    assert tmux.display(victim, "#{pane_title}") == title if victim in tmux.windows else True
     # Shown as typed: the pictures, in the header and on the screens.
     assert "\u241b]0;pwned\u2407" in seen + screen
     assert not raw_controls(seen)
