@@ -132,6 +132,13 @@ def as_pasted(text: str) -> str:
     return as_typed(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
 
 
+def _stored(path: Path, sql: str, value: str, seconds: float = 15) -> None:
+    """Wait until the file holds `value` (the app commits as the key is handled)."""
+    deadline = time.monotonic() + seconds
+    while value not in _one(path, sql) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def _one(path: Path, sql: str) -> list[str]:
     with sqlite3.connect(path) as conn:
         return [r[0] for r in conn.execute(sql)]
@@ -169,19 +176,18 @@ def test_pasted_text_is_kept_whole_in_order_and_visible(demo_session: Path, tmux
     tmux.keys(window, "1")
     tmux.wait_for(window, lambda s: "[roster]" in s)
     tmux.keys(window, "a")
-    time.sleep(0.3)  # the form opens on the next frame; the paste must land in it
+    tmux.wait_for(window, lambda s: "Enter saves" in s)  # the paste must land in the form
     _paste(tmux, window, PASTED["name"], tmp_path)
     tmux.keys(window, "Enter")
-    tmux.wait_for(window, lambda s: "Eve" in s and "end" in s)
+    _stored(demo_session, "SELECT name FROM participants", as_pasted(PASTED["name"]))
     # Groups: a new topic.
     tmux.keys(window, "2")
     tmux.wait_for(window, lambda s: "[groups]" in s)
     tmux.keys(window, "n")
-    time.sleep(0.3)
+    time.sleep(0.5)  # the line opens from a priority binding; give it its frame
     _paste(tmux, window, PASTED["topic"], tmp_path)
     tmux.keys(window, "Enter")
-    tmux.wait_for(window, lambda s: "Topic" in s, seconds=5)
-    time.sleep(0.5)
+    _stored(demo_session, "SELECT name FROM groups", as_pasted(PASTED["topic"]))
     tmux.keys(window, "C-q")
     tmux.wait_for(window, lambda s: "[groups]" not in s, seconds=10)
     goals = _one(demo_session, "SELECT text FROM goals ORDER BY id DESC")
