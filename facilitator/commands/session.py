@@ -63,7 +63,7 @@ def new(path: str | None, title: str | None, template: str | None, roster: str |
         target = Path(path)
     with create_session(target, title, loaded, people) as store:
         count = store.scalar("SELECT COUNT(*) FROM participants")
-    click.echo(f"Created {target} with {count} participants. Open it with: facilitator open {target}")
+    click.echo(plain(f"Created {target} with {count} participants. Open it with: facilitator open {target}"))
     if share_group:
         from facilitator.models.sharing import share_with_group
 
@@ -116,7 +116,7 @@ def demo(path: str, identity: str | None, no_open: bool) -> None:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         build_demo(target).close()
-        click.echo(f"Built the demo session at {target}.")
+        click.echo(plain(f"Built the demo session at {target}."))
     if no_open:
         return
     from facilitator.app import make_app
@@ -170,13 +170,13 @@ def ls(folder: str) -> None:
                 info = session_info(store)
                 people = store.scalar("SELECT COUNT(*) FROM participants")
                 logged = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
-            click.echo(f"{path}  {plain(info.title)}  {info.created_at[:10]}  "
+            click.echo(f"{plain(path)}  {plain(info.title)}  {info.created_at[:10]}  "
                        f"{people} participants  {logged} interactions")
         except SessionError as error:
-            click.echo(f"{path}  (not readable: {error})")
+            click.echo(f"{plain(path)}  (not readable: {error})")
         found += 1
     if not found:
-        click.echo(f"No sessions in {base}. Create one with: facilitator new")
+        click.echo(plain(f"No sessions in {base}. Create one with: facilitator new"))
 
 
 @click.command()

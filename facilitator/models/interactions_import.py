@@ -22,7 +22,7 @@ from facilitator.models.records import Kind, Participant
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import current_round_id, insert_round, parse_time
 from facilitator.models.store import SessionError, SessionStore
-from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file
+from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
 
 #: Columns read, and what they hold. "timestamp" is the older name of "at".
 COLUMNS = {
@@ -57,34 +57,34 @@ def read_interactions_csv(path: Path) -> list[ImportRow]:
     """Rows of an interactions CSV; blank lines skipped; unknown columns refused."""
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
     # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
     try:
         header = next(reader, None)
         if header is None:
-            raise SessionError(f"{path.name} is empty; nothing was imported.")
+            raise SessionError(f"{visible(path.name)} is empty; nothing was imported.")
         columns = [c.strip().lower() for c in header]
         for column in columns:
             if column not in COLUMNS:
                 shown = column or "(a column with no name)"
                 raise SessionError(
-                    f"{path.name} line 1: unknown column {shown!r}; the columns are "
+                    f"{visible(path.name)} line 1: unknown column {shown!r}; the columns are "
                     f"{', '.join(c for c in COLUMNS if c not in ('id', 'kind_label'))};"
                     " nothing was imported.")
         doubled = sorted({c for c in columns if columns.count(c) > 1})
         if doubled or ("at" in columns and "timestamp" in columns):
             which = doubled[0] if doubled else "at and timestamp"
-            raise SessionError(f"{path.name} line 1: the column {which} is there twice;"
+            raise SessionError(f"{visible(path.name)} line 1: the column {which} is there twice;"
                                " nothing was imported.")
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
-            raise SessionError(f"{path.name} line 1: missing column(s) {', '.join(missing)};"
+            raise SessionError(f"{visible(path.name)} line 1: missing column(s) {', '.join(missing)};"
                                " nothing was imported.")
         rows = []
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) > len(columns):
-                raise SessionError(f"{path.name} line {reader.line_num}: {len(record)} cells but"
+                raise SessionError(f"{visible(path.name)} line {reader.line_num}: {len(record)} cells but"
                                    f" {len(columns)} columns; nothing was imported.")
             cells = {c: restore(v.strip()) for c, v in zip(columns, record)}
 
@@ -98,7 +98,9 @@ def read_interactions_csv(path: Path) -> list[ImportRow]:
                 group=cell("group"), logged_by=cell("logged_by"),
                 voided_at=cell("voided_at"), voided_by=cell("voided_by")))
     except csv.Error as error:
-        raise SessionError(f"{path.name} line {reader.line_num}: {error}; nothing was imported.") from None
+        # An unterminated quote, a NUL byte.
+        raise SessionError(f"{visible(path.name)} line {reader.line_num}: {visible(str(error))};"
+                           " nothing was imported.") from None
     return rows
 
 
@@ -126,7 +128,7 @@ class Imported:
 def _when(text: str, what: str, label: str, line: int, problems: list[str]) -> str | None:
     try:
         when = parse_time(text).astimezone(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):  # 0001-01-01T00:00:00+14:00 overflows
         problems.append(f"{label} line {line}: {text!r} is not a timestamp ({what}).")
         return None
     # A future time would stretch the timeline and the replay to that day.
@@ -187,6 +189,11 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
         kind: Kind | None = find_kind(store, row.kind) if row.kind else default_kind
         if kind is None:
             problems.append(f"{label} line {row.line}: {row.kind!r} is not a kind in the codebook.")
+            continue
+        if kind.scope == "group" and (row.source.strip() or row.target.strip()):
+            # As `log` says: a whole-group state has no source and no target.
+            problems.append(f"{label} line {row.line}: {kind.name!r} is a whole-group state; "
+                            "leave source and target empty.")
             continue
         if kind.scope == "pair" and not row.source.strip():
             problems.append(f"{label} line {row.line}: the source is empty.")

@@ -281,7 +281,17 @@ ALTER TABLE interactions ADD COLUMN restored_at TEXT;
 ALTER TABLE interactions ADD COLUMN restored_by TEXT;
 """
 
+# Version 4: rounds that carry on. What a round opened with (the groups of the round
+# before kept, open space from scratch, a suggestion), shown on the groups screen; a
+# group kept from the round before and a goal kept with it point at what they carry
+# on (the group's agreement to keep the goal is a goal_history row, field 'carried').
+SCHEMA_V4 = """
+ALTER TABLE rounds ADD COLUMN opened_with TEXT;
+ALTER TABLE groups ADD COLUMN carried_from INTEGER REFERENCES groups(id);
+ALTER TABLE goals ADD COLUMN carried_from INTEGER REFERENCES goals(id);
+"""
+
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 
 SCHEMA_VERSION = len(MIGRATIONS)
