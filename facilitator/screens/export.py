@@ -8,9 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -20,9 +18,6 @@ from textual.worker import Worker, WorkerState
 from facilitator.core.exporting import APP_FORMATS, Exported, export_session
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.widgets.failures import forward_worker_failure
-
-if TYPE_CHECKING:
-    from facilitator.app import FacilitatorApp
 
 
 def export_folder(session: Path, at: datetime | None = None) -> Path:
@@ -115,9 +110,8 @@ class ExportScreen(ModalScreen[None]):
         self.dismiss()
 
 
-def start_export(app: "FacilitatorApp") -> None:
+def start_export(app: App[None], session: Path) -> None:
     """The app's export key: a new folder next to the session file."""
     if isinstance(app.screen, ModalScreen):
         return
-    session = Path(app.store.path)
     app.push_screen(ExportScreen(session, export_folder(session)))
