@@ -57,7 +57,8 @@ def build_session(path: Path, entries: int) -> None:
         groups = [conn.execute("INSERT INTO groups (name, round_id, created_at) VALUES (?, ?, ?)",
                                (f"Group {g}", rounds[g % 3], "2026-12-01T09:00:00.000+00:00")).lastrowid
                   for g in range(9)]
-        notes = ["=1+2", "+41 22 000", "café", "-5 minutes", "plain note"]
+        # One note in ten entries, one note in five formula-like (2 % of the cells to neutralise).
+        notes = ["=1+2", "café", "plain note", "asked about funding", "Zoë's point, again"]
 
         def rows():  # type: ignore[no-untyped-def]
             for i in range(entries):

@@ -25,11 +25,11 @@ def write_csv(files: ExportFiles, name: str, table: Table, store: SessionStore,
         columns = header or table.columns  # tag names are typed text too
         handle.write(format_row(columns, [True] * len(columns)))
         handle.write("\r\n")
-        for lines in table.csv_lines(store):
-            if lines:
-                handle.write("\r\n".join(lines))
+        for text, rows in table.csv_text(store):
+            if rows:
+                handle.write(text)
                 handle.write("\r\n")
-            tick(len(lines))
+            tick(rows)
 
 
 def csv_names(tables: list[Table]) -> list[str]:

@@ -7,22 +7,17 @@ builds each whole line with one printf() call ("%w" doubles double quotes), so
 Python receives one string per row instead of a tuple of cells. Because every
 text cell is quoted and every quote inside a cell is doubled, a cell starts with
 a risky character exactly where the text shows `,"X` or a line starts `"X` (X one
-of = @ + - ' tab CR LF): a few substring searches over a whole chunk find them,
-and only the lines that have one are taken apart and neutralised
-(models.cells.neutralise, the one rule)."""
+of = @ + - ' tab CR LF): one regex pass over a whole chunk finds those cells, and
+only they are neutralised (models.cells.neutralise, the one rule)."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
 
 from facilitator.models.cells import neutralise
 
 RISKY = "=@+-'\t\r\n"
-_AT_START = tuple('"' + x for x in RISKY)
-_QUOTED_CELL = re.compile(r'(^|,)"((?:[^"]|"")*)"')
 
 
 def line_sql(columns: Sequence[str], texts: frozenset[str]) -> str:
@@ -35,15 +30,10 @@ def line_sql(columns: Sequence[str], texts: frozenset[str]) -> str:
     return f"printf('{','.join(formats)}', {', '.join(args)})"
 
 
-#: A risky character just inside the opening quote of a cell (after a comma or at
-#: a line start): inside a cell every quote is doubled, so this is never a false
-#: cell start; a match only costs the line a closer look.
-_RISKY_START = re.compile('[,\n]"[' + re.escape(RISKY) + ']')
-
-
-def has_risky_cell(text: str) -> bool:
-    """Whether some cell of these lines starts with a character to neutralise."""
-    return text.startswith(_AT_START) or _RISKY_START.search(text) is not None
+#: A quoted cell whose first character is risky. It starts after a comma or at a
+#: line start; inside a cell every quote is doubled, so `,"` followed by a risky
+#: character never occurs there: only real cell starts match.
+_RISKY_CELL = re.compile('([,\n])"([' + re.escape(RISKY) + '](?:[^"]|"")*)"')
 
 
 def _neutralise_cell(match: re.Match[str]) -> str:
@@ -51,20 +41,12 @@ def _neutralise_cell(match: re.Match[str]) -> str:
     return match.group(1) + '"' + str(neutralise(value)).replace('"', '""') + '"'
 
 
-def neutralise_lines(lines: list[str]) -> list[str]:
-    """The lines with every risky quoted cell neutralised: one search over the
-    whole chunk finds the few lines to take apart; the others are untouched."""
-    text = "\r\n".join(lines)
-    hits = [m.end() - 2 for m in _RISKY_START.finditer(text)]  # where the quote is
-    if text.startswith(_AT_START):
-        hits.append(0)
-    if not hits:
-        return lines
-    starts = list(accumulate((len(line) + 2 for line in lines), initial=0))
-    out = list(lines)
-    for index in {bisect_right(starts, at) - 1 for at in hits}:
-        out[index] = _QUOTED_CELL.sub(_neutralise_cell, out[index])
-    return out
+def neutralise_text(text: str) -> str:
+    """CSV text (lines from line_sql) with every risky cell neutralised: one regex
+    pass over a whole chunk, touching only the cells that start riskily."""
+    # A leading newline makes the first line's first cell a cell start like the
+    # others (a pattern without ^ lets the regex engine skip ahead quickly).
+    return _RISKY_CELL.sub(_neutralise_cell, "\n" + text)[1:]
 
 
 def format_row(row: Sequence[object], quoted: Sequence[bool]) -> str:

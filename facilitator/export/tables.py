@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.export.csv_lines import format_row, line_sql, neutralise_lines
+from facilitator.export.csv_lines import format_row, line_sql, neutralise_text
 from facilitator.models.store import SessionStore
 
 Row = Sequence[object]
@@ -50,19 +50,20 @@ class Table:
         """Which columns are written quoted (text and timestamps)."""
         return [c in self.texts or c in self.times for c in self.columns]
 
-    def csv_lines(self, store: SessionStore) -> Iterator[list[str]]:
-        """The rows as finished CSV lines, a chunk at a time, every cell neutralised.
+    def csv_text(self, store: SessionStore) -> Iterator[tuple[str, int]]:
+        """The rows as finished CSV text (lines joined by CRLF, no final one) and how
+        many rows it holds, a chunk at a time, every cell neutralised.
 
         Streamed tables have SQLite build each line (export.csv_lines); rows built
         in Python are formatted the same way."""
         if self.sql is None:
             quoted = self.quoted()
             for chunk in self.raw_chunks(store):
-                yield [format_row(row, quoted) for row in chunk]
+                yield "\r\n".join(format_row(row, quoted) for row in chunk), len(chunk)
             return
         line = line_sql(self.columns, self.texts | self.times)
         for chunk in _chunks(store, f"SELECT {line} FROM ({self.sql})"):
-            yield neutralise_lines([row[0] for row in chunk])
+            yield neutralise_text("\r\n".join([row[0] for row in chunk])), len(chunk)
 
 
 def _quote(column: str) -> str:
