@@ -57,7 +57,7 @@ def build_session(path: Path, entries: int) -> None:
         groups = [conn.execute("INSERT INTO groups (name, round_id, created_at) VALUES (?, ?, ?)",
                                (f"Group {g}", rounds[g % 3], "2026-12-01T09:00:00.000+00:00")).lastrowid
                   for g in range(9)]
-        # One note in ten entries, one note in five formula-like (2 % of the cells to neutralise).
+        # One note in ten entries, one note in five formula-like (2 % of the entries have a cell to neutralise).
         notes = ["=1+2", "café", "plain note", "asked about funding", "Zoë's point, again"]
 
         def rows():  # type: ignore[no-untyped-def]

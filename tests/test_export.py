@@ -353,3 +353,22 @@ def test_export_never_writes_the_session_file(demo_session: Path, tmp_path: Path
     before = demo_session.read_bytes()
     assert run("export", str(demo_session), "--out", str(tmp_path / "o"), "--format", ALL).exit_code == 0
     assert demo_session.read_bytes() == before
+
+
+def test_docs_describe_every_file_and_column(demo_session: Path, tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "export.md").read_text()
+    out = tmp_path / "out"
+    assert run("export", str(demo_session), "--out", str(out), "--format", ALL).exit_code == 0
+    with SessionStore.open(demo_session, read_only=True) as store:
+        tags = {t for (text,) in store.rows("SELECT tags FROM participants") for t in json.loads(text)}
+    for path in sorted(out.rglob("*")):
+        if path.is_dir():
+            continue
+        name = str(path.relative_to(out))
+        assert f"`{name}`" in docs, f"docs/export.md does not describe {name}"
+        if path.suffix == ".csv":
+            header = next(csv.reader([path.read_text(encoding="utf-8-sig").splitlines()[0]]))
+            for column in header:
+                if column in tags or column.startswith("kind:"):
+                    continue  # documented as "one column per tag" and "kind:<name>"
+                assert f"`{column}`" in docs, f"docs/export.md does not describe {name}: {column}"
