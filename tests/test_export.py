@@ -372,3 +372,23 @@ def test_docs_describe_every_file_and_column(demo_session: Path, tmp_path: Path)
                 if column in tags or column.startswith("kind:"):
                     continue  # documented as "one column per tag" and "kind:<name>"
                 assert f"`{column}`" in docs, f"docs/export.md does not describe {name}: {column}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_damaged_file_is_one_sentence_whatever_the_format(demo_session: Path, tmp_path: Path,
+                                                            seed: int) -> None:
+    from tests.test_network_report_rounds import damage
+
+    damage(demo_session, seed)
+    out = tmp_path / "out"
+    for args in (["export", str(demo_session), "--out", str(out), "--format", ALL],
+                 ["report", str(demo_session), "--format", "html", "--out", str(out / "r.html")],
+                 ["report", str(demo_session)]):
+        result = CliRunner().invoke(cli, args)
+        assert "Traceback" not in result.output
+        assert not isinstance(result.exception, sqlite3.Error), result.output
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("facilitator: "), result.output
+        assert "damaged" in lines[0] or "corrupt" in lines[0], lines[0]
+    assert not out.exists()  # nothing written, not even the folder
