@@ -128,7 +128,7 @@ class FacilitatorApp(App[None]):
     def action_export(self) -> None:
         from facilitator.screens.export import start_export
 
-        start_export(self)
+        start_export(self, Path(self.store.path))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for name in SCREEN_NAMES:

@@ -56,7 +56,7 @@ def read_roster_csv(path: Path) -> list[RosterEntry]:
         header = next(reader)
     except StopIteration:
         raise SessionError(f"{label} is empty.") from None
-    columns = [h.strip() for h in header]
+    columns = [restore(h.strip()) for h in header]
     lowered = [c.lower() for c in columns]
     if "name" not in lowered:
         raise SessionError(f"{label} line 1: there is no 'name' column.")

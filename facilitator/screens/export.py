@@ -8,9 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -22,8 +20,6 @@ from facilitator.models.store import SessionError, SessionStore
 from facilitator.models.text import shown
 from facilitator.widgets.failures import forward_worker_failure
 
-if TYPE_CHECKING:
-    from facilitator.app import FacilitatorApp
 
 
 def export_folder(session: Path, at: datetime | None = None) -> Path:
@@ -116,9 +112,9 @@ class ExportScreen(ModalScreen[None]):
         self.dismiss()
 
 
-def start_export(app: "FacilitatorApp") -> None:
-    """The app's export key: a new folder next to the session file."""
+def start_export(app: App[object], session: Path) -> None:
+    """The app's export key: a new folder next to the session file (screens take the
+    app as a plain App: they never import facilitator.app)."""
     if isinstance(app.screen, ModalScreen):
         return
-    session = Path(app.store.path)
     app.push_screen(ExportScreen(session, export_folder(session)))
