@@ -382,3 +382,24 @@ def test_a_hundred_sigkills_while_logging_lose_no_acknowledged_entry(small_sessi
         kept = {r[0] for r in store.rows("SELECT id FROM interactions")}
         assert store.scalar("PRAGMA integrity_check") == "ok"
     assert set(acknowledged) <= kept
+
+
+async def test_an_entry_still_pending_when_the_app_closes_is_written_once_the_lock_goes(
+        small_session: Path) -> None:
+    import threading
+
+    from facilitator.app import make_app
+
+    app = make_app(small_session, identity="ana", screen="tally")
+    holder = sqlite3.connect(small_session, isolation_level=None, check_same_thread=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        holder.execute("BEGIN IMMEDIATE")
+        await pilot.press("a", "l")
+        await pilot.pause()
+        assert len(app.screen.pending) == 1
+        # The lock goes a moment after the app starts closing.
+        threading.Timer(0.5, lambda: holder.execute("COMMIT")).start()
+    holder.close()
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT COUNT(*) FROM interactions") == 1

@@ -8,7 +8,9 @@ and the pane title (OSC 0/2 would change it) is checked too."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import shutil
 import sqlite3
 import subprocess
@@ -44,11 +46,30 @@ def c1_bytes(data: bytes) -> list[bytes]:
             if data[i] == 0xC2 and 0x80 <= data[i + 1] <= 0x9F]
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants, by id."""
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [pid] + [p for child in out.split() for p in _tree(int(child))]
+
+
 @pytest.fixture
 def tmux() -> Tmux:
     terminal = Tmux(100, 30)
     yield terminal
+    # `script` keeps its pty open when tmux goes: end what these windows started,
+    # by process id, so a failed test leaves nothing running.
+    started: list[int] = []
+    for window in terminal.windows:
+        try:
+            started += _tree(int(terminal.display(window, "#{pane_pid}")))
+        except (subprocess.CalledProcessError, ValueError):
+            pass
     terminal.close()
+    for pid in started:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def poison(path: Path) -> None:

@@ -28,6 +28,8 @@ PRESENCE_HEARTBEAT = 2.5
 PRESENCE_STALE = timedelta(seconds=7.5)
 #: Shown after the screen for a read-only process, e.g. "obs (tally, read-only)".
 READ_ONLY_MARK = ", read-only"
+#: How long a presence write waits for another process's lock before it is skipped.
+COURTESY_WAIT_MS = 100
 
 
 def _since() -> str:
@@ -106,7 +108,10 @@ class Presence:
         if self.store.read_only:
             screen += READ_ONLY_MARK
         try:
-            touch_presence(writer, screen)
+            # A courtesy never waits for another process's lock (it would freeze the
+            # screen): the next heartbeat tries again.
+            with writer.waiting_at_most(COURTESY_WAIT_MS):
+                touch_presence(writer, screen)
             self._here = True
         except (SessionError, sqlite3.Error):
             pass
@@ -117,7 +122,8 @@ class Presence:
         if writer is not None:
             try:
                 if stale_rows(self.store):
-                    drop_stale_presence(writer)
+                    with writer.waiting_at_most(COURTESY_WAIT_MS):
+                        drop_stale_presence(writer)
             except (SessionError, sqlite3.Error):
                 pass
         return others_present(self.store)

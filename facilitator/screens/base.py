@@ -155,6 +155,16 @@ class SessionScreen(Screen[None]):
             self.hint(done)
         self.written()
 
+    def on_unmount(self) -> None:
+        """The app is closing: pending writes get one last, patient try (the store's
+        full busy timeout and retries) rather than being dropped."""
+        while self.pending:
+            change, _, _ = self.pending.pop(0)
+            try:
+                change()
+            except SessionError:
+                pass  # still locked or refused: nothing more can be done here
+
     def _say_pending(self) -> None:
         count = len(self.pending)
         self.app.notify(shown(f"{self.store.path.name} is locked by another process: "
