@@ -19,7 +19,7 @@ from facilitator.export.machine import GRAPHML_NAME, JSON_NAME, write_graphml, w
 from facilitator.export.report_doc import ReportDoc, write_report
 from facilitator.export.tables import INTERACTIONS, Table, derived_tables
 from facilitator.export.xlsx import XLSX_NAME, write_xlsx
-from facilitator.models.store import SessionError, SessionStore, store_error
+from facilitator.models.store import DAMAGED_TEXT, SessionError, SessionStore, store_error
 
 FORMATS = ("csv", "gephi", "graphml", "json", "xlsx", "md", "html")
 DEFAULT_FORMATS = ("csv",)
@@ -195,6 +195,10 @@ def export_session(store: SessionStore, out_dir: str | Path,
     out = Path(out_dir)
     files: ExportFiles | None = None
     try:
+        # One read transaction: every file shows the same moment of the session,
+        # even while co-facilitators keep logging (the tallies in participants.csv
+        # are those of interactions.csv). Only this export's own connection holds it.
+        store.conn.execute("BEGIN")
         report = build_report(store)
         rounds = round_figures(store)
         tables = derived_tables(store, report, rounds)
@@ -219,10 +223,10 @@ def export_session(store: SessionStore, out_dir: str | Path,
                 write_report(files, REPORT_NAMES[fmt], fmt, doc)
                 tick(1)
         written = files.commit()
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         if files is not None:
             files.discard()
-        sentence = store_error(store.path, error)
+        sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
         if sentence is None:
             raise
         raise SessionError(f"{str(sentence).rstrip('.')}; nothing was exported.") from None
@@ -234,9 +238,20 @@ def export_session(store: SessionStore, out_dir: str | Path,
         if files is not None:
             files.discard()
         raise
+    finally:
+        _end_snapshot(store)
     if progress is not None:
         progress(1.0, "done")
     return Exported(out, written)
+
+
+def _end_snapshot(store: SessionStore) -> None:
+    """End the export's read transaction (a read: nothing to keep)."""
+    try:
+        if store.conn.in_transaction:
+            store.conn.execute("COMMIT")
+    except sqlite3.Error:
+        pass  # the connection goes with the store; the sentence already said why
 
 
 def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
@@ -268,10 +283,10 @@ def write_report_file(store: SessionStore, fmt: str, target: Path, force: bool =
         files = ExportFiles(target.parent, [target.name], force=force)
         write_report(files, target.name, fmt, doc)
         return files.commit()[0]
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         if files is not None:
             files.discard()
-        sentence = store_error(store.path, error)
+        sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
         if sentence is None:
             raise
         raise SessionError(f"{str(sentence).rstrip('.')}; no report was written.") from None
