@@ -108,16 +108,22 @@ def report_doc(store: SessionStore, report: dict[str, Any] | None = None) -> Rep
     """Everything the organisers' report draws: the report's data, the per-round
     figures, and the sociogram as the network screen draws it: the same people,
     ties, groups and stored layout (the picture every co-facilitator saw)."""
-    from facilitator.analysis.network import formal_grouping, tie_counts
-    from facilitator.analysis.network_view import sociogram_specs
+    from facilitator.analysis.network import DEFAULT_SEED, formal_grouping
+    from facilitator.analysis.network_view import LayoutJob, sociogram_specs
     from facilitator.analysis.sociogram import render_sociogram
-    from facilitator.core.layout import ensure_layout
-    from facilitator.core.network import load_network
+    from facilitator.core.layout import save_job
+    from facilitator.core.report_network import counted_network
+    from facilitator.models.layout import layout_seed, stored_layout
 
     report = report if report is not None else build_report(store)
-    data = load_network(store)
-    positions = ensure_layout(store, data)  # read-only: computed if stale, never stored
-    ties = tie_counts(data)
+    # The ties counted in SQL (the log is never loaded whole), and the layout stored
+    # for them: as ensure_layout does for the network screen. Read-only: a stale
+    # layout is brought up to date here, never stored.
+    data, ties = counted_network(store)
+    stored, signature = stored_layout(store)
+    job = LayoutJob(ties.node_ids, frozenset(ties.pairs()), stored, signature,
+                    layout_seed(store, DEFAULT_SEED))
+    positions = job.stored if job.up_to_date else save_job(store, job, job.run())
     groups = formal_grouping(data)
     nodes, edges = sociogram_specs(data, ties, groups)
     name = data.name
