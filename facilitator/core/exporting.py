@@ -17,7 +17,7 @@ from facilitator.export.csv_export import GEPHI_NAMES, csv_names, write_gephi, w
 from facilitator.export.files import ExportFiles, plain_oserror
 from facilitator.export.machine import GRAPHML_NAME, JSON_NAME, write_graphml, write_json
 from facilitator.export.report_doc import ReportDoc, write_report
-from facilitator.export.tables import INTERACTIONS, Table, derived_tables
+from facilitator.export.tables import Table, derived_tables
 from facilitator.export.xlsx import XLSX_NAME, write_xlsx
 from facilitator.models.store import DAMAGED_TEXT, SessionError, SessionStore, store_error
 
@@ -266,7 +266,7 @@ def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
     is counted in entries (each streamed file counts the log once)."""
     if progress is None:
         return lambda n: None
-    entries = INTERACTIONS.count(store)
+    entries = int(store.scalar("SELECT count(*) FROM interactions") or 0)  # what interactions.csv holds
     small = sum(len(t.rows) for t in tables) + 1
     per_format = {"csv": entries + small, "xlsx": entries + small, "json": entries + small,
                   "gephi": small, "graphml": small, "md": 1, "html": 1}

@@ -33,11 +33,6 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     description: str = ""
 
-    def count(self, store: SessionStore) -> int:
-        if self.sql is None:
-            return len(self.rows)
-        return int(store.scalar(f"SELECT count(*) FROM ({self.sql})") or 0)
-
     def raw_chunks(self, store: SessionStore) -> Iterator[list[Row]]:
         """The rows as stored, a chunk at a time (never the whole table in memory)."""
         if self.sql is None:
