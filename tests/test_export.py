@@ -63,7 +63,8 @@ def test_only_what_a_spreadsheet_would_run_is_prefixed() -> None:
 
 # NUL ends a string in SQLite's printf; no front end stores one (models.text).
 CELLS = st.text(alphabet=st.sampled_from("=+-@'\t\r\n\",.0123a b"), max_size=6) | \
-    st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=8)
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+            max_size=8)
 
 
 @settings(max_examples=300, deadline=None)
@@ -392,3 +393,31 @@ def test_a_damaged_file_is_one_sentence_whatever_the_format(demo_session: Path, 
         assert len(lines) == 1 and lines[0].startswith("facilitator: "), result.output
         assert "damaged" in lines[0] or "corrupt" in lines[0], lines[0]
     assert not out.exists()  # nothing written, not even the folder
+
+
+def test_every_file_shows_the_same_moment_while_others_log(small_session: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A co-facilitator logs while the export runs: the export shows the session as it
+    was when it began, in every file (the tallies add up to the interactions file)."""
+    import facilitator.core.exporting as exporting
+    from facilitator.models.interactions import log_interaction
+    from facilitator.models.roster import find_participant
+
+    run("log", str(small_session), "al", "bs")
+    original = exporting.write_tables
+
+    def while_someone_logs(files, tables, store, bom, tick):  # type: ignore[no-untyped-def]
+        with SessionStore.open(small_session, identity="cleo") as other:
+            ana, bob = find_participant(other, "al"), find_participant(other, "bs")
+            log_interaction(other, "speak", ana, bob)
+        original(files, tables, store, bom, tick)
+
+    monkeypatch.setattr(exporting, "write_tables", while_someone_logs)
+    out = tmp_path / "out"
+    assert run("export", str(small_session), "--out", str(out)).exit_code == 0
+    entries = read_csv(out / "interactions.csv")
+    people = read_csv(out / "participants.csv")
+    assert len(entries) == 1
+    assert sum(int(p["as_source"]) for p in people) == 1
+    with SessionStore.open(small_session, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM interactions") == 2  # it was logged

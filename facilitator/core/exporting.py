@@ -17,9 +17,9 @@ from facilitator.export.csv_export import GEPHI_NAMES, csv_names, write_gephi, w
 from facilitator.export.files import ExportFiles, plain_oserror
 from facilitator.export.machine import GRAPHML_NAME, JSON_NAME, write_graphml, write_json
 from facilitator.export.report_doc import ReportDoc, write_report
-from facilitator.export.tables import INTERACTIONS, Table, derived_tables
+from facilitator.export.tables import Table, derived_tables
 from facilitator.export.xlsx import XLSX_NAME, write_xlsx
-from facilitator.models.store import SessionError, SessionStore, store_error
+from facilitator.models.store import DAMAGED_TEXT, SessionError, SessionStore, store_error
 
 FORMATS = ("csv", "gephi", "graphml", "json", "xlsx", "md", "html")
 DEFAULT_FORMATS = ("csv",)
@@ -108,16 +108,22 @@ def report_doc(store: SessionStore, report: dict[str, Any] | None = None) -> Rep
     """Everything the organisers' report draws: the report's data, the per-round
     figures, and the sociogram as the network screen draws it: the same people,
     ties, groups and stored layout (the picture every co-facilitator saw)."""
-    from facilitator.analysis.network import formal_grouping, tie_counts
-    from facilitator.analysis.network_view import sociogram_specs
+    from facilitator.analysis.network import DEFAULT_SEED, formal_grouping
+    from facilitator.analysis.network_view import LayoutJob, sociogram_specs
     from facilitator.analysis.sociogram import render_sociogram
-    from facilitator.core.layout import ensure_layout
-    from facilitator.core.network import load_network
+    from facilitator.core.layout import save_job
+    from facilitator.core.report_network import counted_network
+    from facilitator.models.layout import layout_seed, stored_layout
 
     report = report if report is not None else build_report(store)
-    data = load_network(store)
-    positions = ensure_layout(store, data)  # read-only: computed if stale, never stored
-    ties = tie_counts(data)
+    # The ties counted in SQL (the log is never loaded whole), and the layout stored
+    # for them: as ensure_layout does for the network screen. Read-only: a stale
+    # layout is brought up to date here, never stored.
+    data, ties = counted_network(store)
+    stored, signature = stored_layout(store)
+    job = LayoutJob(ties.node_ids, frozenset(ties.pairs()), stored, signature,
+                    layout_seed(store, DEFAULT_SEED))
+    positions = job.stored if job.up_to_date else save_job(store, job, job.run())
     groups = formal_grouping(data)
     nodes, edges = sociogram_specs(data, ties, groups)
     name = data.name
@@ -195,6 +201,10 @@ def export_session(store: SessionStore, out_dir: str | Path,
     out = Path(out_dir)
     files: ExportFiles | None = None
     try:
+        # One read transaction: every file shows the same moment of the session,
+        # even while co-facilitators keep logging (the tallies in participants.csv
+        # are those of interactions.csv). Only this export's own connection holds it.
+        store.conn.execute("BEGIN")
         report = build_report(store)
         rounds = round_figures(store)
         tables = derived_tables(store, report, rounds)
@@ -219,10 +229,10 @@ def export_session(store: SessionStore, out_dir: str | Path,
                 write_report(files, REPORT_NAMES[fmt], fmt, doc)
                 tick(1)
         written = files.commit()
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         if files is not None:
             files.discard()
-        sentence = store_error(store.path, error)
+        sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
         if sentence is None:
             raise
         raise SessionError(f"{str(sentence).rstrip('.')}; nothing was exported.") from None
@@ -234,9 +244,20 @@ def export_session(store: SessionStore, out_dir: str | Path,
         if files is not None:
             files.discard()
         raise
+    finally:
+        _end_snapshot(store)
     if progress is not None:
         progress(1.0, "done")
     return Exported(out, written)
+
+
+def _end_snapshot(store: SessionStore) -> None:
+    """End the export's read transaction (a read: nothing to keep)."""
+    try:
+        if store.conn.in_transaction:
+            store.conn.execute("COMMIT")
+    except sqlite3.Error:
+        pass  # the connection goes with the store; the sentence already said why
 
 
 def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
@@ -245,7 +266,7 @@ def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
     is counted in entries (each streamed file counts the log once)."""
     if progress is None:
         return lambda n: None
-    entries = INTERACTIONS.count(store)
+    entries = int(store.scalar("SELECT count(*) FROM interactions") or 0)  # what interactions.csv holds
     small = sum(len(t.rows) for t in tables) + 1
     per_format = {"csv": entries + small, "xlsx": entries + small, "json": entries + small,
                   "gephi": small, "graphml": small, "md": 1, "html": 1}
@@ -268,10 +289,10 @@ def write_report_file(store: SessionStore, fmt: str, target: Path, force: bool =
         files = ExportFiles(target.parent, [target.name], force=force)
         write_report(files, target.name, fmt, doc)
         return files.commit()[0]
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         if files is not None:
             files.discard()
-        sentence = store_error(store.path, error)
+        sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
         if sentence is None:
             raise
         raise SessionError(f"{str(sentence).rstrip('.')}; no report was written.") from None

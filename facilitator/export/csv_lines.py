@@ -20,11 +20,12 @@ from facilitator.models.cells import neutralise
 RISKY = "=@+-'\t\r\n"
 
 
-def line_sql(columns: Sequence[str], texts: frozenset[str]) -> str:
-    """One SQL expression: the CSV line of a row (without its line ending)."""
+def line_sql(columns: Sequence[str], texts: frozenset[str], raw: bool = False) -> str:
+    """One SQL expression: the CSV line of a row (without its line ending). The
+    columns are names (quoted here), or with raw=True expressions such as `s.name`."""
     formats, args = [], []
     for column in columns:
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = column if raw else '"' + column.replace('"', '""') + '"'
         formats.append('"%w"' if column in texts else "%s")
         args.append(f"ifnull({quoted}, '')")
     return f"printf('{','.join(formats)}', {', '.join(args)})"

@@ -32,11 +32,9 @@ class Table:
     sql: str | None = None
     rows: list[Row] = field(default_factory=list)
     description: str = ""
-
-    def count(self, store: SessionStore) -> int:
-        if self.sql is None:
-            return len(self.rows)
-        return int(store.scalar(f"SELECT count(*) FROM ({self.sql})") or 0)
+    #: For a long table: (an expression per column, the FROM ... ORDER BY part), so
+    #: its CSV lines are built straight from the joined rows.
+    inline: tuple[tuple[str, ...], str] | None = None
 
     def raw_chunks(self, store: SessionStore) -> Iterator[list[Row]]:
         """The rows as stored, a chunk at a time (never the whole table in memory)."""
@@ -61,8 +59,15 @@ class Table:
             for chunk in self.raw_chunks(store):
                 yield "\r\n".join(format_row(row, quoted) for row in chunk), len(chunk)
             return
-        line = line_sql(self.columns, self.texts | self.times)
-        for chunk in _chunks(store, f"SELECT {line} FROM ({self.sql})"):
+        quoted = self.texts | self.times
+        if self.inline is not None:
+            expressions, source = self.inline
+            line = line_sql(expressions, frozenset(e for c, e in zip(self.columns, expressions)
+                                                   if c in quoted), raw=True)
+            sql = f"SELECT {line} {source}"
+        else:
+            sql = f"SELECT {line_sql(self.columns, quoted)} FROM ({self.sql})"
+        for chunk in _chunks(store, sql):
             yield neutralise_text("\r\n".join([row[0] for row in chunk])), len(chunk)
 
 
@@ -85,10 +90,14 @@ def _chunks(store: SessionStore, sql: str) -> Iterator[list[Row]]:
 
 
 # ------------------------------------------------------------------ streamed ones
-INTERACTIONS_SQL = """
-SELECT i.id AS id, i.at AS at, r.name AS round, g.name AS "group", s.name AS source,
-       t.name AS target, i.kind AS kind, k.label AS kind_label, i.note AS note,
-       i.logged_by AS logged_by, i.voided_at AS voided_at, i.voided_by AS voided_by
+#: interactions.csv, column by column: the expressions are also what the CSV line
+#: is built from directly (no subquery in between: SQLite then reads each row once).
+INTERACTION_COLUMNS = (
+    ("id", "i.id"), ("at", "i.at"), ("round", "r.name"), ("group", "g.name"),
+    ("source", "s.name"), ("target", "t.name"), ("kind", "i.kind"), ("kind_label", "k.label"),
+    ("note", "i.note"), ("logged_by", "i.logged_by"), ("voided_at", "i.voided_at"),
+    ("voided_by", "i.voided_by"))
+INTERACTIONS_FROM = """
 FROM interactions i
 LEFT JOIN participants s ON s.id = i.source_id
 LEFT JOIN participants t ON t.id = i.target_id
@@ -96,6 +105,8 @@ LEFT JOIN kinds k ON k.name = i.kind
 LEFT JOIN rounds r ON r.id = i.round_id
 LEFT JOIN groups g ON g.id = i.group_id
 ORDER BY i.id"""
+INTERACTIONS_SQL = ("SELECT " + ", ".join(f'{e} AS "{c}"' for c, e in INTERACTION_COLUMNS)
+                    + INTERACTIONS_FROM)
 
 INTERACTIONS = Table(
     "interactions",
@@ -105,6 +116,7 @@ INTERACTIONS = Table(
                      "logged_by", "voided_by"}),
     times=frozenset({"at", "voided_at"}),
     sql=INTERACTIONS_SQL,
+    inline=(tuple(e for _, e in INTERACTION_COLUMNS), INTERACTIONS_FROM),
     description="every entry of the log, undone ones included (voided_at set)")
 
 #: One row per tie: directed kinds per direction, undirected kinds once per pair.
