@@ -7,8 +7,9 @@ import json
 import re
 import sqlite3
 import string
-import unicodedata
+from collections.abc import Iterator
 
+from facilitator.models.names import lookalike, lookalike_sentence, match_name, search_words, sort_key
 from facilitator.models.records import Participant
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
@@ -22,31 +23,44 @@ def clean_name(name: str) -> str:
     return clean_text(name, "a participant's name", max_length=MAX_NAME_LENGTH)
 
 
-def _letters(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in folded if ch in string.ascii_lowercase or ch == " ")
-
-
 def suggest_code(name: str, taken: set[str]) -> str:
-    """A two-letter code for a name (initials first), unique among taken codes.
+    """A two-letter code for a name, unique among taken codes and prefix-free.
 
-    Two letters everywhere keeps codes prefix-free, so typing one never needs Enter.
-    """
-    words = _letters(name).split() or ["x"]
-    first, last = words[0], words[-1]
-    candidates = []
-    if len(words) > 1:
-        candidates.append(first[0] + last[0])
-    candidates += [first[:2], first[0] + last[-1:], last[:2]]
-    candidates += [first[0] + ch for ch in first[1:] + last[1:]]
-    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2)
-                   if p[0] == first[0]]
-    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2)]
-    candidates += ["".join(p) for p in itertools.product(string.ascii_lowercase, repeat=3)]
-    for code in candidates:
-        if len(code) >= 2 and code not in taken and not _prefix_clash(code, taken):
+    From the transliterated name (Łukasz Wójcik -> lw, Björn Þórsson -> bt): the
+    initials first, then the first initial with the next letters of the name (the
+    other words' initials, the surname's letters, the first name's letters), then
+    any two letters of the name in their order, then three. Never a letter that is in
+    no part of the name; a name with no letter at all (digits only) gets the first
+    free code. Two letters everywhere keeps codes prefix-free, so typing one never
+    needs Enter. Only new codes follow this rule: codes are stored, so an existing
+    file's codes stay as they are."""
+    words = ["".join(ch for ch in w if "a" <= ch <= "z") for w in search_words(name)]
+    words = [w for w in words if w]
+    for code in _code_candidates(words):
+        if code not in taken and not _prefix_clash(code, taken):
             return code
-    raise SessionError("No free participant code is left.")
+    raise SessionError(f"No free code can be made from the letters of {name}; give one.")
+
+
+def _code_candidates(words: list[str]) -> Iterator[str]:
+    if not words:  # nothing to take letters from
+        yield from ("".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2))
+        yield from ("".join(p) for p in itertools.product(string.ascii_lowercase, repeat=3))
+        return
+    first, last = words[0], words[-1]
+    if len(words) > 1:
+        yield first[0] + last[0]
+        for middle in words[1:-1]:
+            yield first[0] + middle[0]
+        for ch in last[1:]:
+            yield first[0] + ch
+    for ch in first[1:]:
+        yield first[0] + ch
+    letters = "".join(words)
+    for i, j in itertools.combinations(range(len(letters)), 2):
+        yield letters[i] + letters[j]
+    for i, j, k in itertools.combinations(range(min(len(letters), 12)), 3):
+        yield letters[i] + letters[j] + letters[k]
 
 
 def _prefix_clash(code: str, taken: set[str]) -> bool:
@@ -70,12 +84,22 @@ def clean_tags(tags: dict[str, object] | None) -> dict[str, str]:
     return out
 
 
+def refuse_lookalike(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
+    """SessionError (one sentence) when someone on the roster already has a name that
+    looks the same: same letters up to case, how accents are encoded, invisible
+    characters."""
+    others = [r[0] for r in conn.execute("SELECT name FROM participants WHERE id IS NOT ?",
+                                         (except_id,))]
+    existing = lookalike(name, others)
+    if existing is not None:
+        raise SessionError(lookalike_sentence(name, existing))
+
+
 def insert_participant(conn: sqlite3.Connection, name: str, tags: dict[str, object] | None = None,
                        code: str | None = None, added_by: str | None = None) -> int:
     """Add one participant inside the caller's transaction; returns the new id."""
     name = clean_name(name)
-    if conn.execute("SELECT 1 FROM participants WHERE lower(name) = lower(?)", (name,)).fetchone():
-        raise SessionError(f"{name} is already on the roster.")
+    refuse_lookalike(conn, name)
     taken = {r[0] for r in conn.execute("SELECT code FROM participants")}
     if code:
         code = check_code(code)
@@ -120,31 +144,56 @@ def get_participant(store: SessionStore, participant_id: int) -> Participant:
 
 
 def participants(store: SessionStore, present_only: bool = False) -> list[Participant]:
-    """The roster, by name."""
+    """The roster, by name: transliterated, so Åsa sorts with the A's and Łukasz
+    with the L's, the same on every machine whatever its locale."""
     sql = "SELECT * FROM participants"
     if present_only:
         sql += " WHERE present = 1"
-    return [Participant.from_row(r) for r in store.rows(sql + " ORDER BY name COLLATE NOCASE")]
+    people = [Participant.from_row(r) for r in store.rows(sql)]
+    return sorted(people, key=lambda p: (*sort_key(p.name), p.id))
 
 
 def find_participant(store: SessionStore, name_or_code: str) -> Participant:
-    """A participant by code or by name (case-insensitive), or SessionError."""
-    text = " ".join(name_or_code.split())
-    row = store.one("SELECT * FROM participants WHERE code = ?", (text.lower(),)) or store.one(
-        "SELECT * FROM participants WHERE lower(name) = lower(?)", (text,)
-    )
-    if row is None:
-        matches = store.rows(
-            "SELECT * FROM participants WHERE lower(name) LIKE lower(?) || '%'", (text,)
-        )
-        if len(matches) == 1:
-            row = matches[0]
-        elif len(matches) > 1:
-            names = ", ".join(m["name"] for m in matches[:5])
-            raise SessionError(f"{text!r} could be {names}; give the code or the full name.")
-    if row is None:
-        raise SessionError(f"No participant is called or coded {text!r}.")
-    return Participant.from_row(row)
+    """A participant by code or by name as people type it: case and accents do not
+    matter (zoe finds Zoë Müller, luk Łukasz Wójcik), and the start of each word is
+    enough when only one person fits; otherwise SessionError asks which one."""
+    return pick_person(participants(store), name_or_code)
+
+
+def pick_person(people: list[Participant], typed: str) -> Participant:
+    """The one person of `people` that `typed` means, or SessionError with a
+    "did you mean" when several fit, or one nearly does."""
+    text = " ".join(typed.split())
+    if not text:
+        raise SessionError("Give a participant's name or code.")
+    match = match_name(text, people, lambda p: p.name, lambda p: p.code)
+    if len(match.found) == 1:
+        return match.found[0]
+    if match.found:
+        raise SessionError(f"{text!r} could be {_choices(match.found)}; "
+                           "give the code or more of the name.")
+    near = near_names(people, text)
+    if near:
+        raise SessionError(f"No participant is called or coded {text!r}; "
+                           f"did you mean {_choices(near)}?")
+    raise SessionError(f"No participant is called or coded {text!r}.")
+
+
+def near_names(people: list[Participant], text: str) -> list[Participant]:
+    """People whose name holds the typed letters somewhere (not at a word's start):
+    offered as "did you mean", never taken."""
+    wanted = "".join(search_words(text))
+    if len(wanted) < 2:
+        return []
+    return [p for p in people if wanted in "".join(search_words(p.name))][:5]
+
+
+def _choices(people: list[Participant]) -> str:
+    shown = [f"{p.name} ({p.code})" for p in people[:5]]
+    more = f" or {len(people) - 5} more" if len(people) > 5 else ""
+    if len(shown) == 1:
+        return shown[0] + more
+    return ", ".join(shown[:-1]) + (" or " if not more else ", ") + shown[-1] + more
 
 
 def _unchanged_since(conn: sqlite3.Connection, expect: Participant) -> None:
@@ -178,11 +227,7 @@ def edit_participant(store: SessionStore, participant_id: int, *, name: str | No
             _unchanged_since(conn, expect)
         if name is not None:
             new = clean_name(name)
-            clash = conn.execute(
-                "SELECT 1 FROM participants WHERE lower(name) = lower(?) AND id != ?",
-                (new, participant_id)).fetchone()
-            if clash:
-                raise SessionError(f"{new} is already on the roster.")
+            refuse_lookalike(conn, new, participant_id)
             conn.execute("UPDATE participants SET name = ? WHERE id = ?", (new, participant_id))
         if code is not None:
             new_code = check_code(code)
