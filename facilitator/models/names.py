@@ -94,12 +94,13 @@ class Match(Generic[T]):
     how: str = ""
 
 
-def words_start(typed: list[str], name: list[str]) -> bool:
-    """Each typed word starts a word of the name, in the name's order
-    ("zoe mu" starts "zoe muller"; "mu" starts it too)."""
+def words_start(typed: list[str], name: list[str], whole: bool = False) -> bool:
+    """Each typed word starts a word of the name (with whole: is one), in the name's
+    order ("zoe mu" starts "zoe muller"; "mu" starts it too)."""
     position = 0
     for word in typed:
-        while position < len(name) and not name[position].startswith(word):
+        while position < len(name) and not (
+                name[position] == word if whole else name[position].startswith(word)):
             position += 1
         if position == len(name):
             return False
@@ -111,7 +112,7 @@ def match_name(typed: str, items: Iterable[T], name_of, code_of=None) -> Match[T
     """The items a person means by `typed`: an exact code, else the name as typed
     (same identity key), else the same name without accents or case, else names
     whose words start with the typed words. The first rule that finds anything wins,
-    so "Ann" finds Ann even when Anne exists."""
+    so "Ann" finds Ann Nolan even when Anne-Marie Nöel exists."""
     items = list(items)
     text = " ".join(typed.split())
     if code_of is not None:
@@ -131,4 +132,9 @@ def match_name(typed: str, items: Iterable[T], name_of, code_of=None) -> Match[T
     if found:
         return Match(found, "name")
     found = [item for item in items if words_start(words, search_words(name_of(item)))]
+    if len(found) > 1:
+        # "ann" is Ann Nolan when Anne-Marie is the other: whole words first.
+        whole = [item for item in found if words_start(words, search_words(name_of(item)), whole=True)]
+        if whole:
+            found = whole
     return Match(found, "prefix" if found else "")
