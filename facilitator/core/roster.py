@@ -47,18 +47,25 @@ def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def remove(store: SessionStore, typed: str) -> tuple[str, Change]:
-    """Take a mistyped participant off the roster (only someone with nothing logged)."""
-    person = find_participant(store, typed)
+def remove(store: SessionStore, person: Participant | str) -> tuple[str, Change]:
+    """Take a mistyped participant off the roster (only someone with nothing logged);
+    by the record, or by name or code as typed."""
+    if isinstance(person, str):
+        person = find_participant(store, person)
     removal = remove_participant(store, person)
-    return (f"Removed {person.name} ({person.code}) from the roster.",
+    return (f"Removed {person.name} ({person.code}) from the roster; ctrl+z on the roster"
+            " screen brings them back.",
             Change(f"removing {person.name}", lambda: _put_back(store, removal)))
 
 
-def merge(store: SessionStore, source_typed: str, into_typed: str) -> tuple[str, Change]:
-    """Two entries for one person: everything of the first becomes the second's."""
-    source = find_participant(store, source_typed)
-    into = find_participant(store, into_typed)
+def merge(store: SessionStore, source: Participant | str,
+          into: Participant | str) -> tuple[str, Change]:
+    """Two entries for one person: everything of the first becomes the second's
+    (each by the record, or by name or code as typed)."""
+    if isinstance(source, str):
+        source = find_participant(store, source)
+    if isinstance(into, str):
+        into = find_participant(store, into)
     done = merge_participants(store, source, into)
     parts = [_counted(done.moved_entries, "entry", "entries"),
              _counted(done.moved_memberships, "membership", "memberships")]
