@@ -10,6 +10,7 @@ back and voids the new one, both or neither.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from facilitator.core.changes import Change
 from facilitator.models.codebook import codebook
@@ -20,6 +21,8 @@ from facilitator.models.records import Interaction, Kind, Participant
 from facilitator.models.roster import participants, pick_person
 from facilitator.models.store import SessionError, SessionStore
 
+#: How much of a note a sentence quotes ("Undid #4 (Ana → Bob, asked: about fun…)").
+NOTE_IN_SENTENCE = 24
 #: What a facilitator types for "addressed to the whole group" as the target.
 WHOLE_GROUP_WORDS = frozenset({"", "group", "the group", "all", "everyone", "-"})
 
@@ -54,15 +57,19 @@ class EntryNames:
         found = self.people.get(person_id)
         return found.name if found else f"participant #{person_id}"
 
-    def what(self, entry: Interaction) -> str:
-        """'Ana Lima → Bob Stone, asked', with the note after a colon."""
+    def what(self, entry: Interaction, note_shown: int | None = None) -> str:
+        """'Ana Lima → Bob Stone, asked', with the note after a colon (its first
+        `note_shown` characters in a sentence, the whole of it in the list)."""
         kind = self.kinds.get(entry.kind)
         label = kind.label if kind else entry.kind
         if entry.source_id is None:
             text = f"{label} (whole group)"
         else:
             text = f"{self.person(entry.source_id)} → {self.person(entry.target_id)}, {label}"
-        return text + (f": {entry.note}" if entry.note else "")
+        note = entry.note or ""
+        if note_shown is not None and len(note) > note_shown:
+            note = note[:note_shown].rstrip() + "…"
+        return text + (f": {note}" if note else "")
 
     def line(self, entry: Interaction) -> EntryLine:
         if entry.voided_at is not None:
@@ -75,9 +82,11 @@ class EntryNames:
 
 
 def _clock(at: str) -> str:
-    """The time of day of a stored timestamp ('2026-12-01T10:32:05...' -> '10:32:05')."""
-    _, sep, rest = at.partition("T")
-    return rest[:8] if sep else at[:8]
+    """The local time of day of a stored timestamp (stored in UTC), as HH:MM:SS."""
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return at[:8]
 
 
 def recent_lines(store: SessionStore, limit: int = 50) -> list[EntryLine]:
@@ -91,7 +100,7 @@ def void_entry(store: SessionStore, entry_id: int) -> tuple[str, Change]:
     """Undo any entry (it stays in the log, marked void with who and when)."""
     names = EntryNames(store)
     entry = get_interaction(store, entry_id)
-    what = f"#{entry_id} ({names.what(entry)})"
+    what = f"#{entry_id} ({names.what(entry, NOTE_IN_SENTENCE)})"
     if entry.voided_at is not None:
         raise SessionError(f"{entry.voided_by or 'Someone'} already undid {what};"
                            " nothing was changed.")
@@ -103,7 +112,7 @@ def restore_entry(store: SessionStore, entry_id: int) -> tuple[str, Change]:
     """Bring an undone entry back (it counts again; restored_at says who and when)."""
     names = EntryNames(store)
     entry = get_interaction(store, entry_id)
-    what = f"#{entry_id} ({names.what(entry)})"
+    what = f"#{entry_id} ({names.what(entry, NOTE_IN_SENTENCE)})"
     if entry.voided_at is None:
         raise SessionError(f"{what} counts already; nothing was changed.")
     back = restore_interaction(store, entry_id, what, expect=entry.voided_at)
@@ -166,10 +175,10 @@ def correct_entry(store: SessionStore, entry_id: int, kind_text: str, source_tex
         source = pick_person(people, source_text)
         if " ".join(target_text.split()).casefold() not in WHOLE_GROUP_WORDS:
             target = pick_person(people, target_text)
-    before = f"#{entry_id} ({names.what(entry)})"
+    before = f"#{entry_id} ({names.what(entry, NOTE_IN_SENTENCE)})"
     old, new = correct_interaction(store, entry_id, kind=kind, source=source, target=target,
                                    note=note, what=before)
-    after = f"#{new.id} ({names.what(new)})"
+    after = f"#{new.id} ({names.what(new, NOTE_IN_SENTENCE)})"
     return (f"Corrected {before}: now {after}.",
             _corrected_change(store, old, new, before, after))
 
