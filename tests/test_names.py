@@ -155,3 +155,24 @@ def test_a_rename_into_a_look_alike_is_refused(room: Path) -> None:
             edit_participant(store, ann.id, name="jose\u0301 nu\u0301n\u0303ez")
         # Her own name in another case is her name: allowed.
         assert edit_participant(store, ann.id, name="ANN NOLAN").name == "ANN NOLAN"
+
+
+def test_the_report_lists_people_in_the_same_order(room: Path) -> None:
+    import json
+
+    result = run("report", str(room), "--json")
+    assert result.exit_code == 0, result.output
+    names = [p["name"] for p in json.loads(result.output)["participants"]]
+    assert names == sorted(ROOM, key=sort_key)
+    assert names.index("Åsa Berg") < names.index("Bea Adams")
+
+
+def test_the_groups_move_line_reads_names_as_typed(room: Path) -> None:
+    from facilitator.models.group_input import read_moves
+
+    with SessionStore.open(room) as store:
+        moved = read_moves(store, "zoe jose, luk 2")
+        assert moved.number == 2
+        assert [find_participant(store, n).id for n in ("zm", "jn", "lw")] == list(moved.people)
+        with pytest.raises(SessionError, match="could be Zach Young"):
+            read_moves(store, "z 2")

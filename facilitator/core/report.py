@@ -15,6 +15,7 @@ from facilitator.core.report_goals import goals_section
 from facilitator.core.report_groups import groups_section
 from facilitator.core.report_network import network_section
 from facilitator.core.tally import tally_section
+from facilitator.models.names import sort_key
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
@@ -45,8 +46,9 @@ def session_section(store: SessionStore, report: Report) -> None:
 def participants_section(store: SessionStore, report: Report) -> None:
     rows = store.rows(
         "SELECT p.name, p.code, p.tags, p.present, t.as_source, t.as_target"
-        " FROM participants p JOIN tallies t ON t.participant_id = p.id"
-        " ORDER BY p.name COLLATE NOCASE")
+        " FROM participants p JOIN tallies t ON t.participant_id = p.id")
+    # By the transliterated name, the same on every machine: Åsa with the A's.
+    rows = sorted(rows, key=lambda r: sort_key(r["name"]))
     report["participants"] = [
         {"name": r["name"], "code": r["code"], "tags": json.loads(r["tags"]),
          "present": bool(r["present"]), "as_source": r["as_source"], "as_target": r["as_target"]}
