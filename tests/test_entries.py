@@ -127,3 +127,20 @@ def test_an_undo_refuses_once_a_co_facilitator_changed_the_entry(small_session: 
         with pytest.raises(SessionError, match="Bo already undid"):
             fix.undo()
         assert get_interaction(ana, ids[0]).voided_at is not None  # both or neither
+
+
+def test_after_a_correction_three_back_the_next_turn_still_goes_to_the_last_speaker(
+        small_session: Path) -> None:
+    from facilitator.core.tally import LiveTally
+    from facilitator.core.tally_keys import Turn
+
+    ids = logged(small_session, ("al", "bs"), ("bs", "cd"), ("cd", "dp"))
+    with SessionStore.open(small_session) as store:
+        correct_entry(store, ids[0], "", "al", "cd", "")  # Ana spoke to Cleo, not Bob
+        live = LiveTally(store)
+        live.refresh()
+        bob = find_participant(store, "bs")
+        assert live.previous_speaker(None) == find_participant(store, "cd").id
+        live.log(Turn(bob, None))
+        latest = get_interaction(store, int(store.scalar("SELECT MAX(id) FROM interactions")))
+        assert latest.target_id == find_participant(store, "cd").id  # Cleo spoke last
