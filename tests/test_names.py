@@ -176,3 +176,15 @@ def test_the_groups_move_line_reads_names_as_typed(room: Path) -> None:
         assert [find_participant(store, n).id for n in ("zm", "jn", "lw")] == list(moved.people)
         with pytest.raises(SessionError, match="could be Zach Young"):
             read_moves(store, "z 2")
+
+
+def test_a_name_mixing_alphabets_that_spells_another_is_refused(room: Path) -> None:
+    result = CliRunner().invoke(cli, ["roster", str(room), "--add", "B\u0435a Adams"])  # Cyrillic е
+    assert result.exit_code == 1
+    assert "looks the same as Bea Adams, already on the roster" in result.output
+    # A name in one alphabet is a name: Дмитрий is not refused, nor is a new Latin name.
+    result = CliRunner().invoke(cli, ["roster", str(room), "--add", "Дмитрий Орлов"])
+    assert result.exit_code == 0, result.output
+    with SessionStore.open(room) as store:
+        assert find_participant(store, "dmitriy").name == "Дмитрий Орлов"
+        assert find_participant(store, "Дмитрий").code == "do"

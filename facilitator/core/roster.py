@@ -53,8 +53,7 @@ def remove(store: SessionStore, person: Participant | str) -> tuple[str, Change]
     if isinstance(person, str):
         person = find_participant(store, person)
     removal = remove_participant(store, person)
-    return (f"Removed {person.name} ({person.code}) from the roster; ctrl+z on the roster"
-            " screen brings them back.",
+    return (f"Removed {person.name} ({person.code}) from the roster.",
             Change(f"removing {person.name}", lambda: _put_back(store, removal)))
 
 

@@ -6,7 +6,8 @@ Three keys, one module, so every front end agrees:
   identity key look the same on every screen ("Zoë" typed with a combining
   diaeresis, "ANA" and "Ana", "Ana" with a zero-width space): the second is refused
   as a look-alike wherever a name comes in (roster --add, CSV/YAML import, the
-  roster screen, a rename).
+  roster screen, a rename). So is a name that mixes alphabets within a word
+  ("Аna" with a Cyrillic А) and spells another one's letters.
 - search_key: accent-insensitive and transliterated (anyascii: Ł -> L, Ø -> O,
   Þ -> Th, ß -> ss, Æ -> Ae, Œ -> Oe), lower case, only letters, digits and single
   spaces. "zoe" finds Zoë Müller, "luk" Łukasz Wójcik, "asa" Åsa.
@@ -66,10 +67,61 @@ def sort_key(name: str) -> tuple[str, str, str]:
     return (search_key(name), identity_key(name), name)
 
 
+def _script(ch: str) -> str:
+    """LATIN, CYRILLIC, GREEK ... for a letter (the first word of its Unicode name)."""
+    try:
+        return unicodedata.name(ch).split(" ")[0]
+    except ValueError:
+        return ""
+
+
+def mixes_scripts(name: str) -> bool:
+    """A word with letters of two scripts ("Аna" with a Cyrillic А): how a look-alike
+    of another name is made, never how a person writes their own name."""
+    return any(len({_script(ch) for ch in word if ch.isalpha()}) > 1 for word in name.split())
+
+
 def lookalike(name: str, others: Iterable[str]) -> str | None:
-    """The name among others that looks the same as name (same identity key), if any."""
+    """The name among others that looks the same as name, if any: the same identity
+    key, or the same letters where one of the two mixes scripts within a word."""
     key = identity_key(name)
-    return next((other for other in others if identity_key(other) == key), None)
+    mixed = mixes_scripts(name)
+    plain = search_key(name) if mixed else ""
+    for other in others:
+        if identity_key(other) == key:
+            return other
+        if (mixed or mixes_scripts(other)) and search_key(other) == (plain or search_key(name)):
+            return other
+    return None
+
+
+class NameIndex:
+    """The roster's names by their keys, to find a look-alike of a new name without
+    comparing it with every name again (an import of thousands stays linear)."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.by_identity: dict[str, str] = {}
+        self.by_search: dict[str, str] = {}
+        self.mixed_by_search: dict[str, str] = {}
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        self.by_identity.setdefault(identity_key(name), name)
+        key = search_key(name)
+        self.by_search.setdefault(key, name)
+        if mixes_scripts(name):
+            self.mixed_by_search.setdefault(key, name)
+
+    def lookalike(self, name: str) -> str | None:
+        """As lookalike(name, the names added)."""
+        found = self.by_identity.get(identity_key(name))
+        if found is not None:
+            return found
+        key = search_key(name)
+        if mixes_scripts(name):
+            return self.by_search.get(key)
+        return self.mixed_by_search.get(key)
 
 
 def lookalike_sentence(name: str, existing: str) -> str:
@@ -77,8 +129,8 @@ def lookalike_sentence(name: str, existing: str) -> str:
     if name == existing:
         return f"{name} is already on the roster."
     return (f"{name} looks the same as {existing}, already on the roster (it differs only"
-            " in case, accents written another way or invisible characters); use that"
-            " entry or type the name differently.")
+            " in case, accents written another way, invisible characters or letters of"
+            " another alphabet that look alike); use that entry or type the name differently.")
 
 
 # ---------------------------------------------------------------------- lookups

@@ -7,9 +7,10 @@ import json
 import re
 import sqlite3
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from facilitator.models.names import lookalike, lookalike_sentence, match_name, search_words, sort_key
+from facilitator.models.names import (
+    NameIndex, lookalike, lookalike_sentence, match_name, search_words, sort_key)
 from facilitator.models.records import Participant
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
@@ -23,7 +24,7 @@ def clean_name(name: str) -> str:
     return clean_text(name, "a participant's name", max_length=MAX_NAME_LENGTH)
 
 
-def suggest_code(name: str, taken: set[str]) -> str:
+def suggest_code(name: str, taken: set[str], prefixes: set[str] | None = None) -> str:
     """A two-letter code for a name, unique among taken codes and prefix-free.
 
     From the transliterated name (Łukasz Wójcik -> lw, Björn Þórsson -> bt): the
@@ -36,10 +37,17 @@ def suggest_code(name: str, taken: set[str]) -> str:
     file's codes stay as they are."""
     words = ["".join(ch for ch in w if "a" <= ch <= "z") for w in search_words(name)]
     words = [w for w in words if w]
+    if prefixes is None:
+        prefixes = code_prefixes(taken)
     for code in _code_candidates(words):
-        if code not in taken and not _prefix_clash(code, taken):
+        if code not in taken and not _prefix_clash(code, taken, prefixes):
             return code
-    raise SessionError(f"No free code can be made from the letters of {name}; give one.")
+    raise SessionError(f"No free code is left for {name}; give one.")
+
+
+def code_prefixes(codes: Iterable[str]) -> set[str]:
+    """Every start of every code (al -> a, al): a new code must be none of them."""
+    return {code[:i] for code in codes for i in range(1, len(code) + 1)}
 
 
 def _code_candidates(words: list[str]) -> Iterator[str]:
@@ -61,10 +69,19 @@ def _code_candidates(words: list[str]) -> Iterator[str]:
         yield letters[i] + letters[j]
     for i, j, k in itertools.combinations(range(min(len(letters), 12)), 3):
         yield letters[i] + letters[j] + letters[k]
+    for i, j, k, m in itertools.combinations(range(min(len(letters), 10)), 4):
+        yield letters[i] + letters[j] + letters[k] + letters[m]
+    # Only in a roster of hundreds, once every code from the name's letters is taken:
+    # the first initial, then any letters.
+    for rest in itertools.product(string.ascii_lowercase, repeat=2):
+        yield first[0] + "".join(rest)
+    for rest in itertools.product(string.ascii_lowercase, repeat=3):
+        yield first[0] + "".join(rest)
 
 
-def _prefix_clash(code: str, taken: set[str]) -> bool:
-    return any(t.startswith(code) or code.startswith(t) for t in taken)
+def _prefix_clash(code: str, taken: set[str], prefixes: set[str]) -> bool:
+    """The code starts a taken code (or is one), or a taken code starts it."""
+    return code in prefixes or any(code[:i] in taken for i in range(1, len(code)))
 
 
 def check_code(code: str) -> str:
@@ -84,34 +101,57 @@ def clean_tags(tags: dict[str, object] | None) -> dict[str, str]:
     return out
 
 
-def refuse_lookalike(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
+def refuse_lookalike(conn: sqlite3.Connection, name: str, except_id: int | None = None,
+                     index: NameIndex | None = None) -> None:
     """SessionError (one sentence) when someone on the roster already has a name that
     looks the same: same letters up to case, how accents are encoded, invisible
-    characters."""
-    others = [r[0] for r in conn.execute("SELECT name FROM participants WHERE id IS NOT ?",
-                                         (except_id,))]
-    existing = lookalike(name, others)
+    characters, letters of another alphabet that look alike (models.names)."""
+    if index is not None:
+        existing = index.lookalike(name)
+    else:
+        others = [r[0] for r in conn.execute("SELECT name FROM participants WHERE id IS NOT ?",
+                                             (except_id,))]
+        existing = lookalike(name, others)
     if existing is not None:
         raise SessionError(lookalike_sentence(name, existing))
 
 
+class RosterIndex:
+    """Names and codes of the roster as one transaction adds people: built once,
+    so adding many people at once stays fast."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        rows = conn.execute("SELECT name, code FROM participants").fetchall()
+        self.names = NameIndex(r[0] for r in rows)
+        self.codes = {r[1] for r in rows}
+        self.prefixes = code_prefixes(self.codes)
+
+    def add(self, name: str, code: str) -> None:
+        self.names.add(name)
+        self.codes.add(code)
+        self.prefixes |= code_prefixes([code])
+
+
 def insert_participant(conn: sqlite3.Connection, name: str, tags: dict[str, object] | None = None,
-                       code: str | None = None, added_by: str | None = None) -> int:
-    """Add one participant inside the caller's transaction; returns the new id."""
+                       code: str | None = None, added_by: str | None = None,
+                       roster: RosterIndex | None = None) -> int:
+    """Add one participant inside the caller's transaction; returns the new id.
+    `roster`: the index of names and codes when adding many in one transaction."""
     name = clean_name(name)
-    refuse_lookalike(conn, name)
-    taken = {r[0] for r in conn.execute("SELECT code FROM participants")}
+    index = roster or RosterIndex(conn)
+    refuse_lookalike(conn, name, index=index.names)
     if code:
         code = check_code(code)
-        if code in taken:
+        if code in index.codes:
             raise SessionError(f"The code {code!r} is already used by someone else.")
     else:
-        code = suggest_code(name, taken)
+        code = suggest_code(name, index.codes, index.prefixes)
     cursor = conn.execute(
         "INSERT INTO participants (name, code, tags, present, added_at, added_by)"
         " VALUES (?, ?, ?, 1, ?, ?)",
         (name, code, json.dumps(clean_tags(tags), ensure_ascii=False), now(), added_by),
     )
+    index.add(name, code)
     return int(cursor.lastrowid or 0)
 
 
@@ -125,7 +165,9 @@ def add_participant(store: SessionStore, name: str, tags: dict[str, object] | No
 def add_participants(store: SessionStore, people: list[tuple[str, dict[str, object]]]) -> list[Participant]:
     """Add several participants in one transaction: all of them or none."""
     def body(conn: sqlite3.Connection) -> list[int]:
-        return [insert_participant(conn, name, tags, None, store.identity) for name, tags in people]
+        roster = RosterIndex(conn)
+        return [insert_participant(conn, name, tags, None, store.identity, roster)
+                for name, tags in people]
 
     return [get_participant(store, i) for i in store.transact(body)]
 
