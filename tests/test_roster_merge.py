@@ -116,3 +116,18 @@ def test_undo_of_a_removal_refuses_once_the_name_is_taken(small_session: Path) -
         add_participant(store, "ADA LOVLEACE")
         with pytest.raises(SessionError, match="looks the same as ADA LOVLEACE"):
             change.undo()
+
+
+def test_restore_from_the_command_line_undoes_a_merge(small_session: Path) -> None:
+    with SessionStore.open(small_session) as store:
+        typo = add_participant(store, "Ana Lopes")
+        log_interaction(store, "speak", typo, find_participant(store, "bs"))
+    assert invoke("roster", str(small_session), "--merge", "ana lopes", "al").exit_code == 0
+    result = invoke("roster", str(small_session), "--restore", "ANA LOPES")
+    assert result.exit_code == 0, result.output
+    assert "Ana Lopes (ao) is back on the roster." in result.output
+    with SessionStore.open(small_session) as store:
+        assert store.scalar("SELECT as_source FROM tallies WHERE name = 'Ana Lopes'") == 1
+        assert store.scalar("SELECT as_source FROM tallies WHERE name = 'Ana Lopez'") == 0
+    result = invoke("roster", str(small_session), "--restore", "ana lopes")
+    assert result.exit_code == 1 and "was removed from the roster (or they are back" in result.output

@@ -9,7 +9,8 @@ from facilitator.models.records import Participant
 from facilitator.models.roster import (
     add_participant, edit_participant, find_participant, get_participant, parse_tags,
     remove_fresh_participant, set_present)
-from facilitator.models.roster_merge import Removal, merge_participants, remove_participant, undo_removal
+from facilitator.models.roster_merge import (
+    Removal, merge_participants, remove_participant, removal_of, undo_removal)
 from facilitator.models.store import SessionStore
 
 
@@ -82,3 +83,9 @@ def merge(store: SessionStore, source: Participant | str,
 def _put_back(store: SessionStore, removal: Removal) -> str:
     back = undo_removal(store, removal)
     return f"{back.name} ({back.code}) is back on the roster."
+
+
+def put_back(store: SessionStore, typed: str) -> str:
+    """Undo the latest removal or merge of someone, by name or code (the CLI's
+    `roster --restore`; the screens undo with ctrl+z)."""
+    return _put_back(store, removal_of(store, typed))

@@ -239,3 +239,24 @@ def _move_back(conn: sqlite3.Connection, moved: dict[str, object], into: int, ba
         for goal_id, (old, new) in goals.items():
             conn.execute("UPDATE goals SET set_by = ? WHERE id = ? AND set_by = ?",
                          (old, int(goal_id), new))
+
+
+def removal_of(store: SessionStore, typed: str) -> Removal:
+    """The latest removal or merge, not yet undone, of the person named or coded as
+    typed (names as people type them), for `roster --restore`."""
+    from facilitator.models.names import match_name
+
+    rows = store.rows("SELECT * FROM removed_participants WHERE restored_at IS NULL"
+                      " ORDER BY id DESC")
+    match = match_name(typed, rows, lambda r: r["name"], lambda r: r["code"])
+    found = {r["participant_id"]: r for r in reversed(match.found)}  # latest per person
+    if not found:
+        raise SessionError(f"Nobody called or coded {' '.join(typed.split())!r} was removed"
+                           " from the roster (or they are back already).")
+    if len(found) > 1:
+        names = ", ".join(f"{r['name']} ({r['code']})" for r in list(found.values())[:5])
+        raise SessionError(f"{typed.strip()!r} could be {names}; give the code or the full name.")
+    row = next(iter(found.values()))
+    person = Participant(row["participant_id"], row["name"], row["code"],
+                         json.loads(row["tags"] or "{}"), bool(row["present"]))
+    return Removal(row["id"], person, None)
