@@ -93,3 +93,14 @@ async def test_find_ignores_case_and_accents(tmp_path: Path) -> None:
             await pilot.pause()
             assert table.row_count == 1 and str(table.get_row_at(0)[1]) == found
             await burst(pilot, "escape")
+
+
+async def test_a_look_alike_typed_in_the_add_form_is_refused(small_session: Path) -> None:
+    app = make_app(small_session, identity="sam")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, "a", *typed("ANA LOPEZ\u200b"), "enter")
+        error = str(app.screen.query_one("#form-error").render())
+        assert "looks the same as Ana Lopez, already on the roster" in error
+        await burst(pilot, "escape")
+    assert len(names_in_file(small_session)) == 4
