@@ -131,3 +131,32 @@ def test_restore_from_the_command_line_undoes_a_merge(small_session: Path) -> No
         assert store.scalar("SELECT as_source FROM tallies WHERE name = 'Ana Lopez'") == 0
     result = invoke("roster", str(small_session), "--restore", "ana lopes")
     assert result.exit_code == 1 and "was removed from the roster (or they are back" in result.output
+
+
+async def test_an_open_tally_screen_follows_a_merge_from_another_process(
+        small_session: Path) -> None:
+    import subprocess
+
+    from facilitator.app import make_app
+    from facilitator.widgets.tally_cards import TallyCards
+    from tests.conftest import facilitator_command
+
+    with SessionStore.open(small_session) as store:
+        typo = add_participant(store, "Ana Lopes")
+        for target in ("bs", "cd"):
+            log_interaction(store, "speak", typo, find_participant(store, target))
+    app = make_app(small_session, identity="sam", screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        cards = app.screen.query_one(TallyCards)
+        result = subprocess.run([*facilitator_command(), "roster", str(small_session), "--merge",
+                                 "ana lopes", "ana lopez", "--as", "kim"],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        shown = {}
+        for _ in range(20):  # the app polls PRAGMA data_version about 4 times a second
+            await pilot.pause(0.25)
+            shown = {card.name: card.spoke for card in cards.cards}
+            if shown.get("Ana Lopez") == 2:
+                break
+        assert shown.get("Ana Lopez") == 2 and "Ana Lopes" not in shown

@@ -208,6 +208,18 @@ def swap_interactions(store: SessionStore, void_id: int, restore_id: int, *, wha
     return store.transact(body)
 
 
+def rewrite_stamp(store: SessionStore) -> tuple[object, ...]:
+    """Changes whenever entries were rewritten in place: a roster merge (or its undo)
+    makes old entries name another person, which no new id or void shows. A live
+    view that grows with the log re-reads it whole when this changes."""
+    try:
+        row = store.one("SELECT count(*), max(removed_at), count(restored_at), max(restored_at)"
+                        " FROM removed_participants WHERE merged_into IS NOT NULL")
+    except (sqlite3.Error, SessionError):  # a file from before version 5, opened read-only
+        return ()
+    return tuple(row) if row is not None else ()
+
+
 def recent_interactions(store: SessionStore, limit: int = 50,
                         after_id: int = 0) -> list[Interaction]:
     """The newest entries, newest first (voided ones included)."""
