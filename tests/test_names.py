@@ -188,3 +188,21 @@ def test_a_name_mixing_alphabets_that_spells_another_is_refused(room: Path) -> N
     with SessionStore.open(room) as store:
         assert find_participant(store, "dmitriy").name == "Дмитрий Орлов"
         assert find_participant(store, "Дмитрий").code == "do"
+
+
+def test_an_explicit_entry_typed_with_caps_lock_still_names_the_people() -> None:
+    from facilitator.core.tally_keys import Explicit, TallyKeys
+    from facilitator.models.codebook import DEFAULT_CODEBOOK
+    from facilitator.models.records import Participant
+
+    people = [Participant(1, "Zoë Müller", "zm"), Participant(2, "José Núñez", "jn")]
+    keys = TallyKeys()
+    keys.configure(people, list(DEFAULT_CODEBOOK), DEFAULT_CODEBOOK[0], [], False)
+    out: list[object] = []
+    for key in ["/", "Z", "M", "A", "J", "N", "N", "o", "T", "e", "enter"]:
+        out += keys.press(key) or []
+    entry = out[-1]
+    assert isinstance(entry, Explicit)
+    assert (entry.source.name, entry.kind.name, entry.target.name if entry.target else None) == (
+        "Zoë Müller", "ask", "José Núñez")
+    assert entry.note == "NoTe"  # the note as typed
