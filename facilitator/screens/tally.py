@@ -75,7 +75,7 @@ class TallyScreen(SessionScreen):
         Binding("ctrl+z", "undo", "Undo", id="tally.undo"),
         Binding("ctrl+y", "redo", "Redo", id="tally.redo"),
         # Priority: the list opens at the key's place in a burst (keys after it are its).
-        Binding("ctrl+e", "entries", "Entries: fix any", id="tally.entries", priority=True),
+        Binding("ctrl+e", "entries", "Fix entries", id="tally.entries", priority=True),
         Binding("left_square_bracket", "key('[')", "Prev group", id="tally.prev_group"),
         Binding("right_square_bracket", "key(']')", "Next group", id="tally.next_group"),
         Binding("ctrl+r", "round", "Start/end round", id="tally.round"),
