@@ -206,3 +206,18 @@ def test_an_explicit_entry_typed_with_caps_lock_still_names_the_people() -> None
     assert (entry.source.name, entry.kind.name, entry.target.name if entry.target else None) == (
         "Zoë Müller", "ask", "José Núñez")
     assert entry.note == "NoTe"  # the note as typed
+
+
+def test_done_when_the_installed_command_logs_zoe_to_jose(room: Path) -> None:
+    """The issue's words, through the installed `facilitator`, as a person types it."""
+    import subprocess
+
+    from tests.conftest import facilitator_command
+
+    result = subprocess.run([*facilitator_command(), "log", str(room), "zoe", "jose"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Logged #1: Zoë Müller spoke to José Núñez")
+    result = subprocess.run([*facilitator_command(), "roster", str(room)],
+                            capture_output=True, text=True)
+    assert "lw   Łukasz Wójcik" in result.stdout
