@@ -11,9 +11,9 @@ Three keys, one module, so every front end agrees:
 - search_key: accent-insensitive and transliterated (anyascii: Ł -> L, Ø -> O,
   Þ -> Th, ß -> ss, Æ -> Ae, Œ -> Oe), lower case, only letters, digits and single
   spaces. "zoe" finds Zoë Müller, "luk" Łukasz Wójcik, "asa" Åsa.
-- sort_key: the search key first (a locale-independent collation: Åsa sorts with
-  the A's, Łukasz with the L's), then the identity key and the name as typed, so
-  the order is total and the same on every machine.
+- sort_key: the transliterated name, case-folded, first (a locale-independent
+  collation: Åsa sorts with the A's, Łukasz with the L's), then the identity key
+  and the name as typed, so the order is total and the same on every machine.
 
 anyascii (ISC licence, no dependencies) was taken over unidecode (GPL-2.0+, which
 this MIT project cannot ship) for the same results on Latin names; it also reads
@@ -63,8 +63,10 @@ def search_words(text: str) -> list[str]:
 
 
 def sort_key(name: str) -> tuple[str, str, str]:
-    """Locale-independent order of names: by the transliterated name."""
-    return (search_key(name), identity_key(name), name)
+    """Locale-independent order of names: by the transliterated name, case-folded.
+    Punctuation is kept, before the letters, as in Unicode's root collation."""
+    plain = " ".join(anyascii(unicodedata.normalize("NFKC", without_invisibles(name))).split())
+    return (plain.casefold(), identity_key(name), name)
 
 
 def _script(ch: str) -> str:
