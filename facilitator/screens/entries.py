@@ -8,6 +8,7 @@ another process commits (PRAGMA data_version, four times a second)."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -95,7 +96,7 @@ class EntriesScreen(ModalScreen[None]):
         """Another process committed: read the entries again (as every screen does)."""
         try:
             version = self.store.data_version()
-        except Exception:  # the file went away: the app says so; keep what is shown
+        except (sqlite3.Error, SessionError):  # the file went bad: the app says so
             return
         if version != self._seen_version:
             self.reload()
