@@ -43,6 +43,8 @@ def test_undo_an_entry_three_back_in_tmux(small_session: Path, tmux: Tmux) -> No
     # Kim's tally follows: the feed marks the entry undone (✗).
     screen = tmux.wait_for(kim, lambda s: "✗ Ana L. spoke to Bob S." in s, seconds=5)
     assert "✗ Ana L. spoke to Bob S." in screen
+    tmux.keys(sam, "Escape")  # on its own: Escape then ctrl+q at once reads as alt+ctrl+q
+    tmux.wait_for(sam, lambda s: "Entries:" not in s, seconds=5)
     for window in (sam, kim):
-        tmux.keys(window, "Escape")
         tmux.keys(window, "C-q")
+        tmux.wait_for(window, lambda s: "Recent entries" not in s, seconds=5)
