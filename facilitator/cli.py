@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "ls": "facilitator.commands.session:ls",
     "roster": "facilitator.commands.session:roster",
     "log": "facilitator.commands.session:log",
+    "void": "facilitator.commands.entries:void",
+    "restore": "facilitator.commands.entries:restore",
     "import": "facilitator.commands.exchange:import_",
     "report": "facilitator.commands.exchange:report",
     "export": "facilitator.commands.exchange:export",

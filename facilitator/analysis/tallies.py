@@ -154,13 +154,21 @@ class TallyBoard:
         the chain of an ended round does not carry on between rounds)."""
         ids = (self._by_round[round_id] if group_id is ANY_GROUP
                else self._by_round_group[(round_id, group_id)])  # type: ignore[index]
+        # Newest by time, not by id: a correction is logged later (a higher id) at
+        # the moment of the entry it replaces, so a correction three entries back
+        # must not become the "previous speaker". Entries are otherwise in time
+        # order, so the scan stops at the first one no newer than the best so far.
+        best: Interaction | None = None
         for entry_id in reversed(ids):
             entry = self.entries[entry_id]
             if since is not None and entry.at < since:
-                return None
-            if entry.voided_at is None:
-                return entry
-        return None
+                break
+            if entry.voided_at is not None:
+                continue
+            if best is not None and entry.at <= best.at:
+                break
+            best = entry
+        return best
 
 
 # ---------------------------------------------------------------------- summaries

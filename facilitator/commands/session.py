@@ -184,15 +184,28 @@ def ls(folder: str) -> None:
 @click.option("--add", "names", multiple=True, metavar="NAME", help="Add a participant (repeatable).")
 @click.option("--import", "import_file", type=click.Path(dir_okay=False),
               help="Add everyone in a CSV or YAML roster (all or nothing).")
+@click.option("--remove", "remove_name", metavar="NAME",
+              help="Take a mistyped participant off the roster (only one with nothing logged).")
+@click.option("--merge", "merge_names", nargs=2, metavar="FROM INTO",
+              help="Two entries for one person: move everything of FROM to INTO, then remove FROM.")
+@click.option("--restore", "restore_name", metavar="NAME",
+              help="Undo the latest --remove or --merge of NAME: back on the roster, with all they had.")
 @as_option
 @reports_errors
-def roster(path: str, names: tuple[str, ...], import_file: str | None, identity: str | None) -> None:
-    """Show the roster, or add participants to it.
+def roster(path: str, names: tuple[str, ...], import_file: str | None, remove_name: str | None,
+           merge_names: tuple[str, str] | None, restore_name: str | None,
+           identity: str | None) -> None:
+    """Show the roster, add participants, remove a mistyped one or merge two entries
+    for one person. Names as people type them: case and accents do not matter
+    (zoe finds Zoë Müller), and codes work too.
 
     \b
     Example:
         facilitator roster sessions/demo.db --add "Ada Lovelace" --add "Alan Turing"
         facilitator roster sessions/demo.db --import people.csv
+        facilitator roster sessions/demo.db --remove "Ada Lovleace"
+        facilitator roster sessions/demo.db --merge "Zoe Muler" "Zoë Müller"
+        facilitator roster sessions/demo.db --restore "Zoe Muler"
     """
     from facilitator.models.roster import add_participants, format_tags, participants
     from facilitator.models.roster_import import read_roster
@@ -200,7 +213,20 @@ def roster(path: str, names: tuple[str, ...], import_file: str | None, identity:
     people: list[tuple[str, dict[str, object]]] = [(name, {}) for name in names]
     if import_file:
         people += read_roster(import_file)
+    if sum(map(bool, (people, remove_name, merge_names, restore_name))) > 1:
+        raise click.UsageError("Give one of --add/--import, --remove, --merge or --restore at a time.")
     with open_store(path, identity) as store:
+        if remove_name is not None or merge_names or restore_name is not None:
+            from facilitator.core import roster as changes
+
+            if restore_name is not None:
+                said = changes.put_back(store, restore_name)
+            elif remove_name is not None:
+                said, _ = changes.remove(store, remove_name)
+            else:
+                said, _ = changes.merge(store, *merge_names)  # type: ignore[misc]
+            click.echo(plain(said))
+            return
         if people:
             added = add_participants(store, people)
             for person in added:

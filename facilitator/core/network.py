@@ -66,10 +66,13 @@ def load_context(store: SessionStore) -> NetworkData:
 
 
 def void_stamp(store: SessionStore) -> tuple[object, ...]:
-    """Changes whenever an entry is voided or restored (one scan of a small column)."""
+    """Changes whenever an entry is voided or restored (one scan of a small column),
+    or entries were moved to another person by a roster merge."""
+    from facilitator.models.interactions import rewrite_stamp
+
     row = store.one("SELECT count(*), max(voided_at), total(id) FROM interactions"
                     " WHERE voided_at IS NOT NULL")
-    return tuple(row) if row is not None else ()
+    return (tuple(row) if row is not None else ()) + rewrite_stamp(store)
 
 
 class LiveNetwork(TieCache):

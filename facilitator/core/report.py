@@ -17,6 +17,7 @@ from facilitator.core.report_counts import session_counts
 from facilitator.core.report_network import network_section
 from facilitator.core.report_tally import tally_section
 from facilitator.models.aggregates import voided_entries
+from facilitator.models.names import sort_key
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
@@ -55,8 +56,9 @@ def participants_section(store: SessionStore, report: Report) -> None:
             as_source[row.source_id] = as_source.get(row.source_id, 0) + row.count
         if row.target_id is not None:
             as_target[row.target_id] = as_target.get(row.target_id, 0) + row.count
-    rows = store.rows("SELECT id, name, code, tags, present FROM participants"
-                      " ORDER BY name COLLATE NOCASE")
+    rows = store.rows("SELECT id, name, code, tags, present FROM participants")
+    # By the transliterated name, the same on every machine: Åsa with the A's.
+    rows = sorted(rows, key=lambda r: sort_key(r["name"]))
     report["participants"] = [
         {"name": r["name"], "code": r["code"], "tags": json.loads(r["tags"]),
          "present": bool(r["present"]), "as_source": as_source.get(r["id"], 0),

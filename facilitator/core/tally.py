@@ -22,7 +22,8 @@ from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
 from facilitator.models.codebook import codebook, turn_kind
 from facilitator.models.groups import Group, groups_of_round
-from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
+from facilitator.models.interactions import (
+    log_interaction, restore_interaction, rewrite_stamp, void_interaction)
 from facilitator.models.records import Interaction, Kind, Participant, Round
 from facilitator.models.roster import participants
 from facilitator.models.rounds import current_round, rounds
@@ -125,6 +126,8 @@ class LiveTally:
     groups: list[Group] = field(default_factory=list)
     round_names: dict[int, str] = field(default_factory=dict)
     board: TallyBoard | None = None
+    #: models.interactions.rewrite_stamp when the board was started.
+    rewrites: tuple[object, ...] = ()
     #: Pauses typed here: (round, group) -> the last id read when it was pressed.
     paused: dict[tuple[int | None, object], int] = field(default_factory=dict)
 
@@ -136,8 +139,9 @@ class LiveTally:
         self.round = current_round(self.store)
         self.round_names = {r.id: r.name for r in rounds(self.store)}
         self.groups = groups_of_round(self.store, self.round.id if self.round else None)
-        if self.board is None:
-            self.board = empty_board(self.kinds, self.turn)
+        rewrites = rewrite_stamp(self.store)  # a merge moved old entries: read them anew
+        if self.board is None or rewrites != self.rewrites:
+            self.board, self.rewrites = empty_board(self.kinds, self.turn), rewrites
         return self.sync()
 
     def sync(self) -> list[Interaction]:

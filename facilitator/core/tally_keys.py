@@ -206,6 +206,8 @@ class TallyKeys:
         draft = self.draft
         if draft is not None and draft.step == "note":
             return self._note_key(draft, key)
+        if draft is not None and len(key) == 1 and "A" <= key <= "Z":
+            key = key.lower()  # caps lock in an explicit entry: codes and kinds are lower case
         if key in ("[", "]"):
             return self._observe(-1 if key == "[" else 1)
         if key == "escape":
@@ -423,7 +425,7 @@ class TallyKeys:
             return []
         if len(key) != 1 or not key.isprintable():
             return [] if key in ("tab",) else None
-        if draft.swallow and not draft.note and key == draft.swallow[0]:
+        if draft.swallow and not draft.note and key.lower() == draft.swallow[0]:
             draft.swallow = draft.swallow[1:]
             self._explain_swallow(draft, key)
             return []

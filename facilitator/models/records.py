@@ -79,11 +79,15 @@ class Interaction:
     #: The latest time an undone entry was brought back (redo), and by whom.
     restored_at: str | None = None
     restored_by: str | None = None
+    #: A correction: the entry this one was logged in place of.
+    replaces_id: int | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Interaction":
-        restored = ((row["restored_at"], row["restored_by"]) if "restored_at" in row.keys()
+        keys = row.keys()
+        restored = ((row["restored_at"], row["restored_by"]) if "restored_at" in keys
                     else (None, None))
         return cls(row["id"], row["at"], row["source_id"], row["target_id"], row["kind"],
                    row["group_id"], row["round_id"], row["logged_by"], row["note"],
-                   row["voided_at"], row["voided_by"], *restored)
+                   row["voided_at"], row["voided_by"], *restored,
+                   row["replaces_id"] if "replaces_id" in keys else None)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.models.cells import restore
+from facilitator.models.names import identity_key
 from facilitator.models.roster import clean_name
 from facilitator.models.store import SessionError
 from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
@@ -35,8 +36,9 @@ def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,
         except SessionError as error:
             problems.append(f"{label} line {line}: {error}")
             continue
-        key = name.lower()
+        key = identity_key(name)
         if key in seen:
+            # Same name up to case, accents encoded another way or invisible characters.
             problems.append(f"{label} line {line}: {name} is already on line {seen[key]}.")
             continue
         seen[key] = line

@@ -300,7 +300,33 @@ CREATE INDEX IF NOT EXISTS interactions_counts
     WHERE voided_at IS NULL;
 """
 
+# Version 6: corrections and a roster that can shrink. A corrected entry is voided and
+# a new one logged in its place: replaces_id on the new one points at it. Someone
+# taken off the roster (a mistyped participant with nothing logged, or one merged
+# into the right person) keeps a row in removed_participants with who and when, and
+# for a merge what was moved to whom (JSON: entry, membership, group and goal ids),
+# so the undo can move exactly that back.
+SCHEMA_V6 = """
+ALTER TABLE interactions ADD COLUMN replaces_id INTEGER REFERENCES interactions(id);
+CREATE TABLE removed_participants (
+    id INTEGER PRIMARY KEY,
+    participant_id INTEGER NOT NULL,     -- the id they had (no longer in participants)
+    name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '{}',
+    present INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT,
+    added_by TEXT,
+    removed_at TEXT NOT NULL,
+    removed_by TEXT,
+    merged_into INTEGER REFERENCES participants(id),  -- NULL: removed, not merged
+    moved TEXT NOT NULL DEFAULT '{}',    -- JSON: what a merge moved, by table
+    restored_at TEXT,                    -- an undo put them back
+    restored_by TEXT
+);
+"""
+
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from facilitator.models.codebook import DEFAULT_CODEBOOK, write_codebook
-from facilitator.models.roster import insert_participant
+from facilitator.models.names import identity_key
+from facilitator.models.roster import RosterIndex, insert_participant
 from facilitator.models.roster_import import RosterEntry
 from facilitator.models.rounds import insert_round
 from facilitator.models.text import clean_text
@@ -61,9 +62,9 @@ def create_session(path: str | Path, title: str | None = None, template: Templat
     people = list(template.roster if template else ()) + list(roster or [])
     seen: set[str] = set()
     for name, _ in people:
-        if name.lower() in seen:
+        if identity_key(name) in seen:
             raise SessionError(f"{name} is in the roster twice (template and roster file); nothing was created.")
-        seen.add(name.lower())
+        seen.add(identity_key(name))
     store = SessionStore.create(path, identity=identity)
 
     def body(conn: sqlite3.Connection) -> None:
@@ -77,8 +78,9 @@ def create_session(path: str | Path, title: str | None = None, template: Templat
             insert_essential(conn, name, description)
         for planned in (template.rounds if template else ()):
             insert_round(conn, planned.name, planned.minutes)
+        roster = RosterIndex(conn)
         for name, tags in people:
-            insert_participant(conn, name, tags, None, store.identity)
+            insert_participant(conn, name, tags, None, store.identity, roster)
 
     try:
         store.transact(body)

@@ -1,4 +1,5 @@
-"""The roster: participants with codes and tags; add, edit, mark absent or present."""
+"""The roster: participants with codes and tags; add, edit, mark absent or present,
+remove a mistyped one, merge two entries for one person."""
 
 from __future__ import annotations
 
@@ -7,80 +8,32 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual import events
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Static
 
 from facilitator.core import roster as changes
 from facilitator.core.changes import Change
-from facilitator.core.fields import CANCEL, SUBMIT, Fields
+from facilitator.core.fields import Fields
 from facilitator.models.groups import group_names_now
+from facilitator.models.names import search_key
 from facilitator.models.records import Participant
-from facilitator.models.roster import format_tags, participants, spoke_and_addressed
+from facilitator.models.roster import find_participant, format_tags, participants, spoke_and_addressed
 from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.entry_line import in_order_bindings, run_in_order
-from facilitator.widgets.roster_form import ParticipantFields
+from facilitator.screens.form import FieldsForm
 
 #: The widest a name is shown in the table.
 NAME_CELLS = 24
 
 
-class ParticipantForm(ModalScreen[bool]):
-    """Name, code and tags of one participant. Enter saves, Tab moves, Escape cancels.
-
-    Nothing in it takes focus: every key, including those typed before it was
-    drawn, reaches this screen and goes, in order, to the one Fields state."""
-
-    DEFAULT_CSS = """
-    ParticipantForm { align: center middle; }
-    ParticipantForm > Vertical {
-        width: 70; height: auto; border: round $primary; background: $surface; padding: 0 1;
-    }
-    ParticipantForm #form-fields { height: 3; }
-    ParticipantForm #form-error { color: $error; height: auto; }
-    """
+class ParticipantForm(FieldsForm):
+    """Name, code and tags of one participant (see screens.form)."""
 
     def __init__(self, title: str, save: Callable[[str, str, str], str | None],
                  participant: Participant | None = None) -> None:
-        super().__init__()
-        self.form_title = title
-        #: Writes the values; returns the sentence why not (the form stays open).
-        self.save = save
         p = participant
-        self.fields = Fields.of(name=p.name if p else "", code=p.code if p else "",
-                                tags=format_tags(p.tags) if p else "")
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, markup=False)
-            yield ParticipantFields(self.fields, id="form-fields")
-            yield Static("Enter saves, Tab moves, Escape cancels.", classes="hint")
-            yield Static("", id="form-error", markup=False)
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
-        outcome = self.fields.feed(event.key, event.character)
-        if outcome == CANCEL:
-            self.dismiss(False)
-        elif outcome == SUBMIT:
-            self._submit()
-        elif self.is_mounted:
-            self.query_one(ParticipantFields).refresh()
-
-    def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        self.fields.paste(event.text)
-        self.query_one(ParticipantFields).refresh()
-
-    def _submit(self) -> None:
-        refused = self.save(*(self.fields.value(f) for f in ("name", "code", "tags")))
-        if refused:
-            self.query_one("#form-error", Static).update(refused)
-            return
-        self.dismiss(True)
+        super().__init__(title, Fields.of(name=p.name if p else "", code=p.code if p else "",
+                                          tags=format_tags(p.tags) if p else ""), save)
 
 
 class RosterScreen(SessionScreen):
@@ -94,6 +47,12 @@ class RosterScreen(SessionScreen):
         Binding("a", "add", "Add", id="roster.add", priority=True),
         Binding("e", "edit", "Edit", id="roster.edit", priority=True),
         Binding("space", "toggle_present", "Here/absent", id="roster.present", priority=True),
+        # Not in the footer (at 80 columns it would push Find and Help off): help
+        # and the palette list them.
+        Binding("x", "remove", "Remove a mistyped participant (nothing logged)",
+                show=False, id="roster.remove", priority=True),
+        Binding("m", "merge", "Merge into the right person (every entry moves)",
+                show=False, id="roster.merge", priority=True),
         Binding("ctrl+z", "undo", "Undo", id="roster.undo"),
         Binding("slash", "find", "Find", id="roster.find", priority=True),
         Binding("escape", "clear_find", "Clear find", show=False, id="roster.clear_find"),
@@ -159,11 +118,16 @@ class RosterScreen(SessionScreen):
         return cell
 
     def _matches(self, person: Participant, group: str) -> bool:
+        """Part of a name, code, group or tag, as people type it: case and accents
+        do not matter (jose finds José, luk Łukasz)."""
         wanted = self.find_text.casefold()
         if not wanted:
             return True
         haystack = " ".join([person.name, person.code, group, format_tags(person.tags)])
-        return wanted in haystack.casefold()
+        if wanted in haystack.casefold():
+            return True
+        folded = search_key(self.find_text)
+        return bool(folded) and folded in search_key(haystack)
 
     def action_find(self) -> None:
         self.add_class("finding")
@@ -192,7 +156,7 @@ class RosterScreen(SessionScreen):
         return self.people[min(self.table.cursor_row, len(self.people) - 1)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add", "edit", "toggle_present", "find", "in_order"):
+        if action in ("add", "edit", "toggle_present", "remove", "merge", "find", "in_order"):
             # While typing in the find line, these keys are letters (or its cursor).
             return not (self.is_mounted and self.query_one("#roster-find", Input).has_focus) \
                 or action == "in_order"
@@ -242,3 +206,33 @@ class RosterScreen(SessionScreen):
             return change
 
         self.write(toggle)
+
+    def action_remove(self) -> None:
+        """Take the selected person off the roster: only someone with nothing logged
+        (otherwise the hint says to merge them); ctrl+z brings them back."""
+        person = self.selected()
+        if person is None or self.refuse_if_read_only():
+            return
+
+        def remove() -> Change:
+            said, change = changes.remove(self.store, person)
+            self.hint(said)
+            return change
+
+        self.write(remove)
+
+    def action_merge(self) -> None:
+        """Two entries for one person: everything of the selected one moves to the
+        person typed in the form, then the selected one leaves the roster."""
+        person = self.selected()
+        if person is None or self.refuse_if_read_only():
+            return
+
+        def save(into: str) -> str | None:
+            return self._form_write(lambda: changes.merge(
+                self.store, person, find_participant(self.store, into)))
+
+        self.app.push_screen(FieldsForm(
+            f"Merge {person.name} ({person.code}) into", Fields.of(into=""), save,
+            explain="Every entry, group, convened topic and goal of theirs moves to that"
+                    " person; then they leave the roster. ctrl+z undoes it."))

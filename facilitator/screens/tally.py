@@ -49,7 +49,10 @@ starts the note; the prompt says which way it read the letter. The name shows in
 prompt line as soon as it is picked.
 
 ctrl+z undoes your own last entry (or round change), unless someone else undid or
-brought it back since; ctrl+y redoes. ctrl+r starts or ends a round for everyone,
+brought it back since; ctrl+y redoes. ctrl+e lists the recent entries: pick any
+one, however far back, to undo it, bring it back (v) or correct its kind, people
+or note (Enter): the old entry is undone and the corrected one logged in its place,
+with who and when. ctrl+r starts or ends a round for everyone,
 after a confirmation; entries typed while no round runs are 'between rounds'."""
 
 
@@ -71,6 +74,8 @@ class TallyScreen(SessionScreen):
                 show=False),
         Binding("ctrl+z", "undo", "Undo", id="tally.undo"),
         Binding("ctrl+y", "redo", "Redo", id="tally.redo"),
+        # Priority: the list opens at the key's place in a burst (keys after it are its).
+        Binding("ctrl+e", "entries", "Fix entries", id="tally.entries", priority=True),
         Binding("left_square_bracket", "key('[')", "Prev group", id="tally.prev_group"),
         Binding("right_square_bracket", "key(']')", "Next group", id="tally.next_group"),
         Binding("ctrl+r", "round", "Start/end round", id="tally.round"),
@@ -162,6 +167,12 @@ class TallyScreen(SessionScreen):
     def action_key(self, key: str) -> None:
         """A binding run from the command palette: the key goes through the prompt."""
         self.prompt.press_key(key)
+
+    def action_entries(self) -> None:
+        """Browse the recent entries: undo, bring back or correct any of them."""
+        from facilitator.screens.entries import EntriesScreen
+
+        self.app.push_screen(EntriesScreen(self))
 
     def action_group_state(self, name: str) -> None:
         kind = next((k for k in self.live.kinds if k.name == name), None)

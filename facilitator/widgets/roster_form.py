@@ -1,4 +1,5 @@
-"""The fields of the participant form (name, code, tags), drawn from the
+"""The fields of a small form (the participant form: name, code, tags; the merge
+form: into; the entry correction: kind, who, whom, note), drawn from the
 core.fields.Fields state that the form holds: every key reaches that one state
 in order, so a burst with Tab fills the field each part was typed in."""
 
@@ -14,20 +15,24 @@ LABELS = {
     "name": ("Name", "a participant's name"),
     "code": ("Code", "optional: 2 letters are made for you"),
     "tags": ("Tags", "organisation=Acme, role=lead"),
+    "into": ("Into", "the right person: name or code, accents optional"),
 }
 
 
 class ParticipantFields(Static):
     """One line per field; the current one shows its cursor."""
 
-    def __init__(self, fields: Fields, *, id: str | None = None) -> None:
+    def __init__(self, fields: Fields, *, id: str | None = None,
+                 labels: dict[str, tuple[str, str]] | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.fields = fields
+        #: field -> (label, shown while empty); LABELS unless given.
+        self.labels = labels or LABELS
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         for index, name in enumerate(self.fields.names):
-            label, empty = LABELS.get(name, (name.title(), ""))
+            label, empty = self.labels.get(name, (name.title(), ""))
             current = index == self.fields.current
             text.append(("> " if current else "  ") + f"{label}: ",
                         style="bold" if current else "")
