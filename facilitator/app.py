@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 from facilitator.core.screens import SCREEN_NAMES
 from facilitator.models.presence import PRESENCE_HEARTBEAT, Presence
-from facilitator.models.rounds import current_round, format_remaining, remaining_seconds
+from facilitator.models.records import Round
+from facilitator.models.rounds import (
+    current_round, format_remaining, remaining_seconds, time_up_key)
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
 
@@ -72,6 +74,8 @@ class FacilitatorApp(App[None]):
         #: Set when SIGHUP or SIGTERM asked the app to go.
         self.stopped_by_signal: int | None = None
         self._on_terminal = False
+        #: Rounds whose time-up notice this app has shown (see notice_time_up).
+        self._time_up_noticed: set[tuple[object, ...]] = set()
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
@@ -197,6 +201,9 @@ class FacilitatorApp(App[None]):
         self.update_header()
 
     def update_header(self) -> None:
+        """The header's line, and the app's one timer: the round's time left (or
+        over) is computed here once a second from the file's round, for the header
+        only, so no two counters on screen can disagree."""
         from facilitator.widgets.session_header import SessionHeader
 
         if not self.is_running:
@@ -209,14 +216,28 @@ class FacilitatorApp(App[None]):
             overtime = left is not None and left < 0
             state = "ended" if round_.ended_at else format_remaining(left) or "running"
             round_text = f"{round_.name} {state}"
+            if overtime:
+                self.notice_time_up(round_)
         present = self.presence.others()
-        others = [f"{who} ({screen})" if screen else who for who, screen in present]
         # Two processes under one name cannot be told apart in `logged_by`.
         shared = any(who == self.store.identity for who, _ in present)
         for header in self.screen.query(SessionHeader):
-            header.show(info.title, self.current_mode or "", round_text, others,
+            header.show(info.title, self.current_mode or "", round_text, list(present),
                         self.store.identity, self.store.read_only, overtime,
                         shared_identity=shared)
+
+    def notice_time_up(self, round_: Round) -> None:
+        """Once per round (and per planned length: a round given more time can run
+        over again), the same sentence in every co-facilitator's app, derived from
+        the file's round: its start and its planned minutes."""
+        key = time_up_key(round_)
+        if key in self._time_up_noticed:
+            return
+        self._time_up_noticed.add(key)
+        minutes = f"{round_.planned_minutes:g}"
+        self.notify(f"Time is up for {round_.name} ({minutes} min planned). The round goes on"
+                    " until someone ends it or starts the next (ctrl+r, or o on groups).",
+                    title="Timer", severity="warning", timeout=10, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         # This handler runs before App._on_resize stores the new size, so

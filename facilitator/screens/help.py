@@ -1,4 +1,5 @@
-"""The help screen: every key of the app and of the screen you came from."""
+"""The help screen: what the words of the screen you came from mean (a sentence
+each), then every key of that screen and of the app."""
 
 from __future__ import annotations
 
@@ -13,6 +14,71 @@ from textual.widgets import Static
 KEY_NAMES = {"question_mark": "?", "space": "Space", "escape": "Escape", "enter": "Enter",
              "tab": "Tab", "slash": "/", "full_stop": ".", "minus": "-", "plus": "+",
              "left_square_bracket": "[", "right_square_bracket": "]"}
+
+
+#: Per screen, its concepts in a sentence each: what a facilitator needs to read
+#: the screen, not only to drive it. Shown first in help (?).
+CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "roster": (
+        ("Code", "the two to four letters typed for a person on the tally screen; unique in"
+                 " the session."),
+        ("Here", "present or absent: absent people are left out of groups, suggestions and"
+                 " 'not spoken yet'."),
+        ("Group now", "the group the person is in in the current round."),
+        ("Spoke / Addressed", "entries with the person as speaker, and as the one spoken to,"
+                              " in the whole session."),
+        ("Tags", "what the roster says about a person (organisation, role ...); suggestions"
+                 " can mix people by them."),
+    ),
+    "groups": (
+        ("Round", "a stretch of the session with its own groups; the header shows the current"
+                  " one and its time left."),
+        ("Topic", "an open-space group, proposed by its convener, who is in it."),
+        ("Ungrouped", "present people in no group of the round shown."),
+        ("Opened with", "how the round started: kept groups (the round before's tables and"
+                        " their unfinished goals), open space (nobody grouped) or suggested"
+                        " groups."),
+        ("Suggestions", "two groupings for the next round side by side: new ties (people who"
+                        " have not met), random, or mixed by a tag."),
+        ("Keep together / apart", "pairs the suggestions always put in one group, or never."),
+    ),
+    "goals": (
+        ("Goal", "what a group set out to do, in the group's own words; the facilitator only"
+                 " records it."),
+        ("Topic column", "an essential topic the organisers want covered; a dot marks a group"
+                         " with a goal linked to it, ! a topic nobody covers."),
+        ("Status", "open, in progress, done or dropped; the progress per round uses it."),
+        ("Challenge", "a question to a group about a topic it neglects; the group answers in"
+                      " its own words (r)."),
+        ("Who reports", "the person the next goals are recorded as set by (empty: the group)."),
+        ("Kept goal", "a goal carried into a new round with its group, as the group agreed;"
+                      " its history says so."),
+    ),
+    "tally": (
+        ("Turn", "one speaking turn: the speaker's full code, addressed to the previous"
+                 " speaker."),
+        ("Explicit entry", "/ then who, which kind, to whom and a note: any kind of the"
+                           " codebook."),
+        ("Observing", "the whole session, or one group ([ and ]): what the counts and the"
+                      " codes refer to."),
+        ("Gini", "how unevenly talk is shared: 0 everyone equally, near 1 one voice."),
+        ("Not spoken", "present people with no turn in this round yet: someone to invite in."),
+        ("Mutual pairs", "two people who address each other both ways."),
+        ("Between rounds", "entries typed while no round runs; they count for the session."),
+    ),
+    "network": (
+        ("Tie", "two people with at least one entry between them; the line is heavier the"
+                " more entries."),
+        ("Ties filter", "which ties are drawn: automatic (one-off ties hidden when busy), all,"
+                        " or 2+ entries; the findings always count every tie."),
+        ("Kind, Round, Group", "count only entries of that kind, that round or that group."),
+        ("Window", "count only the last 5, 15, 30 or 60 minutes: who talks with whom now."),
+        ("Focus", "one person's ties and figures; the others fade."),
+        ("Replay", "the network as it grew, entry by entry; Live goes back to now."),
+        ("Findings", "hubs (most ties), brokers (who links people who would be far apart),"
+                     " isolated people and how spread out the talk is."),
+    ),
+}
 
 
 def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
@@ -62,6 +128,13 @@ class HelpScreen(ModalScreen[None]):
 
         if self.origin is not None:
             name = getattr(self.origin, "SCREEN_NAME", "") or "this screen"
+            concepts = CONCEPTS.get(name, ())
+            if concepts:
+                add_row(f"What the {name} screen shows", "")
+                for word, meaning in concepts:
+                    table.append(f"  {word}", style="bold")
+                    table.append(f": {meaning}\n")
+                add_row("", "")
             add_row(f"On the {name} screen", "")
             for keys, description in _describe(list(type(self.origin).BINDINGS)):
                 add_row(keys, description)
@@ -69,7 +142,7 @@ class HelpScreen(ModalScreen[None]):
         add_row("Everywhere", "")
         for keys, description in _describe(self.app_bindings):
             add_row(keys, description)
-        add_row("Ctrl+P", "Command palette: every action by name")
+        add_row("Ctrl+P", "Command palette: every action of every screen, by name")
         with VerticalScroll():
             yield Static(table)
             if self.extra:
