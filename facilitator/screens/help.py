@@ -81,6 +81,11 @@ CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+def key_names(keys: str) -> str:
+    """'question_mark,ctrl+z' -> '?, Ctrl+z': keys as a person reads them."""
+    return ", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys.split(","))
+
+
 def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
@@ -89,8 +94,7 @@ def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
         else:
             keys, description = binding[0], binding[2] if len(binding) > 2 else binding[1]
         if description:
-            shown = ", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys.split(","))
-            rows.append((shown, description))
+            rows.append((key_names(keys), description))
     return rows
 
 
