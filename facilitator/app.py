@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -70,7 +70,14 @@ class FacilitatorApp(App[None]):
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
         Binding("ctrl+l", "messages", "Messages", id="messages", show=False),
+        Binding("ctrl+o", "export", "Export the session next to its file", id="export", show=False),
     ]
+
+    def get_driver_class(self) -> Any:
+        """Textual's driver, with pasted text kept whole (widgets/terminal_input.py)."""
+        from facilitator.widgets.terminal_input import driver_class
+
+        return driver_class(super().get_driver_class())
 
     def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
         self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}
@@ -189,6 +196,12 @@ class FacilitatorApp(App[None]):
         from facilitator.screens.messages import MessagesScreen
 
         self.push_screen(MessagesScreen(self.said))
+
+    def action_export(self) -> None:
+        """Every format (CSV, Gephi, GraphML, JSON, xlsx, the report) next to the session file."""
+        from facilitator.screens.export import start_export
+
+        start_export(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): the screens, every action of every screen
