@@ -3,6 +3,7 @@ each), then every key of that screen and of the app."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,7 +23,7 @@ CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
     "roster": (
         ("Code", "the two to four letters typed for a person on the tally screen; unique in"
                  " the session."),
-        ("Here", "present or absent: absent people are left out of groups, suggestions and"
+        ("Here/absent", "present or absent: absent people are left out of groups, suggestions and"
                  " 'not spoken yet'."),
         ("Group now", "the group the person is in in the current round."),
         ("Spoke / Addressed", "entries with the person as speaker, and as the one spoken to,"
@@ -38,15 +39,17 @@ CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Opened with", "how the round started: kept groups (the round before's tables and"
                         " their unfinished goals), open space (nobody grouped) or suggested"
                         " groups."),
-        ("Suggestions", "two groupings for the next round side by side: new ties (people who"
+        ("Suggest", "two groupings for the next round side by side: new ties (people who"
                         " have not met), random, or mixed by a tag."),
-        ("Keep together / apart", "pairs the suggestions always put in one group, or never."),
+        ("Keep together", "a pair the suggestions always put in one group."),
+        ("Keep apart", "a pair the suggestions never put in one group."),
     ),
     "goals": (
         ("Goal", "what a group set out to do, in the group's own words; the facilitator only"
                  " records it."),
-        ("Topic column", "an essential topic the organisers want covered; a dot marks a group"
-                         " with a goal linked to it, ! a topic nobody covers."),
+        ("Topic column", "an essential topic the organisers want covered: ● a group has a goal"
+                         " linked to it, · not, ? an open challenge, ✓ answered; ! marks a"
+                         " topic nobody covers or a group covering none."),
         ("Status", "open, in progress, done or dropped; the progress per round uses it."),
         ("Challenge", "a question to a group about a topic it neglects; the group answers in"
                       " its own words (r)."),
@@ -69,13 +72,15 @@ CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
     "network": (
         ("Tie", "two people with at least one entry between them; the line is heavier the"
                 " more entries."),
-        ("Ties filter", "which ties are drawn: automatic (one-off ties hidden when busy), all,"
+        ("Ties", "which ties are drawn: automatic (one-off ties hidden when busy), all,"
                         " or 2+ entries; the findings always count every tie."),
-        ("Kind, Round, Group", "count only entries of that kind, that round or that group."),
+        ("Kind", "count only entries of one kind (asked, helped ...)."),
+        ("Round", "count only entries of one round."),
+        ("Group", "count only entries within one group."),
         ("Window", "count only the last 5, 15, 30 or 60 minutes: who talks with whom now."),
-        ("Focus", "one person's ties and figures; the others fade."),
+        ("Focus person", "one person's ties and figures; the others fade."),
         ("Replay", "the network as it grew, entry by entry; Live goes back to now."),
-        ("Findings", "hubs (most ties), brokers (who links people who would be far apart),"
+        ("Findings panel", "hubs (most ties), brokers (who links people who would be far apart),"
                      " isolated people and how spread out the talk is."),
     ),
 }
@@ -111,6 +116,8 @@ class HelpScreen(ModalScreen[None]):
         width: 78; max-width: 100%; height: auto; max-height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
     }
+    HelpScreen .extra { margin-top: 1; }
+    HelpScreen .keys { margin-bottom: 1; }
     """
 
     def __init__(self, app_bindings: list[BindingType], screen: Screen[object] | None,
@@ -121,39 +128,47 @@ class HelpScreen(ModalScreen[None]):
         self.extra = extra
 
     def compose(self) -> ComposeResult:
-        table = Text()
+        name = getattr(self.origin, "SCREEN_NAME", "") if self.origin is not None else ""
+        concepts = dict(CONCEPTS.get(name, ()))
+        explained: set[str] = set()
 
-        def add_row(keys: str, description: str) -> None:
-            if keys and not description:
-                table.append(f"{keys}\n", style="bold underline")
-            else:
-                table.append(f"  {keys:<22}", style="bold")
-                table.append(f"{description}\n")
+        def section(title: str, rows: list[tuple[str, str]]) -> ComposeResult:
+            """A heading, then key and description; a word the screen uses gets its
+            sentence beside its key, wrapping beside it (no ragged second lines)."""
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style="bold", no_wrap=True, min_width=12)
+            grid.add_column()
+            for keys, description in rows:
+                meaning = concepts.get(description)
+                line = Text(description)
+                if meaning:
+                    explained.add(description)
+                    line.append(f": {meaning}", style="")
+                grid.add_row(f"  {keys}", line)
+            yield Static(Text(title, style="bold underline"))
+            yield Static(grid, classes="keys")
 
-        if self.origin is not None:
-            name = getattr(self.origin, "SCREEN_NAME", "") or "this screen"
-            concepts = CONCEPTS.get(name, ())
-            if concepts:
-                add_row(f"What the {name} screen shows", "")
-                for word, meaning in concepts:
-                    table.append(f"  {word}", style="bold")
-                    table.append(f": {meaning}\n")
-                add_row("", "")
-            add_row(f"On the {name} screen", "")
-            for keys, description in _describe(list(type(self.origin).BINDINGS)):
-                add_row(keys, description)
-            add_row("", "")
-        add_row("Everywhere", "")
-        for keys, description in _describe(self.app_bindings):
-            add_row(keys, description)
-        add_row("Ctrl+P", "Command palette: every action of every screen, by name")
         with VerticalScroll():
-            yield Static(table)
+            if self.origin is not None:
+                keyed = _describe(list(type(self.origin).BINDINGS))
+                described = {d for _, d in keyed}
+                words = [(w, m) for w, m in concepts.items() if w not in described]
+                if words:
+                    grid = Table.grid(padding=(0, 1))
+                    grid.add_column(style="bold", no_wrap=True)
+                    grid.add_column()
+                    for word, meaning in words:
+                        grid.add_row(f"  {word}", Text(meaning))
+                    yield Static(Text(f"What the {name} screen shows", style="bold underline"))
+                    yield Static(grid, classes="keys")
+                yield from section(f"On the {name or 'this'} screen", keyed)
+            yield from section("Everywhere", _describe(self.app_bindings) + [
+                ("Ctrl+P", "Command palette: every action of every screen, by name")])
             if self.extra:
                 # A paragraph hard-wrapped in the source (88 columns) wrapped again
                 # raggedly in a 76-column box: let the box wrap each paragraph.
                 paragraphs = (" ".join(p.split()) for p in self.extra.split("\n\n"))
-                yield Static("\n\n".join(paragraphs), markup=False)
+                yield Static("\n\n".join(paragraphs), markup=False, classes="extra")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
