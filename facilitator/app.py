@@ -220,7 +220,8 @@ class FacilitatorApp(App[None]):
         for name in SCREEN_NAMES:
             yield from once(SystemCommand(f"Go to {name}", f"Show the {name} screen",
                                           partial(self.action_show, name)))
-        if hasattr(screen, "action_round"):
+        read_only = self.store.read_only  # offer only what works there
+        if hasattr(screen, "action_round") and not read_only:
             yield from once(SystemCommand(
                 "New round", "Start the next round (keep the groups, open space or a"
                 " suggestion) or end this one, for everyone", screen.action_round))
@@ -232,7 +233,10 @@ class FacilitatorApp(App[None]):
             bindings = screen_bindings(load_screen_class(name))
             if name == here:
                 bindings += added_bindings(screen)
+            writes = getattr(load_screen_class(name), "writes", None)
             for binding in bindings:
+                if read_only and writes is not None and writes(binding.action):
+                    continue
                 keys = key_names(binding.key)
                 if name == here and not isinstance(screen, ModalScreen):
                     # This screen's own actions by their plain name; they run here.

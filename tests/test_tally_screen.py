@@ -85,12 +85,12 @@ async def test_explicit_entry_with_kind_target_and_note(small_session: Path) -> 
     app = make_app(small_session, identity="ana", screen="tally")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", "a", "l")
-        assert "kind: s speak  a ask" in text(app.screen, TallyPrompt)  # the codebook's keys
+        assert "s speak a ask" in text(app.screen, TallyPrompt)  # the codebook's keys
         await pilot.press("a", "b", "s")
         await pilot.press(*"why now", "enter")
         await pilot.press("slash", "c", "d", "enter", "space", "enter")  # turn to the group
         await pilot.pause()
-        assert "Ana L. asked Bob S. “why now”" in text(app.screen, FeedPanel)
+        assert "Ana L. asked Bob S. ·ana\n      “why now”" in text(app.screen, FeedPanel)  # the note on its own line
     assert live(small_session, "SELECT kind, note, target_id FROM interactions ORDER BY id") == [
         ("ask", "why now", find_id(small_session, "bs")), ("speak", None, None)]
 

@@ -44,6 +44,8 @@ class GoalsScreen(SessionScreen):
     """Groups' own goals, coverage of essential topics, challenges, progress."""
 
     SCREEN_NAME = "goals"
+    WRITES = SessionScreen.WRITES | {"add_goal", "link", "status", "edit_text", "progress",
+                                     "challenge", "answer", "new_topic", "reporter"}
     CSS_PATH = "../styles/goals.tcss"
     BINDINGS = [
         # Keys that open the entry line are priority bindings, so a burst typed

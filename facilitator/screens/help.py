@@ -3,7 +3,8 @@ each), then every key of that screen and of the app."""
 
 from __future__ import annotations
 
-from rich.table import Table
+import textwrap
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +17,11 @@ KEY_NAMES = {"question_mark": "?", "space": "Space", "escape": "Escape", "enter"
              "tab": "Tab", "slash": "/", "full_stop": ".", "minus": "-", "plus": "+",
              "left_square_bracket": "[", "right_square_bracket": "]"}
 
+
+#: Columns of text inside the help box (78 wide: a border, padding and the scrollbar).
+BOX_TEXT_WIDTH = 71
+#: Where descriptions start, after the keys.
+KEY_COLUMN = 14
 
 #: Per screen, its concepts in a sentence each: what a facilitator needs to read
 #: the screen, not only to drive it. Shown first in help (?).
@@ -132,35 +138,44 @@ class HelpScreen(ModalScreen[None]):
         concepts = dict(CONCEPTS.get(name, ()))
         explained: set[str] = set()
 
+        def rows_text(rows: list[tuple[str, str, str]], column: int) -> Text:
+            """Key (or word) in bold, then its description and sentence wrapping
+            beside it: a hanging indent, no ragged second lines. Plain Text, so
+            user-facing text never becomes markup."""
+            text = Text()
+            width = max(20, BOX_TEXT_WIDTH - column)
+            for keys, description, meaning in rows:
+                said = f"{description}: {meaning}" if meaning and description else (
+                    description or meaning)
+                lines = textwrap.wrap(said, width) or [""]
+                text.append(f"  {keys}".ljust(column), style="bold")
+                text.append(f"{lines[0]}\n")
+                for more in lines[1:]:
+                    text.append(" " * column + f"{more}\n")
+            text.rstrip()
+            return text
+
         def section(title: str, rows: list[tuple[str, str]]) -> ComposeResult:
             """A heading, then key and description; a word the screen uses gets its
-            sentence beside its key, wrapping beside it (no ragged second lines)."""
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(style="bold", no_wrap=True, min_width=12)
-            grid.add_column()
+            sentence beside its key."""
+            found = []
             for keys, description in rows:
-                meaning = concepts.get(description)
-                line = Text(description)
+                meaning = concepts.get(description, "")
                 if meaning:
                     explained.add(description)
-                    line.append(f": {meaning}", style="")
-                grid.add_row(f"  {keys}", line)
+                found.append((keys, description, meaning))
             yield Static(Text(title, style="bold underline"))
-            yield Static(grid, classes="keys")
+            yield Static(rows_text(found, KEY_COLUMN), classes="keys")
 
         with VerticalScroll():
             if self.origin is not None:
                 keyed = _describe(list(type(self.origin).BINDINGS))
                 described = {d for _, d in keyed}
-                words = [(w, m) for w, m in concepts.items() if w not in described]
+                words = [(w, "", m) for w, m in concepts.items() if w not in described]
                 if words:
-                    grid = Table.grid(padding=(0, 1))
-                    grid.add_column(style="bold", no_wrap=True)
-                    grid.add_column()
-                    for word, meaning in words:
-                        grid.add_row(f"  {word}", Text(meaning))
+                    column = 4 + max(len(w) for w, _, _ in words)
                     yield Static(Text(f"What the {name} screen shows", style="bold underline"))
-                    yield Static(grid, classes="keys")
+                    yield Static(rows_text(words, column), classes="keys")
                 yield from section(f"On the {name or 'this'} screen", keyed)
             yield from section("Everywhere", _describe(self.app_bindings) + [
                 ("Ctrl+P", "Command palette: every action of every screen, by name")])

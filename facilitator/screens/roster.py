@@ -87,6 +87,7 @@ class RosterScreen(SessionScreen):
     """Everyone in the session, with the code to type on the tally screen."""
 
     SCREEN_NAME = "roster"
+    WRITES = SessionScreen.WRITES | {"add", "edit", "toggle_present"}
     AUTO_FOCUS = "#roster-table"
     BINDINGS = [
         # Priority: the form opens (and the row is marked) at the key's place in

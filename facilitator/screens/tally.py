@@ -56,6 +56,7 @@ class TallyScreen(SessionScreen):
     """Type a speaker's code to log a turn addressed to the previous speaker."""
 
     SCREEN_NAME = "tally"
+    WRITES = SessionScreen.WRITES | {"key('/')", "group_state"}
     CSS_PATH = "../styles/tally.tcss"
     HELP = TALLY_HELP  # shown under the keys by `?`
     AUTO_FOCUS = "#tally-prompt"
