@@ -208,7 +208,7 @@ class FacilitatorApp(App[None]):
         (another screen's action switches to it first), every action of the app
         (help, messages, export, report, a new round ...), and nothing of
         Textual's own (copy text, focus next, theme, screenshot)."""
-        from facilitator.screens.help import key_names
+        from facilitator.screens.help import added_bindings, key_names
 
         seen: set[str] = set()
 
@@ -232,7 +232,7 @@ class FacilitatorApp(App[None]):
         for name in SCREEN_NAMES:
             bindings = screen_bindings(load_screen_class(name))
             if name == here:
-                bindings += added_bindings(screen)
+                bindings += added_bindings(screen)  # bound at run time (tally states)
             writes = getattr(load_screen_class(name), "writes", None)
             for binding in bindings:
                 if read_only and writes is not None and writes(binding.action):
@@ -392,16 +392,11 @@ UNLISTED_ACTIONS = {"show", "quit"}
 TYPING_KEYS = {"enter", "escape", "backspace", "tab"}
 
 
-def ours(klass: type) -> bool:
-    """A class of this app (or an app built on it), not Textual's or Python's."""
-    return klass.__module__.split(".")[0] not in ("textual", "builtins", "typing")
-
-
 def app_actions(app_class: type[App[None]]) -> list[tuple[str, str, str]]:
     """(title, help, action) of every action the facilitator app defines (not
     Textual's): a binding's description names it, else its docstring's first line.
     An action added by any feature (export, report ...) shows up by itself."""
-    from facilitator.screens.help import key_names
+    from facilitator.screens.help import key_names, ours
 
     described = {b.action: b for b in app_class.BINDINGS if isinstance(b, Binding)}
     found = []
@@ -423,6 +418,8 @@ def app_actions(app_class: type[App[None]]) -> list[tuple[str, str, str]]:
 def screen_bindings(screen_class: type[Screen[None]]) -> list[Binding]:
     """The bindings a facilitator screen declares (not Textual's own), described,
     and not keys that only edit a line being typed."""
+    from facilitator.screens.help import ours
+
     found = []
     for klass in reversed(screen_class.__mro__):
         if not ours(klass):
@@ -432,18 +429,6 @@ def screen_bindings(screen_class: type[Screen[None]]) -> list[Binding]:
                     and not set(binding.key.split(",")) & TYPING_KEYS):
                 found.append(binding)
     return found
-
-
-def added_bindings(screen: Screen[object]) -> list[Binding]:
-    """Keys a screen bound at run time (the tally screen's whole-group states,
-    read from the codebook), described, and not Textual's own."""
-    declared = {b.action if isinstance(b, Binding) else b[1]
-                for klass in type(screen).__mro__ for b in vars(klass).get("BINDINGS", [])}
-    textual_own = {b.action if isinstance(b, Binding) else b[1]
-                   for klass in type(screen).__mro__ if not ours(klass)
-                   for b in vars(klass).get("BINDINGS", [])}
-    return [b for found in screen._bindings.key_to_bindings.values() for b in found
-            if b.description and b.action not in declared and b.action not in textual_own]
 
 
 def terminal_alive() -> bool:

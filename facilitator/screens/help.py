@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 KEY_NAMES = {"question_mark": "?", "space": "Space", "escape": "Escape", "enter": "Enter",
              "tab": "Tab", "slash": "/", "full_stop": ".", "minus": "-", "plus": "+",
-             "left_square_bracket": "[", "right_square_bracket": "]"}
+             "left_square_bracket": "[", "right_square_bracket": "]", "tilde": "~",
+             "comma": ",", "left": "Left", "right": "Right"}
 
 
 #: Columns of text inside the help box (78 wide: a border, padding and the scrollbar).
@@ -97,6 +98,23 @@ def key_names(keys: str) -> str:
     return ", ".join(KEY_NAMES.get(k, k.replace("ctrl+", "Ctrl+")) for k in keys.split(","))
 
 
+def ours(klass: type) -> bool:
+    """A class of this app (or one built on it), not Textual's or Python's."""
+    return klass.__module__.split(".")[0] not in ("textual", "builtins", "typing")
+
+
+def added_bindings(screen: Screen[object]) -> list[Binding]:
+    """Keys a screen bound at run time (the tally screen's whole-group states,
+    read from the codebook), described, and not Textual's own."""
+    declared = {b.action if isinstance(b, Binding) else b[1]
+                for klass in type(screen).__mro__ for b in vars(klass).get("BINDINGS", [])}
+    textual_own = {b.action if isinstance(b, Binding) else b[1]
+                   for klass in type(screen).__mro__ if not ours(klass)
+                   for b in vars(klass).get("BINDINGS", [])}
+    return [b for found in screen._bindings.key_to_bindings.values() for b in found
+            if b.description and b.action not in declared and b.action not in textual_own]
+
+
 def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
@@ -169,7 +187,7 @@ class HelpScreen(ModalScreen[None]):
 
         with VerticalScroll():
             if self.origin is not None:
-                keyed = _describe(list(type(self.origin).BINDINGS))
+                keyed = _describe(list(type(self.origin).BINDINGS) + added_bindings(self.origin))
                 described = {d for _, d in keyed}
                 words = [(w, "", m) for w, m in concepts.items() if w not in described]
                 if words:

@@ -106,10 +106,10 @@ class TallyScreen(SessionScreen):
         (ours included: the app calls this after every Written)."""
         live = self.live
         live.refresh()
-        if not self._states_bound:
-            self.bind_group_states()
         self.prompt.configure(list(live.people.values()), live.kinds, live.turn, live.groups,
                               self.store.read_only)
+        if not self._states_bound:  # after configure: the prompt knows the codebook then
+            self.bind_group_states()
         self.render_all()
 
     def bind_group_states(self) -> None:
