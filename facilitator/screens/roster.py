@@ -19,6 +19,7 @@ from facilitator.models.groups import group_names_now
 from facilitator.models.records import Participant
 from facilitator.models.roster import format_tags, participants, spoke_and_addressed
 from facilitator.models.store import SessionStore
+from facilitator.models.wording import count_of
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.entry_line import in_order_bindings, run_in_order
 from facilitator.widgets.roster_form import ParticipantFields
@@ -148,7 +149,7 @@ class RosterScreen(SessionScreen):
         present = sum(p.present for p in everyone)
         shown = f" Showing {len(self.people)} matching {self.find_text!r}." if self.find_text else ""
         self.query_one("#roster-summary", Static).update(
-            f"{len(everyone)} participants, {present} present.{shown} "
+            f"{count_of(len(everyone), 'participant')}, {present} present.{shown} "
             "a add, e edit, space present/absent, / find.")
 
     @staticmethod

@@ -41,7 +41,7 @@ class TallyBar(Panel):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position} [ ] · {entries} entries")
+        line.append(f" {position} [ ] · {entries} {'entry' if entries == 1 else 'entries'}")
         if round_text:
             line.append(" · ")
             line.append(round_text)
