@@ -177,9 +177,13 @@ class FacilitatorApp(App[None]):
         used to cover half of an 80x24 screen); all of them are kept for ctrl+l."""
         shown = f"{title}: {message}" if title else str(message)
         if markup:  # kept as the reader saw it, without the markup
+            from rich.errors import MarkupError
             from rich.text import Text
 
-            shown = Text.from_markup(shown).plain
+            try:
+                shown = Text.from_markup(shown).plain
+            except MarkupError:
+                pass
         self.said.append(Said(datetime.now().strftime("%H:%M:%S"), severity, shown))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
