@@ -205,7 +205,7 @@ class FacilitatorApp(App[None]):
         """Every format (CSV, Gephi, GraphML, JSON, xlsx, the report) next to the session file."""
         from facilitator.screens.export import start_export
 
-        start_export(self)
+        start_export(self, Path(self.store.path))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): the screens, every action of every screen
@@ -284,7 +284,9 @@ class FacilitatorApp(App[None]):
         from facilitator.screens.base import SessionScreen
 
         screen = self.screen
-        if isinstance(screen, SessionScreen):
+        # Not before the screen is mounted (a mode being switched to): its on_mount
+        # reads the file itself; refreshing it earlier found its widgets missing.
+        if isinstance(screen, SessionScreen) and screen.is_mounted:
             try:
                 screen.refresh_data()
             except SessionError as error:  # the file went bad under us: say so, keep running
