@@ -38,11 +38,12 @@ class SessionHeader(Static):
         self._last = (title, screen, round_text, others, me, read_only, overtime, shared_identity)
         width = self.content_size.width
         # What gives way at 80 columns, in order: the others' screens, then the
-        # title (down to MIN_TITLE), then the names of this screen; every
-        # co-facilitator's name stays (a dropped name hides who else is logging).
+        # title (down to MIN_TITLE); every co-facilitator's name stays (a dropped
+        # name hides who else is logging), and so does [screen], which tools and
+        # people look for.
         variants = [self._line(screen, round_text, others, me, read_only, overtime,
-                               shared_identity, with_screens, with_mode)
-                    for with_screens, with_mode in ((True, True), (False, True), (False, False))]
+                               shared_identity, with_screens, True)
+                    for with_screens in (True, False)]
         line = variants[-1]
         for candidate in variants:
             if not width or candidate.cell_len + MIN_TITLE <= width:
