@@ -9,23 +9,31 @@ import importlib
 import signal
 import sqlite3
 import sys
+from collections import deque
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.notifications import Notify, SeverityLevel
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from facilitator.widgets.failures import WorkerFailed
 
 from facilitator.core.screens import SCREEN_NAMES
+from facilitator.screens.messages import Said
 from facilitator.models.presence import PRESENCE_HEARTBEAT, Presence
-from facilitator.models.rounds import current_round, format_remaining, remaining_seconds
+from facilitator.models.records import Round
+from facilitator.models.rounds import (
+    current_round, format_remaining, remaining_seconds, time_up_key)
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
 
@@ -35,6 +43,8 @@ SCREENS_BY_NAME: dict[str, str] = {
     name: f"facilitator.screens.{name}:{name.capitalize()}Screen" for name in SCREEN_NAMES
 }
 POLL_SECONDS = 0.25
+#: Messages kept for the log (ctrl+l).
+MESSAGES_KEPT = 200
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -59,6 +69,7 @@ class FacilitatorApp(App[None]):
         Binding("4", "show('tally')", "Tally", id="screen.tally"),
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("ctrl+l", "messages", "Messages", id="messages", show=False),
         Binding("ctrl+o", "export", "Export the session next to its file", id="export", show=False),
     ]
 
@@ -79,6 +90,10 @@ class FacilitatorApp(App[None]):
         #: Set when SIGHUP or SIGTERM asked the app to go.
         self.stopped_by_signal: int | None = None
         self._on_terminal = False
+        #: Every message shown, oldest first (ctrl+l lists them; one is on screen).
+        self.said: deque[Said] = deque(maxlen=MESSAGES_KEPT)
+        #: Rounds whose time-up notice this app has shown (see notice_time_up).
+        self._time_up_noticed: set[tuple[object, ...]] = set()
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
@@ -119,30 +134,134 @@ class FacilitatorApp(App[None]):
             self.call_after_refresh(self.announce_presence)
 
     def action_help(self) -> None:
+        """What this screen's words mean, and every key of it and of the app."""
         if isinstance(self.screen, ModalScreen):
             return
         from facilitator.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(list(self.BINDINGS), self.screen, getattr(self.screen, "HELP", "")))
 
+    def action_report(self) -> None:
+        """The session's report, as `facilitator report` prints it."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        from facilitator.screens.report import report_text
+
+        path = Path(self.store.path)
+        self.notify("Building the report...", timeout=2)
+        self.run_worker(lambda: report_text(path), name="the report", thread=True,
+                        group="report", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: "Worker.StateChanged") -> None:
+        """The report's worker: its text becomes the report box (a failure goes
+        to the one worker-failure path)."""
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.group != "report":
+            return
+        if worker.state == WorkerState.SUCCESS and isinstance(worker.result, str):
+            from facilitator.screens.report import ReportScreen
+
+            self.clear_notifications()
+            self.push_screen(ReportScreen(worker.result))
+        elif worker.state == WorkerState.ERROR and worker.error is not None:
+            from facilitator.widgets.failures import WorkerFailed
+
+            self.on_worker_failed(WorkerFailed("the report", worker.error))
+
+    # ------------------------------------------------------------------ messages
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """At most one message on screen: a newer one replaces the older (3-5 toasts
+        used to cover half of an 80x24 screen); all of them are kept for ctrl+l."""
+        shown = f"{title}: {message}" if title else str(message)
+        if markup:  # kept as the reader saw it, without the markup
+            from rich.errors import MarkupError
+            from rich.text import Text
+
+            try:
+                shown = Text.from_markup(shown).plain
+            except MarkupError:
+                pass
+        self.said.append(Said(datetime.now().strftime("%H:%M:%S"), severity, shown))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event: Notify) -> None:
+        # notify() posts a message: the older toasts are cleared when the newer
+        # one arrives, else several sent in one go would all still show.
+        self._notifications.clear()
+        super()._on_notify(event)
+
+    def action_messages(self) -> None:
+        """Every message shown this session, newest first."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        from facilitator.screens.messages import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.said))
+
     def action_export(self) -> None:
+        """Every format (CSV, Gephi, GraphML, JSON, xlsx, the report) next to the session file."""
         from facilitator.screens.export import start_export
 
         start_export(self, Path(self.store.path))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p): the screens, every action of every screen
+        (another screen's action switches to it first), every action of the app
+        (help, messages, export, report, a new round ...), and nothing of
+        Textual's own (copy text, focus next, theme, screenshot)."""
+        from facilitator.screens.help import added_bindings, key_names
+
+        seen: set[str] = set()
+
+        def once(command: SystemCommand) -> Iterable[SystemCommand]:
+            if command.title not in seen:
+                seen.add(command.title)
+                yield command
+
         for name in SCREEN_NAMES:
-            yield SystemCommand(f"Go to {name}", f"Show the {name} screen",
-                                partial(self.action_show, name))
-        yield SystemCommand("Help", "Every key of this screen and the app", self.action_help)
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if active.node is self or not binding.description:
-                continue
-            yield SystemCommand(
-                binding.description, f"Key: {binding.key}",
-                partial(self.call_later, self.run_action, binding.action, active.node))
-        yield from super().get_system_commands(screen)
+            yield from once(SystemCommand(f"Go to {name}", f"Show the {name} screen",
+                                          partial(self.action_show, name)))
+        read_only = self.store.read_only  # offer only what works there
+        if hasattr(screen, "action_round") and not read_only:
+            yield from once(SystemCommand(
+                "New round", "Start the next round (keep the groups, open space or a"
+                " suggestion) or end this one, for everyone", screen.action_round))
+        for title, help_text, action in app_actions(type(self)):
+            yield from once(SystemCommand(title, help_text,
+                                          partial(self.call_later, self.run_action, action)))
+        here = self.current_mode
+        for name in SCREEN_NAMES:
+            bindings = screen_bindings(load_screen_class(name))
+            if name == here:
+                bindings += added_bindings(screen)  # bound at run time (tally states)
+            writes = getattr(load_screen_class(name), "writes", None)
+            for binding in bindings:
+                if read_only and writes is not None and writes(binding.action):
+                    continue
+                keys = key_names(binding.key)
+                if name == here and not isinstance(screen, ModalScreen):
+                    # This screen's own actions by their plain name; they run here.
+                    yield from once(SystemCommand(
+                        binding.description, f"Key {keys}",
+                        partial(self.call_later, self.run_action, binding.action, screen)))
+                    continue
+                yield from once(SystemCommand(
+                    f"{name.capitalize()}: {binding.description}",
+                    f"Key {keys} on the {name} screen",
+                    partial(self.run_on_screen, name, binding.action)))
+        yield from once(SystemCommand("Quit", "Leave the app (ctrl+q)", self.action_quit))
+
+    def run_on_screen(self, name: str, action: str) -> None:
+        """A palette command of another screen: show that screen, then run it there."""
+        self.action_show(name)
+
+        async def run() -> None:
+            await self.run_action(action, self.screen)
+
+        self.call_after_refresh(run)
 
     # ------------------------------------------------------------- live refresh
     def poll_for_changes(self) -> None:
@@ -211,6 +330,9 @@ class FacilitatorApp(App[None]):
         self.update_header()
 
     def update_header(self) -> None:
+        """The header's line, and the app's one timer: the round's time left (or
+        over) is computed here once a second from the file's round, for the header
+        only, so no two counters on screen can disagree."""
         from facilitator.widgets.session_header import SessionHeader
 
         if not self.is_running:
@@ -223,14 +345,28 @@ class FacilitatorApp(App[None]):
             overtime = left is not None and left < 0
             state = "ended" if round_.ended_at else format_remaining(left) or "running"
             round_text = f"{round_.name} {state}"
+            if overtime:
+                self.notice_time_up(round_)
         present = self.presence.others()
-        others = [f"{who} ({screen})" if screen else who for who, screen in present]
         # Two processes under one name cannot be told apart in `logged_by`.
         shared = any(who == self.store.identity for who, _ in present)
         for header in self.screen.query(SessionHeader):
-            header.show(info.title, self.current_mode or "", round_text, others,
+            header.show(info.title, self.current_mode or "", round_text, list(present),
                         self.store.identity, self.store.read_only, overtime,
                         shared_identity=shared)
+
+    def notice_time_up(self, round_: Round) -> None:
+        """Once per round (and per planned length: a round given more time can run
+        over again), the same sentence in every co-facilitator's app, derived from
+        the file's round: its start and its planned minutes."""
+        key = time_up_key(round_)
+        if key in self._time_up_noticed:
+            return
+        self._time_up_noticed.add(key)
+        minutes = f"{round_.planned_minutes:g}"
+        self.notify(f"Time is up for {round_.name} ({minutes} min planned). The round goes on"
+                    " until someone ends it or starts the next (ctrl+r, or o on groups).",
+                    title="Timer", severity="warning", timeout=10, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         # This handler runs before App._on_resize stores the new size, so
@@ -253,6 +389,52 @@ class FacilitatorApp(App[None]):
             self.presence.close()
         finally:
             self.store.close()
+
+
+#: App actions the palette does not list on their own (the screens and Quit are
+#: listed their own way).
+UNLISTED_ACTIONS = {"show", "quit"}
+#: Keys that only mean something while typing into a line: not palette commands.
+TYPING_KEYS = {"enter", "escape", "backspace", "tab"}
+
+
+def app_actions(app_class: type[App[None]]) -> list[tuple[str, str, str]]:
+    """(title, help, action) of every action the facilitator app defines (not
+    Textual's): a binding's description names it, else its docstring's first line.
+    An action added by any feature (export, report ...) shows up by itself."""
+    from facilitator.screens.help import key_names, ours
+
+    described = {b.action: b for b in app_class.BINDINGS if isinstance(b, Binding)}
+    found = []
+    for klass in app_class.__mro__:
+        if not ours(klass):
+            continue
+        for attr, member in vars(klass).items():
+            name = attr.removeprefix("action_")
+            if not attr.startswith("action_") or name in UNLISTED_ACTIONS or not callable(member):
+                continue
+            doc = (member.__doc__ or "").strip().splitlines()
+            binding = described.get(name)
+            title = binding.description if binding else name.replace("_", " ").capitalize()
+            keys = f" ({key_names(binding.key)})" if binding else ""
+            found.append((title, (doc[0] if doc else title) + keys, name))
+    return found
+
+
+def screen_bindings(screen_class: type[Screen[None]]) -> list[Binding]:
+    """The bindings a facilitator screen declares (not Textual's own), described,
+    and not keys that only edit a line being typed."""
+    from facilitator.screens.help import ours
+
+    found = []
+    for klass in reversed(screen_class.__mro__):
+        if not ours(klass):
+            continue
+        for binding in vars(klass).get("BINDINGS", []):
+            if (isinstance(binding, Binding) and binding.description
+                    and not set(binding.key.split(",")) & TYPING_KEYS):
+                found.append(binding)
+    return found
 
 
 def terminal_alive() -> bool:

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "challenge": "facilitator.commands.goals:challenge_command",
     "answer": "facilitator.commands.goals:answer_command",
     "groups": "facilitator.commands.groups:groups",
+    "round": "facilitator.commands.rounds:round_",
     "network": "facilitator.commands.network:network",
     "host": "facilitator.commands.host:host",
     "share": "facilitator.commands.host:share",

@@ -97,7 +97,7 @@ async def test_status_key_moves_the_goal_on_and_undo_brings_it_back(tmp_path):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "in progress" in card_lines(pilot.app.screen)[0]
-        assert notes(pilot.app)[-1] == "Undid the status change."  # the base's shared undo
+        assert notes(pilot.app)[-1] == "Undid the status change of 'Map the rocks' (to done)."
     with read(path) as store:
         assert core.get_goal(store, goal_id).status == "in progress"
         assert len(core.goal_history(store, goal_id)) == 3  # the undo is history too
@@ -237,7 +237,7 @@ async def test_a_topic_added_live_is_undone_with_ctrl_z_while_nothing_links_to_i
         assert "Ethics" in text_of(screen, "#goals-summary")  # nobody covers it yet
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert "Undid the new topic." in notes(pilot.app)
+        assert "Undid the new topic Ethics." in notes(pilot.app)  # says which
         assert "Ethics" not in text_of(screen, "#goals-summary")
         assert "Ethics" not in text_of(screen, "#goals-header")
         # Once a goal links to it, undo refuses to remove it and says why.
@@ -251,7 +251,7 @@ async def test_a_topic_added_live_is_undone_with_ctrl_z_while_nothing_links_to_i
         assert "→ Budget" in card_lines(screen)[0]
         await pilot.press("ctrl+z", "ctrl+z", "ctrl+z")  # link, new goal, new topic
         await pilot.pause()
-        assert "Undid the new topic." in notes(pilot.app)[-1]
+        assert "Undid the new topic" in notes(pilot.app)[-1]
         await pilot.press("n")
         await type_text(pilot, "Ethics")
         await pilot.press("enter")

@@ -18,6 +18,7 @@ from facilitator.widgets.tally_cards import TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedPanel, NotSpokenPanel, TallyBar)
 from facilitator.widgets.tally_prompt import TallyPrompt
+from facilitator.widgets.session_header import SessionHeader
 
 PEOPLE = ("Ana Lopez", "Bob Smith", "Cleo Diaz", "Dev Patel", "Eva Kim", "Finn Ode")
 
@@ -84,12 +85,12 @@ async def test_explicit_entry_with_kind_target_and_note(small_session: Path) -> 
     app = make_app(small_session, identity="ana", screen="tally")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", "a", "l")
-        assert "kind: s speak  a ask" in text(app.screen, TallyPrompt)  # the codebook's keys
+        assert "s speak a ask" in text(app.screen, TallyPrompt)  # the codebook's keys
         await pilot.press("a", "b", "s")
         await pilot.press(*"why now", "enter")
         await pilot.press("slash", "c", "d", "enter", "space", "enter")  # turn to the group
         await pilot.pause()
-        assert "Ana L. asked Bob S. “why now”" in text(app.screen, FeedPanel)
+        assert "Ana L. asked Bob S. ·ana\n      “why now”" in text(app.screen, FeedPanel)  # the note on its own line
     assert live(small_session, "SELECT kind, note, target_id FROM interactions ORDER BY id") == [
         ("ask", "why now", find_id(small_session, "bs")), ("speak", None, None)]
 
@@ -160,8 +161,9 @@ async def test_round_start_end_and_the_timer_from_the_file(grouped_session: Path
     app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(1.2)
-        assert "over" in text(app.screen, TallyBar)
-        assert notes.count("Time is up for Round one.") == 1
+        assert "Round one 5:0" in text(app.screen, SessionHeader)  # the one timer: the header's
+        assert "over" in text(app.screen, SessionHeader) and "over" not in text(app.screen, TallyBar)
+        assert sum(n.startswith("Time is up for Round one") for n in notes) == 1
         await pilot.press("ctrl+r")  # a round changes for everyone: it asks first
         assert "End Round one now, for everyone?" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("y")
@@ -171,7 +173,7 @@ async def test_round_start_end_and_the_timer_from_the_file(grouped_session: Path
         await pilot.press("ctrl+r", "y")
         assert "Round 2" in text(app.screen, TallyBar)
         await pilot.pause(1.2)
-        assert notes.count("Time is up for Round one.") == 1  # once, not every second
+        assert sum(n.startswith("Time is up for Round one") for n in notes) == 1  # once
     with SessionStore.open(grouped_session) as store:
         assert store.scalar("SELECT name FROM rounds r JOIN session s"
                             " ON s.current_round_id = r.id") == "Round 2"

@@ -50,7 +50,7 @@ async def test_R_switches_whole_session_counts_between_this_round_and_all(
         assert counts(screen)["al"] == (2, 1)
         await pilot.press("R")
         bar = text(screen, TallyBar)
-        assert "counts: this round" in bar and "1 entries" in bar
+        assert "counts: this round" in bar and "1 entry" in bar
         assert counts(screen)["al"] == (1, 0) and counts(screen)["bs"] == (0, 0)
         assert "Top voice: Ana Lopez 100%" in text(screen, EquityPanel)
         await pilot.press("R")

@@ -63,7 +63,10 @@ def new(path: str | None, title: str | None, template: str | None, roster: str |
         target = Path(path)
     with create_session(target, title, loaded, people) as store:
         count = store.scalar("SELECT COUNT(*) FROM participants")
-    click.echo(plain(f"Created {target} with {count} participants. Open it with: facilitator open {target}"))
+    from facilitator.models.wording import count_of
+
+    click.echo(plain(f"Created {target} with {count_of(count, 'participant')}."
+                     f" Open it with: facilitator open {target}"))
     if share_group:
         from facilitator.models.sharing import share_with_group
 
@@ -158,7 +161,9 @@ def ls(folder: str) -> None:
     Example:
         facilitator ls sessions
     """
+    from facilitator.models.peek import glance
     from facilitator.models.session import session_info
+    from facilitator.models.wording import count_of
 
     base = Path(folder)
     if not base.is_dir():
@@ -166,12 +171,12 @@ def ls(folder: str) -> None:
     found = 0
     for path in sorted(base.glob("*.db")):
         try:
-            with SessionStore.open(path, read_only=True) as store:
+            with glance(path) as store:  # leaves no empty -wal and -shm beside it
                 info = session_info(store)
                 people = store.scalar("SELECT COUNT(*) FROM participants")
                 logged = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
             click.echo(f"{plain(path)}  {plain(info.title)}  {info.created_at[:10]}  "
-                       f"{people} participants  {logged} interactions")
+                       f"{count_of(people, 'participant')}  {count_of(logged, 'interaction')}")
         except SessionError as error:
             click.echo(f"{plain(path)}  (not readable: {error})")
         found += 1

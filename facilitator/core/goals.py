@@ -36,7 +36,9 @@ def add_goal(store: SessionStore, group_id: int, text: str,
              by: str | None) -> tuple[int, Change]:
     """A goal as the group states it (by its reporter, or the group itself)."""
     goal_id = records.add_goal(store, group_id, text, by)
-    return goal_id, Change("the new goal", lambda: records.remove_fresh_goal(store, goal_id))
+    said = records.get_goal(store, goal_id).text
+    return goal_id, Change(f"the new goal {said!r}",
+                           lambda: records.remove_fresh_goal(store, goal_id))
 
 
 def edit_goal(store: SessionStore, goal_id: int, field: str, value: str) -> Change | None:
@@ -45,8 +47,11 @@ def edit_goal(store: SessionStore, goal_id: int, field: str, value: str) -> Chan
     done = records.edit_goal_field(store, goal_id, field, value)
     if done is None:
         return None
-    old, _new, row = done
-    what = {"status": "the status change"}.get(field, f"the {field} edit")
+    old, new, row = done
+    text = records.get_goal(store, goal_id).text
+    # Says what was undone: "Undid the status change of 'Map the basin' (to done)."
+    what = (f"the status change of {text!r} (to {new})" if field == "status"
+            else f"the {field} edit of {text!r}")
 
     def undo() -> None:
         records.revert_goal_field(store, goal_id, field, old, row)
@@ -71,7 +76,10 @@ def link(store: SessionStore, goal_id: int, topic_id: int, linked: bool) -> Chan
     def undo() -> None:
         records.change_link(store, goal_id, topic_id, linked=not linked, after=row)
 
-    return Change("the link" if linked else "the unlink", undo)
+    goal = records.get_goal(store, goal_id).text
+    topic = next((t.name for t in records.essential_topics(store) if t.id == topic_id), "a topic")
+    return Change(f"linking {goal!r} to {topic}" if linked else f"unlinking {goal!r} from {topic}",
+                  undo)
 
 
 def raise_challenge(store: SessionStore, group_id: int, topic: int | None,
@@ -91,4 +99,19 @@ def answer(store: SessionStore, challenge_id: int, text: str) -> Change:
 
 def add_topic(store: SessionStore, name: str) -> Change:
     topic_id = records.add_essential(store, name)
-    return Change("the new topic", lambda: records.remove_fresh_essential(store, topic_id))
+    said = next((t.name for t in records.essential_topics(store) if t.id == topic_id), name)
+    return Change(f"the new topic {said}",
+                  lambda: records.remove_fresh_essential(store, topic_id))
+
+
+def who_reports(store: SessionStore, typed: str) -> str | None:
+    """Who reports for a group, from what the facilitator typed: a participant's
+    code means that person, by name (goals then read 'set by Nadia Hassan', not
+    'set by nh'); anything else is kept as typed; empty is the group itself."""
+    from facilitator.models.roster import participants
+
+    said = " ".join(typed.split())
+    if not said:
+        return None
+    person = next((p for p in participants(store) if p.code.casefold() == said.casefold()), None)
+    return person.name if person is not None else said

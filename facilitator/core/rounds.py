@@ -124,7 +124,8 @@ def start_next_round(store: SessionStore, key: str = "") -> tuple[str, Change]:
                 " r.id = (SELECT id FROM rounds WHERE started_at IS NULL ORDER BY position"
                 " LIMIT 1) AND g.closed_at IS NULL AND g.voided_at IS NULL").fetchone():
             raise SessionError("No groups are made for the next round yet; apply a"
-                               " suggestion first (groups screen, p).")
+                               " suggestion first (p on the groups screen, or"
+                               " facilitator groups --apply); nothing was started.")
         before = conn.execute("SELECT current_round_id FROM session").fetchone()[0]
         change = start_round_in(conn, identity, opened_with=opened, at=at)
         batch = new_batch()

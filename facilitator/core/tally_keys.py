@@ -496,8 +496,10 @@ class TallyKeys:
         if draft.step == "source":
             keys = "who: first letters of a code are enough · Escape cancels"
         elif draft.step == "kind":
-            keys = "kind: " + "  ".join(f"{k.key} {k.name}" for k in self.kinds
-                                        if k.scope == "pair") + "  · Enter = turn" + pending
+            # Single spaces and no label: at 80 columns the whole default codebook
+            # fits, to "x cut-off" (the step is plain from the prompt: who, then kind).
+            keys = " ".join(f"{k.key} {k.name}" for k in self.kinds
+                            if k.scope == "pair") + " · Enter = turn" + pending
         elif draft.step == "target":
             keys = "to whom: first letters, or space for the whole group · Escape cancels"
         else:

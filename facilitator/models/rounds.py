@@ -224,3 +224,9 @@ def format_remaining(seconds: float | None) -> str:
     sign = "left" if seconds >= 0 else "over"
     whole = int(abs(seconds))
     return f"{whole // 60}:{whole % 60:02d} {sign}"
+
+
+def time_up_key(round_: Round) -> tuple[int, str | None, float | None]:
+    """What makes a round's 'time is up' moment, read from the file: the same
+    for every co-facilitator, and new when the round is given another length."""
+    return (round_.id, round_.started_at, round_.planned_minutes)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.binding import ActiveBinding
 from textual.worker import Worker
 
 from facilitator.core.changes import Change
@@ -54,6 +55,9 @@ class SessionScreen(Screen[None]):
 
     #: The name used by `--screen`, the presence table and the header.
     SCREEN_NAME = ""
+    #: Actions that write (a name, or a whole action with its parameters): a
+    #: read-only session's footer and palette do not offer them. Screens add theirs.
+    WRITES: frozenset[str] = frozenset({"undo", "redo", "round"})
 
     def __init__(self, store: SessionStore) -> None:
         super().__init__()
@@ -68,6 +72,21 @@ class SessionScreen(Screen[None]):
         self.pending: list[tuple[Callable[[], Change | str | None], str,
                                  Callable[[SessionError], None] | None]] = []
 
+    @classmethod
+    def writes(cls, action: str) -> bool:
+        """Whether this action would write to the file (see WRITES)."""
+        return action in cls.WRITES or action.split("(")[0] in cls.WRITES
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys offered now (footer, palette): in a read-only session only
+        what works there; a key that writes still says why it cannot."""
+        found = super().active_bindings
+        if not self.store.read_only:
+            return found
+        return {key: active for key, active in found.items()
+                if not (active.node is self and self.writes(active.binding.action))}
+
     def refresh_data(self) -> None:
         """Re-read what this screen shows from the store. Called on mount, when the
         screen comes back, and whenever the session file changed (here or in
@@ -78,12 +97,13 @@ class SessionScreen(Screen[None]):
         # notice, so screens only compose their own body.
         from textual.widgets import Footer, Static
 
+        from facilitator.widgets.footer import SessionFooter
         from facilitator.widgets.session_header import SessionHeader
 
         if not self.query(SessionHeader):
             self.mount(SessionHeader(), before=0 if self.children else None)
         if not self.query(Footer):
-            self.mount(Footer())
+            self.mount(SessionFooter())
         if not self.query("#too-small"):
             self.mount(Static("Terminal too small: facilitator needs at least 80x24.",
                               id="too-small"))

@@ -28,6 +28,7 @@ from facilitator.models import goals as core
 from facilitator.models.groups import Group, all_groups
 from facilitator.models.rounds import current_round, rounds
 from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.wording import possessive
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.entry_line import in_order_bindings, run_in_order
 from facilitator.widgets.goals_card import GroupCard
@@ -43,6 +44,8 @@ class GoalsScreen(SessionScreen):
     """Groups' own goals, coverage of essential topics, challenges, progress."""
 
     SCREEN_NAME = "goals"
+    WRITES = SessionScreen.WRITES | {"add_goal", "link", "status", "edit_text", "progress",
+                                     "challenge", "answer", "new_topic", "reporter"}
     CSS_PATH = "../styles/goals.tcss"
     BINDINGS = [
         # Keys that open the entry line are priority bindings, so a burst typed
@@ -307,7 +310,7 @@ class GoalsScreen(SessionScreen):
     def on_goals_entry_entered(self, event: GoalsEntry.Entered) -> None:
         entry, text = event.entry, event.text
         if entry.kind == "reporter":
-            self.reporters[entry.target] = " ".join(text.split()) or None
+            self.reporters[entry.target] = writes.who_reports(self.store, text)
             group = next((g for g in self.groups if g.id == entry.target), None)
             if group is not None and self.entry_line.routed is not None \
                     and self.entry_line.routed.kind == "goal":
@@ -407,7 +410,8 @@ class GoalsScreen(SessionScreen):
             self.hint("This group has no open challenge; highlight one in its card.", error=True)
             return
         current = next((c for c in self.challenges if c.id == challenge_id), None)
-        self.open_entry(Entry("answer", f"{group.name}'s answer, in their words:", challenge_id),
+        self.open_entry(Entry("answer", f"{possessive(group.name)} answer, in their words:",
+                              challenge_id),
                         current.response or "" if current else "")
 
     def action_new_topic(self) -> None:

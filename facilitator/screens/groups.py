@@ -49,6 +49,8 @@ class GroupsScreen(SessionScreen):
 
     SCREEN_NAME = "groups"
     HELP = GROUPS_HELP
+    WRITES = SessionScreen.WRITES | {"new_topic", "join", "ungroup", "rename", "split", "merge",
+                                     "close", "apply", "rule"}
     CSS_PATH = "../styles/groups.tcss"
     BINDINGS = [
         # Order is footer order: at 80 columns it shows about five keys, so the

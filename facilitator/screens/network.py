@@ -71,6 +71,7 @@ class NetworkScreen(SessionScreen):
     """Who talks with whom, drawn, and what it means."""
 
     SCREEN_NAME = "network"
+    WRITES = SessionScreen.WRITES | {"relayout"}
     AUTO_FOCUS = "#network-canvas"
     CSS_PATH = "../styles/network.tcss"
     BINDINGS = [

@@ -18,6 +18,7 @@ from facilitator.models.names import search_key
 from facilitator.models.records import Participant
 from facilitator.models.roster import find_participant, format_tags, participants, spoke_and_addressed
 from facilitator.models.store import SessionStore
+from facilitator.models.wording import count_of
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.entry_line import in_order_bindings, run_in_order
 from facilitator.screens.form import FieldsForm
@@ -40,6 +41,7 @@ class RosterScreen(SessionScreen):
     """Everyone in the session, with the code to type on the tally screen."""
 
     SCREEN_NAME = "roster"
+    WRITES = SessionScreen.WRITES | {"add", "edit", "toggle_present"}
     AUTO_FOCUS = "#roster-table"
     BINDINGS = [
         # Priority: the form opens (and the row is marked) at the key's place in
@@ -106,7 +108,7 @@ class RosterScreen(SessionScreen):
         present = sum(p.present for p in everyone)
         shown = f" Showing {len(self.people)} matching {self.find_text!r}." if self.find_text else ""
         self.query_one("#roster-summary", Static).update(
-            f"{len(everyone)} participants, {present} present.{shown} "
+            f"{count_of(len(everyone), 'participant')}, {present} present.{shown} "
             "a add, e edit, space present/absent, / find.")
 
     @staticmethod

@@ -22,7 +22,6 @@ from facilitator.core.tally import LiveTally
 from facilitator.core.tally_keys import GroupState
 from facilitator.models.groups import Group
 from facilitator.models.records import Participant
-from facilitator.models.rounds import format_remaining, remaining_seconds
 from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.tally_cards import Card, TallyCards
@@ -60,6 +59,7 @@ class TallyScreen(SessionScreen):
     """Type a speaker's code to log a turn addressed to the previous speaker."""
 
     SCREEN_NAME = "tally"
+    WRITES = SessionScreen.WRITES | {"key('/')", "group_state"}
     CSS_PATH = "../styles/tally.tcss"
     HELP = TALLY_HELP  # shown under the keys by `?`
     AUTO_FOCUS = "#tally-prompt"
@@ -88,7 +88,6 @@ class TallyScreen(SessionScreen):
         self.this_round_only = False
         """Whole-session view: count this round only (R), or all rounds."""
         self._states_bound = False
-        self._alerted_round: int | None = None
 
     def compose(self) -> ComposeResult:
         yield TallyBar(id="tally-bar")
@@ -106,20 +105,16 @@ class TallyScreen(SessionScreen):
     def prompt(self) -> TallyPrompt:
         return self.query_one(TallyPrompt)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_interval(1.0, self.tick)
-
     # ---------------------------------------------------------------- from the file
     def refresh_data(self) -> None:
         """Everything shown is what was read from the file, after anyone's commit
         (ours included: the app calls this after every Written)."""
         live = self.live
         live.refresh()
-        if not self._states_bound:
-            self.bind_group_states()
         self.prompt.configure(list(live.people.values()), live.kinds, live.turn, live.groups,
                               self.store.read_only)
+        if not self._states_bound:  # after configure: the prompt knows the codebook then
+            self.bind_group_states()
         self.render_all()
 
     def bind_group_states(self) -> None:
@@ -291,30 +286,15 @@ class TallyScreen(SessionScreen):
         round_text, timer, overtime = f"{BETWEEN_ROUNDS} (ctrl+r starts a round)", "", False
         round_ = live.round
         if round_ is not None:
-            left = remaining_seconds(round_)
             if round_.ended_at:
                 round_text = f"{BETWEEN_ROUNDS} ({round_.name} ended)"
             else:
+                # Its time left is in the header: one timer for the whole app.
                 round_text = f"{round_.name} {'' if round_.started_at else 'planned'}".strip()
-                timer = format_remaining(left)
-                overtime = left is not None and left < 0
         entries = self.shown_tally().entries if live.board else 0
         counts = "" if group else "this round" if self.this_round_only else "all rounds"
         self.query_one(TallyBar).show(group.name if group else "the whole session", position,
                                       round_text, timer, overtime, entries, counts)
-
-    def tick(self) -> None:
-        """Once a second: the countdown (from the file's round), and one alert when
-        time is up."""
-        if not self.is_current or self.live.board is None:
-            return
-        self.render_bar()
-        round_ = self.live.round
-        left = remaining_seconds(round_) if round_ and round_.running else None
-        if round_ and left is not None and left <= 0 and self._alerted_round != round_.id:
-            self._alerted_round = round_.id
-            self.app.notify(f"Time is up for {round_.name}.", title="Timer", markup=False)
-
 
 def _local_time(at: str) -> str:
     try:

@@ -41,7 +41,7 @@ class TallyBar(Panel):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position} [ ] · {entries} entries")
+        line.append(f" {position} [ ] · {entries} {'entry' if entries == 1 else 'entries'}")
         if round_text:
             line.append(" · ")
             line.append(round_text)
@@ -146,9 +146,15 @@ class FeedPanel(Panel):
                 row.append(line.target or "the group")
             else:
                 row.append(f"— {line.label}", style="italic")
-            if line.note:
-                row.append(f" “{line.note}”")
             row.append(f" ·{line.logged_by}", style="dim")
             text.append("\n")
             text.append_text(row)
+            if line.note:
+                # On a line of its own under the entry: beside it, any note was cut
+                # even at 100 columns.
+                note = Text(no_wrap=True, overflow="ellipsis",
+                            style="strike dim" if line.voided else "italic")
+                note.append(f"      “{line.note}”")
+                text.append("\n")
+                text.append_text(note)
         self.show_text(text)
