@@ -68,6 +68,19 @@ def test_void_and_restore_from_the_command_line(small_session: Path) -> None:
     assert small_session.read_bytes() == before
 
 
+def test_void_takes_the_number_as_log_printed_it(small_session: Path) -> None:
+    ids = logged(small_session, ("al", "bs"))
+    result = CliRunner().invoke(cli, ["void", str(small_session), f"#{ids[0]}"])
+    assert result.exit_code == 0, result.output
+    with SessionStore.open(small_session) as store:
+        assert get_interaction(store, ids[0]).voided_at is not None
+    result = CliRunner().invoke(cli, ["restore", str(small_session), f"#{ids[0]}"])
+    assert result.exit_code == 0, result.output
+    for bad in ("#", "#x", "0", "twelve"):
+        result = CliRunner().invoke(cli, ["void", str(small_session), bad])
+        assert result.exit_code == 2 and "e.g. 12 or #12" in result.output, bad
+
+
 def test_correct_kind_target_and_note_is_a_void_plus_a_new_entry(small_session: Path) -> None:
     ids = logged(small_session, ("al", "bs"), ("bs", "cd"), ("cd", "dp"))
     with SessionStore.open(small_session, identity="Ana") as store:

@@ -7,9 +7,23 @@ import click
 from facilitator.commands.common import as_option, open_store, plain, reports_errors, session_path
 
 
+class EntryNumber(click.ParamType):
+    """An entry's number as `facilitator log` printed it: 12 or #12."""
+
+    name = "ENTRY_ID"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        text = str(value).strip().lstrip("#")
+        if not text.isdigit() or int(text) < 1:
+            self.fail(f"{value!r} is not an entry number; give it as `facilitator log` printed"
+                      " it, e.g. 12 or #12.", param, ctx)
+        return int(text)
+
+
 @click.command()
 @session_path
-@click.argument("entry_id", metavar="ENTRY_ID", type=click.IntRange(min=1))
+@click.argument("entry_id", metavar="ENTRY_ID", type=EntryNumber())
 @as_option
 @reports_errors
 def void(path: str, entry_id: int, identity: str | None) -> None:
@@ -31,7 +45,7 @@ def void(path: str, entry_id: int, identity: str | None) -> None:
 
 @click.command()
 @session_path
-@click.argument("entry_id", metavar="ENTRY_ID", type=click.IntRange(min=1))
+@click.argument("entry_id", metavar="ENTRY_ID", type=EntryNumber())
 @as_option
 @reports_errors
 def restore(path: str, entry_id: int, identity: str | None) -> None:
