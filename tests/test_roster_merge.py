@@ -160,3 +160,15 @@ async def test_an_open_tally_screen_follows_a_merge_from_another_process(
             if shown.get("Ana Lopez") == 2:
                 break
         assert shown.get("Ana Lopez") == 2 and "Ana Lopes" not in shown
+
+
+def test_whom_to_merge_into_is_someone_else(small_session: Path) -> None:
+    with SessionStore.open(small_session, identity="Ana") as store:
+        add_participant(store, "Zoe Muler")
+        zoe = add_participant(store, "Zoë Müller")
+    # "zoe" fits both, but the typo cannot be merged into itself: it means Zoë Müller.
+    result = invoke("roster", str(small_session), "--merge", "Zoe Muler", "zoe")
+    assert result.exit_code == 0, result.output
+    assert f"into Zoë Müller ({zoe.code})" in result.output
+    with SessionStore.open(small_session) as store:
+        assert "Zoe Muler" not in names(store)

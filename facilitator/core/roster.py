@@ -8,10 +8,10 @@ from facilitator.core.changes import Change
 from facilitator.models.records import Participant
 from facilitator.models.roster import (
     add_participant, edit_participant, find_participant, get_participant, parse_tags,
-    remove_fresh_participant, set_present)
+    participants, pick_person, remove_fresh_participant, set_present)
 from facilitator.models.roster_merge import (
     Removal, merge_participants, remove_participant, removal_of, undo_removal)
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 
 
 def add(store: SessionStore, name: str, code: str, tags: str) -> tuple[str, Change]:
@@ -65,7 +65,12 @@ def merge(store: SessionStore, source: Participant | str,
     if isinstance(source, str):
         source = find_participant(store, source)
     if isinstance(into, str):
-        into = find_participant(store, into)
+        # Someone else first: with the typo "Zoe Muler" merged away, "zoe" means Zoë
+        # Müller; only if no one else fits, everyone (so "into themselves" is said).
+        try:
+            into = pick_person([p for p in participants(store) if p.id != source.id], into)
+        except SessionError:
+            into = find_participant(store, into)
     done = merge_participants(store, source, into)
     parts = [_counted(done.moved_entries, "entry", "entries"),
              _counted(done.moved_memberships, "membership", "memberships")]
