@@ -208,6 +208,24 @@ def test_an_explicit_entry_typed_with_caps_lock_still_names_the_people() -> None
     assert entry.note == "NoTe"  # the note as typed
 
 
+def test_a_code_letter_typed_with_its_accent_is_that_letter() -> None:
+    from facilitator.core.tally_keys import Explicit, TallyKeys, Turn
+    from facilitator.models.codebook import DEFAULT_CODEBOOK
+    from facilitator.models.records import Participant
+
+    people = [Participant(1, "Zoë Müller", "zm"), Participant(2, "José Núñez", "jn")]
+    keys = TallyKeys()
+    keys.configure(people, list(DEFAULT_CODEBOOK), DEFAULT_CODEBOOK[0], [], False)
+    out: list[object] = []
+    for key in ["/", "ž", "m", "enter", "j", "ñ", *"café", "enter"]:
+        out += keys.press(key) or []
+    assert [type(o) for o in out] == [Explicit]
+    entry = out[0]
+    assert isinstance(entry, Explicit) and entry.target is not None
+    assert (entry.source.code, entry.target.code, entry.note) == ("zm", "jn", "café")
+    assert [o for k in ("j", "ñ") for o in keys.press(k) or []] == [Turn(people[1], None)]
+
+
 def test_done_when_the_installed_command_logs_zoe_to_jose(room: Path) -> None:
     """The issue's words, through the installed `facilitator`, as a person types it."""
     import subprocess

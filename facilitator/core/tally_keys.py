@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from facilitator.models.groups import Group
 from facilitator.models.interactions import MAX_NOTE_LENGTH
+from facilitator.models.names import search_key
 from facilitator.models.records import Kind, Participant
 from facilitator.models.store import READ_ONLY
 from facilitator.models.text import visible
@@ -129,6 +130,15 @@ def rest_of_code(typed: str, code: str) -> str:
     return code[len(typed):] if code.startswith(typed) else ""
 
 
+def code_letter_of(key: str) -> str:
+    """A letter typed with its accent (é, ø, ł) is the code letter it stands for;
+    any other key, ASCII capitals included (R is the screen's), is itself."""
+    if len(key) != 1 or key.isascii() or not key.isalpha():
+        return key
+    folded = search_key(key)
+    return folded if len(folded) == 1 and is_code_letter(folded) else key
+
+
 def is_code_letter(key: str) -> bool:
     return len(key) == 1 and "a" <= key <= "z"
 
@@ -208,6 +218,7 @@ class TallyKeys:
             return self._note_key(draft, key)
         if draft is not None and len(key) == 1 and "A" <= key <= "Z":
             key = key.lower()  # caps lock in an explicit entry: codes and kinds are lower case
+        key = code_letter_of(key)  # é, ø, ł typed on a keyboard that has them
         if key in ("[", "]"):
             return self._observe(-1 if key == "[" else 1)
         if key == "escape":
@@ -425,7 +436,7 @@ class TallyKeys:
             return []
         if len(key) != 1 or not key.isprintable():
             return [] if key in ("tab",) else None
-        if draft.swallow and not draft.note and key.lower() == draft.swallow[0]:
+        if draft.swallow and not draft.note and code_letter_of(key.lower()) == draft.swallow[0]:
             draft.swallow = draft.swallow[1:]
             self._explain_swallow(draft, key)
             return []
