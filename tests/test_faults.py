@@ -403,3 +403,18 @@ async def test_an_entry_still_pending_when_the_app_closes_is_written_once_the_lo
     holder.close()
     with SessionStore.open(small_session) as store:
         assert store.scalar("SELECT COUNT(*) FROM interactions") == 1
+
+
+def test_an_interactions_file_may_be_larger_than_a_roster_but_not_unbounded(
+        tmp_path: Path, small_session: Path) -> None:
+    """A whole session's export comes back in through import (well over 2 MB at 100k
+    entries), so the log file's limit is its own; a sparse 300 MB file is still refused
+    before it is read."""
+    big = tmp_path / "log.csv"
+    with open(big, "wb") as handle:
+        handle.write(b"source,target\n")
+        handle.truncate(300_000_000)
+    before = sha(small_session)
+    result = CliRunner().invoke(cli, ["import", str(small_session), str(big)])
+    assert result.exit_code == 1 and "the limit is 250,000,000" in result.stderr, result.output
+    assert sha(small_session) == before

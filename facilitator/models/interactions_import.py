@@ -23,7 +23,7 @@ from facilitator.models.records import Kind, Participant
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import current_round_id, insert_round, parse_time
 from facilitator.models.store import SessionError, SessionStore
-from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
+from facilitator.models.text import MAX_LOG_FILE_BYTES, SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
 
 #: Columns read, and what they hold. "timestamp" is the older name of "at".
 COLUMNS = {
@@ -56,7 +56,7 @@ class ImportRow:
 
 def read_interactions_csv(path: Path) -> list[ImportRow]:
     """Rows of an interactions CSV; blank lines skipped; unknown columns refused."""
-    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
+    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8, max_bytes=MAX_LOG_FILE_BYTES)
     # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
     # would also split at U+2028 and U+2029 inside a cell); a quoted line break stays.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

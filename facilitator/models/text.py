@@ -18,9 +18,12 @@ MAX_TEXT_LENGTH = 2000
 #: Who is logging (--as, $FACILITATOR_AS, $USER, an SSH key's comment): shown in
 #: every header and on every entry, so it stays short.
 MAX_IDENTITY_LENGTH = 60
-#: The largest roster, template or interactions file read, checked before reading:
-#: 2 MB is some 20,000 people or entries, far beyond any session.
+#: The largest roster or template read, checked before reading: 2 MB is some
+#: 20,000 people, far beyond any session.
 MAX_FILE_BYTES = 2_000_000
+#: The largest interactions CSV read (an export of a whole session comes back in):
+#: 250 MB is well over a million entries as `facilitator export` writes them.
+MAX_LOG_FILE_BYTES = 250_000_000
 #: How many of a file's problems one error sentence lists.
 MAX_PROBLEMS_SHOWN = 5
 #: What a CSV that is not UTF-8 needs, as spreadsheets name it.
