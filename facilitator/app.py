@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -59,7 +59,14 @@ class FacilitatorApp(App[None]):
         Binding("4", "show('tally')", "Tally", id="screen.tally"),
         Binding("5", "show('network')", "Network", id="screen.network"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
+        Binding("ctrl+o", "export", "Export the session next to its file", id="export", show=False),
     ]
+
+    def get_driver_class(self) -> Any:
+        """Textual's driver, with pasted text kept whole (widgets/terminal_input.py)."""
+        from facilitator.widgets.terminal_input import driver_class
+
+        return driver_class(super().get_driver_class())
 
     def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
         self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}
@@ -118,6 +125,11 @@ class FacilitatorApp(App[None]):
 
         self.push_screen(HelpScreen(list(self.BINDINGS), self.screen, getattr(self.screen, "HELP", "")))
 
+    def action_export(self) -> None:
+        from facilitator.screens.export import start_export
+
+        start_export(self, Path(self.store.path))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for name in SCREEN_NAMES:
             yield SystemCommand(f"Go to {name}", f"Show the {name} screen",
@@ -164,6 +176,16 @@ class FacilitatorApp(App[None]):
     def on_written(self, message: object) -> None:
         """A screen wrote: refresh from the file, as after anyone's commit."""
         self.data_changed()
+
+    def on_suggestions_wanted(self, message: object) -> None:
+        """The round dialog's s with nothing prepared: the groups screen's suggestions."""
+        self.action_show("groups")
+        self.call_after_refresh(self._open_suggestions)
+
+    def _open_suggestions(self) -> None:
+        show = getattr(self.screen, "show_suggestions", None)
+        if show is not None:
+            show()
 
     def on_shown(self, message: object) -> None:
         self.call_after_refresh(self.update_header)

@@ -174,7 +174,8 @@ def test_export_writes_safe_utf8_csv(small_session: Path, tmp_path: Path) -> Non
     assert "'=HYPERLINK(\"x\")" in [r["name"] for r in rows]
     notes = list(csv.DictReader((out / "interactions.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert notes[0]["note"] == "café +1"
-    assert (out / "edges.csv").exists() and (out / "tallies.csv").exists()
+    # The tallies are columns of participants.csv now (issue 12: derived files).
+    assert (out / "edges.csv").exists() and "as_source" in rows[0]
 
 
 def test_ls_lists_sessions(small_session: Path, tmp_path: Path) -> None:

@@ -167,7 +167,7 @@ async def test_start_the_next_round_from_the_groups_screen(demo_session: Path) -
         assert f"Start {new} with its {len(planned)} groups now, for everyone?" in question
         await pilot.press("y")
         await pilot.pause()
-        assert title(screen).startswith(f"{new} (current)")
+        assert title(screen).startswith(f"{new} (current, suggested groups)")  # says how it opened
         assert {g.id for g in screen.groups} == planned and screen.loose == []
         with SessionStore.open(demo_session) as store:
             current = store.scalar("SELECT r.name FROM rounds r JOIN session s"

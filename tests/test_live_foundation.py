@@ -17,7 +17,7 @@ from facilitator.models.roster import participants
 from facilitator.models.rounds import add_round, current_round
 from facilitator.models.store import READ_ONLY, SessionError, SessionStore, store_error
 from facilitator.screens.base import SessionScreen, WorkerFailed
-from facilitator.screens.confirm import ConfirmScreen
+from facilitator.screens.confirm import ChoiceScreen
 
 
 def people(store: SessionStore) -> dict[str, int]:
@@ -114,7 +114,7 @@ async def test_ctrl_r_asks_first_and_escape_changes_nothing(small_session: Path)
         assert isinstance(screen, SessionScreen)
         screen.action_round()
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert current_round(app.store) is None

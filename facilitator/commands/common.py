@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str) -> None:
     """Print one sentence to stderr and exit 1 (the operation failed)."""
-    click.echo(f"facilitator: {message}", err=True)
+    click.echo(f"facilitator: {plain(message)}", err=True)
     sys.exit(1)
 
 
@@ -53,7 +53,11 @@ def reports_errors(command: F) -> F:
 
 
 def open_store(path: str, identity: str | None = None, read_only: bool = False) -> SessionStore:
-    return SessionStore.open(path, identity=identity, read_only=read_only)
+    """The store a command works on; a write that has to wait for another process's
+    lock says so on stderr (once), instead of waiting in silence."""
+    store = SessionStore.open(path, identity=identity, read_only=read_only)
+    store.on_wait = lambda sentence: click.echo(f"facilitator: {sentence}", err=True)
+    return store
 
 
 def plain(text: object) -> str:

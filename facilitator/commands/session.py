@@ -1,8 +1,8 @@
-"""The foundation's commands: new, open, demo, ls, roster, log, import, report, export."""
+"""The foundation's commands: new, open, demo, ls, roster, log (export, report and
+import are in commands/exchange.py)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +63,7 @@ def new(path: str | None, title: str | None, template: str | None, roster: str |
         target = Path(path)
     with create_session(target, title, loaded, people) as store:
         count = store.scalar("SELECT COUNT(*) FROM participants")
-    click.echo(f"Created {target} with {count} participants. Open it with: facilitator open {target}")
+    click.echo(plain(f"Created {target} with {count} participants. Open it with: facilitator open {target}"))
     if share_group:
         from facilitator.models.sharing import share_with_group
 
@@ -116,7 +116,7 @@ def demo(path: str, identity: str | None, no_open: bool) -> None:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         build_demo(target).close()
-        click.echo(f"Built the demo session at {target}.")
+        click.echo(plain(f"Built the demo session at {target}."))
     if no_open:
         return
     from facilitator.app import make_app
@@ -170,13 +170,13 @@ def ls(folder: str) -> None:
                 info = session_info(store)
                 people = store.scalar("SELECT COUNT(*) FROM participants")
                 logged = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
-            click.echo(f"{path}  {plain(info.title)}  {info.created_at[:10]}  "
+            click.echo(f"{plain(path)}  {plain(info.title)}  {info.created_at[:10]}  "
                        f"{people} participants  {logged} interactions")
         except SessionError as error:
-            click.echo(f"{path}  (not readable: {error})")
+            click.echo(f"{plain(path)}  (not readable: {error})")
         found += 1
     if not found:
-        click.echo(f"No sessions in {base}. Create one with: facilitator new")
+        click.echo(plain(f"No sessions in {base}. Create one with: facilitator new"))
 
 
 @click.command()
@@ -251,71 +251,4 @@ def log(path: str, source: str | None, target: str | None, kind: str | None, not
         click.echo(f"Logged #{entry.id}: {plain(text)}" + (f" ({plain(note)})" if note else ""))
 
 
-@click.command(name="import")
-@session_path
-@click.argument("csv_file", type=click.Path(dir_okay=False))
-@as_option
-@reports_errors
-def import_(path: str, csv_file: str, identity: str | None) -> None:
-    """Import interactions in bulk from CSV, in one transaction (all or nothing).
-
-    Columns: source, target, kind, and optionally timestamp and note. An empty
-    target means the whole group.
-
-    \b
-    Example:
-        facilitator import sessions/demo.db observations.csv
-    """
-    from facilitator.models.interactions import import_interactions, read_interactions_csv
-
-    file = Path(csv_file)
-    rows = read_interactions_csv(file)
-    with open_store(path, identity) as store:
-        count = import_interactions(store, rows, file.name)
-    click.echo(f"Imported {count} interactions from {file.name}.")
-
-
-@click.command()
-@session_path
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
-@reports_errors
-def report(path: str, as_json: bool) -> None:
-    """What the session holds so far.
-
-    \b
-    Example:
-        facilitator report sessions/demo.db --json > report.json
-    """
-    from facilitator.core.report import build_report, render_text
-
-    with open_store(path, read_only=True) as store:
-        data = build_report(store)
-    if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        click.echo(plain(render_text(data)))
-
-
-@click.command()
-@session_path
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Folder for the CSV files (default: export/<session name>/).")
-@reports_errors
-def export(path: str, out_dir: str | None) -> None:
-    """Export the session to CSV: one file per table and view.
-
-    Cells a spreadsheet would run as formulas are neutralised; UTF-8 that Excel
-    and LibreOffice open correctly.
-
-    \b
-    Example:
-        facilitator export sessions/demo.db --out results/
-    """
-    from facilitator.export.csv_export import export_csv
-
-    with open_store(path, read_only=True) as store:
-        written = export_csv(store, out_dir or Path("export") / Path(path).stem)
-    click.echo(f"Wrote {len(written)} CSV files to {written[0].parent}.")
-
-
-COMMANDS = [new, open_, demo, ls, roster, log, import_, report, export]
+COMMANDS = [new, open_, demo, ls, roster, log]

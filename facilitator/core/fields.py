@@ -68,7 +68,8 @@ class Fields:
         return None
 
     def paste(self, text: str) -> None:
-        """A paste goes into the current field (its first line)."""
-        line = (text.splitlines() or [""])[0]
+        """A paste goes into the current field, whole and in order (its lines joined
+        by spaces: a field is one line)."""
+        line = " ".join(text.splitlines())
         for character in line:
             self.feed(character, character)

@@ -1,59 +1,80 @@
-"""CSV export: one file per table and per view, safe to open in a spreadsheet."""
+"""CSV files for people and for Gephi, streamed from the session file.
+
+UTF-8 with a byte-order mark by default (Excel needs it to read accents right;
+LibreOffice reads it too), comma-separated, every cell a spreadsheet would run as
+a formula neutralised (models.cells; `facilitator import` reverses exactly that)."""
 
 from __future__ import annotations
 
 import csv
-import sqlite3
-from pathlib import Path
+from collections.abc import Callable
 
-from facilitator.models.store import SessionError, SessionStore, store_error
+from facilitator.export.files import ExportFiles
+from facilitator.export.tables import EDGE_SQL, Table, edges_sql
+from facilitator.models.store import SessionStore
 
-#: A cell starting with one of these would run as a formula in Excel/LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-EXPORTED_VIEWS = ("live_interactions", "tallies", "edges", "current_members")
-
-
-def neutralise(value: object) -> object:
-    """Make a cell that a spreadsheet would run as a formula show as text instead."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+Tick = Callable[[int], None]
 
 
-def export_csv(store: SessionStore, out_dir: str | Path) -> list[Path]:
-    """Write <table>.csv for every table and view; returns the files written.
+def write_csv(files: ExportFiles, name: str, table: Table, store: SessionStore,
+              header: tuple[str, ...] | None = None, bom: bool = True,
+              tick: Tick = lambda n: None) -> None:
+    """Stream one table into `name` (a chunk of rows at a time)."""
+    with files.open_text(name, bom=bom) as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header or table.columns)
+        for chunk in table.csv_chunks(store):
+            writer.writerows(chunk)
+            tick(len(chunk))
 
-    UTF-8 with a byte-order mark, so Excel and LibreOffice both read accents right."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise SessionError(f"{out} is a file, not a folder.")
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    tmp: Path | None = None
-    try:
-        db = store.db()
-        names = [t for t in db.table_names() if not t.startswith("sqlite_")] + list(EXPORTED_VIEWS)
-        for name in names:
-            cursor = store.conn.execute(f'SELECT * FROM "{name}"')
-            header = [d[0] for d in cursor.description]
-            path = out / f"{name}.csv"
-            tmp = path.with_suffix(".csv.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8-sig") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                for row in cursor:
-                    writer.writerow([neutralise(v) for v in row])
-            tmp.replace(path)  # a reader never sees half a file
-            tmp = None
-            written.append(path)
-    except sqlite3.Error as error:
-        # A damaged file (or a full disk) is one sentence, never a traceback.
-        sentence = store_error(store.path, error)
-        if sentence is None:
-            raise
-        said = str(sentence).rstrip(".")
-        raise SessionError(f"{said}; the export stopped after {len(written)} files.") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)  # no half-written file left behind
-    return written
+
+def csv_names(tables: list[Table]) -> list[str]:
+    return [f"{t.name}.csv" for t in tables]
+
+
+def write_tables(files: ExportFiles, tables: list[Table], store: SessionStore, bom: bool,
+                 tick: Tick) -> None:
+    for table in tables:
+        write_csv(files, f"{table.name}.csv", table, store, bom=bom, tick=tick)
+
+
+# ------------------------------------------------------------------------ Gephi
+GEPHI_NAMES = ["gephi/nodes.csv", "gephi/edges.csv"]
+
+
+def gephi_tables(participants: Table) -> tuple[Table, Table]:
+    """Gephi's spreadsheet import: nodes with Id and Label, edges with Source,
+    Target, Type (Directed/Undirected) and Weight; the rest are attributes."""
+    columns = list(participants.columns)
+    name_at, code_at = columns.index("name"), columns.index("code")
+    rest = [i for i, c in enumerate(columns) if c not in ("name", "code")]
+    rows = [[row[code_at], row[name_at], *[row[i] for i in rest]] for row in participants.rows]
+    nodes = Table("nodes", ("Id", "Label", *[columns[i] for i in rest]),
+                  texts=frozenset({"Id", "Label", *(participants.texts - {"name", "code"})}),
+                  rows=rows)
+    edges = Table("edges", ("Source", "Target", "Type", "Weight", "kinds", "first_seen",
+                            "last_seen"),
+                  texts=frozenset({"Source", "Target", "Type", "kinds"}),
+                  times=frozenset({"first_seen", "last_seen"}),
+                  sql=gephi_edges_sql())
+    return nodes, edges
+
+
+def gephi_edges_sql() -> str:
+    return (f"SELECT s.code AS \"Source\", t.code AS \"Target\","
+            " CASE e.directed WHEN 1 THEN 'Directed' ELSE 'Undirected' END AS \"Type\","
+            " e.weight AS \"Weight\", e.kinds AS kinds, e.first_seen AS first_seen,"
+            " e.last_seen AS last_seen"
+            f" FROM ({EDGE_SQL}) e JOIN participants s ON s.id = e.a"
+            " JOIN participants t ON t.id = e.b ORDER BY s.code, t.code, e.directed DESC")
+
+
+def write_gephi(files: ExportFiles, participants: Table, store: SessionStore, bom: bool,
+                tick: Tick) -> None:
+    nodes, edges = gephi_tables(participants)
+    write_csv(files, GEPHI_NAMES[0], nodes, store, bom=bom, tick=tick)
+    write_csv(files, GEPHI_NAMES[1], edges, store, bom=bom, tick=tick)
+
+
+__all__ = ["GEPHI_NAMES", "csv_names", "edges_sql", "gephi_tables", "write_csv", "write_gephi",
+           "write_tables"]

@@ -304,8 +304,10 @@ def changed_since(conn: sqlite3.Connection, batch: str, identity: str | None = N
             if row["renamed_by"] is not None and row["renamed_by"] != identity:
                 return (f"{row['renamed_by']} renamed a group of this step to {row['name']}"
                         " since; nothing was undone.")
+        # A goal kept with its group when a round carried on came with the step.
         goal = conn.execute(f"SELECT g.logged_by, gr.name FROM goals g JOIN groups gr"
                             f" ON gr.id = g.group_id WHERE g.group_id IN ({marks})"
+                            " AND g.carried_from IS NULL"
                             " ORDER BY g.id DESC LIMIT 1", made).fetchone()
         if goal is not None:
             return (f"{goal[0] or 'Someone'} recorded a goal of {goal[1]} since;"
@@ -346,37 +348,42 @@ def undo_batch(store: SessionStore, batch: str, reopen: tuple[tuple[int, str], .
     Only while nobody has changed the same thing since: otherwise SessionError
     names who did, and nothing is written (checked inside the transaction). The
     undo is itself recorded: voided_by, reopened_by, renamed_by."""
-    def body(conn: sqlite3.Connection) -> None:
-        said = changed_since(conn, batch, store.identity) if batch else None
-        if said is not None:
-            raise SessionError(said)
-        for group_id, _old, set_to in rename:
-            row = conn.execute("SELECT name, renamed_by FROM groups WHERE id = ?",
-                               (group_id,)).fetchone()
-            if row is None or row["name"] != set_to:
-                raise SessionError(_renamed_since(row, set_to))
-        for group_id, closed_at in reopen:
-            row = conn.execute("SELECT name, closed_at, closed_by, reopened_by FROM groups"
-                               " WHERE id = ?", (group_id,)).fetchone()
-            if row is not None and row["closed_at"] != closed_at:
-                raise SessionError(_reopened_since(row))
-        at = now()
-        # Joins first, then leaves: the schema checks after every row that nobody is
-        # in two groups of a round, so nobody may be put back before being taken out.
-        for action in ("joined", "left"):
-            conn.execute("UPDATE memberships SET voided_at = ?, voided_by = ?"
-                         " WHERE batch = ? AND action = ? AND voided_at IS NULL",
-                         (at, store.identity, batch, action))
-        conn.execute("UPDATE groups SET voided_at = ?, voided_by = ?"
-                     " WHERE batch = ? AND voided_at IS NULL", (at, store.identity, batch))
-        for group_id, _closed_at in reopen:
-            conn.execute("UPDATE groups SET closed_at = NULL, closed_by = NULL, reopened_at = ?,"
-                         " reopened_by = ? WHERE id = ?", (at, store.identity, group_id))
-        for group_id, name, _set_to in rename:
-            conn.execute("UPDATE groups SET name = ?, renamed_at = ?, renamed_by = ? WHERE id = ?",
-                         (name, at, store.identity, group_id))
+    store.transact(lambda conn: undo_batch_in(conn, store.identity, batch, reopen, rename))
 
-    store.transact(body)
+
+def undo_batch_in(conn: sqlite3.Connection, identity: str | None, batch: str,
+                  reopen: tuple[tuple[int, str], ...] = (),
+                  rename: tuple[tuple[int, str, str], ...] = ()) -> None:
+    """undo_batch inside the caller's transaction."""
+    said = changed_since(conn, batch, identity) if batch else None
+    if said is not None:
+        raise SessionError(said)
+    for group_id, _old, set_to in rename:
+        row = conn.execute("SELECT name, renamed_by FROM groups WHERE id = ?",
+                           (group_id,)).fetchone()
+        if row is None or row["name"] != set_to:
+            raise SessionError(_renamed_since(row, set_to))
+    for group_id, closed_at in reopen:
+        row = conn.execute("SELECT name, closed_at, closed_by, reopened_by FROM groups"
+                           " WHERE id = ?", (group_id,)).fetchone()
+        if row is not None and row["closed_at"] != closed_at:
+            raise SessionError(_reopened_since(row))
+    at = now()
+    # Joins first, then leaves: the schema checks after every row that nobody is
+    # in two groups of a round, so nobody may be put back before being taken out.
+    for action in ("joined", "left"):
+        conn.execute("UPDATE memberships SET voided_at = ?, voided_by = ?"
+                     " WHERE batch = ? AND action = ? AND voided_at IS NULL",
+                     (at, identity, batch, action))
+    conn.execute("UPDATE groups SET voided_at = ?, voided_by = ?"
+                 " WHERE batch = ? AND voided_at IS NULL", (at, identity, batch))
+    for group_id, _closed_at in reopen:
+        conn.execute("UPDATE groups SET closed_at = NULL, closed_by = NULL, reopened_at = ?,"
+                     " reopened_by = ? WHERE id = ?", (at, identity, group_id))
+    for group_id, name, _set_to in rename:
+        conn.execute("UPDATE groups SET name = ?, renamed_at = ?, renamed_by = ? WHERE id = ?",
+                     (name, at, identity, group_id))
+
 
 
 # ---------------------------------------------------------------- history

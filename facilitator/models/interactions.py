@@ -1,18 +1,15 @@
-"""The interaction log: append-only; undo voids an entry, nothing is deleted."""
+"""The interaction log: append-only; undo voids an entry, nothing is deleted.
+
+Importing from CSV is in models.interactions_import."""
 
 from __future__ import annotations
 
-import csv
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from facilitator.models.codebook import find_kind
 from facilitator.models.records import Interaction, Kind, Participant
-from facilitator.models.roster import find_participant
-from facilitator.models.rounds import current_round_id, parse_time, running_round_id
-from facilitator.models.text import SAVE_AS_CSV_UTF8, clean_text, problems_error, read_text_file
+from facilitator.models.rounds import running_round_id
+from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 MAX_NOTE_LENGTH = 2000
@@ -150,99 +147,3 @@ def recent_interactions(store: SessionStore, limit: int = 50,
     rows = store.rows("SELECT * FROM interactions WHERE id > ? ORDER BY id DESC LIMIT ?",
                       (after_id, limit))
     return [Interaction.from_row(r) for r in rows]
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    line: int
-    source: str
-    target: str
-    kind: str
-    at: str | None
-    note: str | None
-
-
-def read_interactions_csv(path: Path) -> list[ImportRow]:
-    """Rows of an observations CSV: columns source and target (an empty target is
-    the whole group), optionally kind, timestamp and note; blank lines skipped."""
-    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
-    # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    missing = {"source", "target"} - columns
-    if missing:
-        raise SessionError(f"{path.name} line 1: missing column(s) {', '.join(sorted(missing))}.")
-    rows = []
-    for record in reader:
-        if None in record:  # DictReader keeps cells beyond the header under None
-            raise SessionError(
-                f"{path.name} line {reader.line_num}: {len(reader.fieldnames or []) + len(record[None])}"
-                f" cells but {len(reader.fieldnames or [])} columns; nothing was imported.")
-        cells = {(k or "").strip().lower(): (v or "").strip() for k, v in record.items()}
-        if not any(cells.values()):
-            continue
-        rows.append(ImportRow(reader.line_num, cells.get("source", ""), cells.get("target", ""),
-                              cells.get("kind", ""), cells.get("timestamp") or None,
-                              cells.get("note") or None))
-    return rows
-
-
-def import_interactions(store: SessionStore, rows: list[ImportRow], label: str = "file") -> int:
-    """Append many entries in one transaction: every row, or none.
-
-    Each bad row is reported with its line; nothing is written unless all are good."""
-    problems: list[str] = []
-    resolved = []
-    people: dict[str, Participant] = {}
-
-    def person(text: str, line: int) -> Participant | None:
-        if not text.strip():
-            return None
-        key = text.strip().lower()
-        if key not in people:
-            try:
-                people[key] = find_participant(store, text)
-            except SessionError as error:
-                problems.append(f"{label} line {line}: {error}")
-                return None
-        return people[key]
-
-    for row in rows:
-        kind = find_kind(store, row.kind or "speak")
-        if kind is None:
-            problems.append(f"{label} line {row.line}: {row.kind!r} is not a kind in the codebook.")
-            continue
-        source = person(row.source, row.line) if row.source.strip() else None
-        target = person(row.target, row.line) if row.target.strip() else None
-        if kind.scope == "pair" and not row.source.strip():
-            problems.append(f"{label} line {row.line}: the source is empty.")
-            continue
-        if source and target and source.id == target.id:
-            problems.append(f"{label} line {row.line}: {source.name} cannot address themselves.")
-            continue
-        at = None
-        if row.at:
-            try:
-                when = parse_time(row.at).astimezone(timezone.utc)
-            except ValueError:
-                problems.append(f"{label} line {row.line}: {row.at!r} is not a timestamp.")
-                continue
-            # A future time would stretch the timeline and the replay to that day.
-            if when > datetime.now(timezone.utc) + timedelta(minutes=1):
-                problems.append(f"{label} line {row.line}: {row.at!r} is in the future.")
-                continue
-            # Stored in UTC like every other entry, so the log sorts by time as text.
-            at = when.isoformat(timespec="milliseconds")
-        resolved.append((kind, source, target, at, row.note))
-    if problems:
-        raise problems_error(problems, "nothing was imported")
-
-    def body(conn: sqlite3.Connection) -> int:
-        round_id = current_round_id(conn)
-        for kind, source, target, at, note in resolved:
-            insert_interaction(conn, kind=kind.name, source_id=source.id if source else None,
-                               target_id=target.id if target else None, group_id=None,
-                               round_id=round_id, logged_by=store.identity, note=note, at=at)
-        return len(resolved)
-
-    return store.transact(body)

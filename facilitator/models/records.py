@@ -48,6 +48,8 @@ class Round:
     ended_at: str | None
     started_by: str | None = None
     ended_by: str | None = None
+    #: What it started with: "kept" groups, "open space", "suggested" groups, or None.
+    opened_with: str | None = None
 
     @property
     def running(self) -> bool:
@@ -57,7 +59,8 @@ class Round:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "Round":
         return cls(row["id"], row["position"], row["name"], row["planned_minutes"],
-                   row["started_at"], row["ended_at"], row["started_by"], row["ended_by"])
+                   row["started_at"], row["ended_at"], row["started_by"], row["ended_by"],
+                   row["opened_with"] if "opened_with" in row.keys() else None)
 
 
 @dataclass(frozen=True)

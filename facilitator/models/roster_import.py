@@ -9,9 +9,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from facilitator.models.cells import restore
 from facilitator.models.roster import clean_name
 from facilitator.models.store import SessionError
-from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file
+from facilitator.models.text import SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
 from facilitator.models.yaml_lines import Mapping, line_of, load_yaml
 
 RosterEntry = tuple[str, dict[str, object]]
@@ -43,11 +44,12 @@ def _check_names(entries: list[tuple[int, str, dict[str, object]]], label: str,
 
 
 def read_roster_csv(path: Path) -> list[RosterEntry]:
-    """A column 'name' (any case); every other column becomes a tag."""
-    label = path.name
+    """A column 'name' (any case); every other column becomes a tag. Reads back the
+    roster.csv that `facilitator export` writes (neutralised cells restored)."""
+    label = visible(path.name)
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
     # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -68,11 +70,13 @@ def read_roster_csv(path: Path) -> list[RosterEntry]:
                 problems.append(f"{label} line {line}: {len(row)} cells but {len(columns)} columns.")
                 continue
             row = row + [""] * (len(columns) - len(row))
-            tags = {columns[i]: row[i].strip() for i in range(len(columns))
+            # Cells an export neutralised for spreadsheets get their value back.
+            tags = {columns[i]: restore(row[i].strip()) for i in range(len(columns))
                     if i != name_at and columns[i] and row[i].strip()}
-            entries.append((line, row[name_at], tags))
+            entries.append((line, restore(row[name_at].strip()), tags))
     except csv.Error as error:
-        raise SessionError(f"{label} line {reader.line_num}: {error}.") from None
+        raise SessionError(f"{label} line {reader.line_num}: {visible(str(error))}; "
+                           "nothing was changed.") from None
     out = _check_names(entries, label, problems)
     _fail(problems)
     return out
@@ -113,13 +117,16 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_roster_csv(path)
-    if suffix in (".yaml", ".yml"):
+        out = read_roster_csv(path)
+    elif suffix in (".yaml", ".yml"):
         data = load_yaml(path)
         if isinstance(data, Mapping) and "roster" in data:
             data = data["roster"]
         problems: list[str] = []
-        out = roster_from_yaml_data(data, path.name, problems)
+        out = roster_from_yaml_data(data, visible(path.name), problems)
         _fail(problems)
-        return out
-    raise SessionError(f"{path.name}: a roster is a .csv or .yaml file.")
+    else:
+        raise SessionError(f"{visible(path.name)}: a roster is a .csv or .yaml file.")
+    if not out:
+        raise SessionError(f"{visible(path.name)} has nobody in it (no names); nothing was changed.")
+    return out

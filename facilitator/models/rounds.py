@@ -90,6 +90,7 @@ class RoundChange:
     ended_by_start: int | None = None       # the round that was running, ended by the start
     was_new: bool = False                   # the start made a new round 'Round N'
     before: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)
+    opened_before: str | None = None        # what the round said it opened with, before
 
 
 def start_round(store: SessionStore, round_id: int | None = None) -> Round:
@@ -101,28 +102,34 @@ def start_round(store: SessionStore, round_id: int | None = None) -> Round:
 
 def start_round_change(store: SessionStore, round_id: int | None = None) -> RoundChange:
     """start_round, returning what it changed (for undo_round_change)."""
-    def body(conn: sqlite3.Connection) -> RoundChange:
-        at = now()
-        if round_id is not None:
-            target, new = round_id, False
-        else:
-            target, new = next_or_new_round(conn)
-        row = conn.execute("SELECT started_at, ended_at, started_by, ended_by FROM rounds"
-                           " WHERE id = ?", (target,)).fetchone()
-        if row is None:
-            raise SessionError(f"No round has id {target}.")
-        running = conn.execute("SELECT id FROM rounds WHERE started_at IS NOT NULL AND"
-                               " ended_at IS NULL AND id != ?", (target,)).fetchone()
-        previous = current_round_id(conn)
-        conn.execute("UPDATE rounds SET ended_at = ?, ended_by = ? WHERE started_at IS NOT NULL"
-                     " AND ended_at IS NULL AND id != ?", (at, store.identity, target))
-        conn.execute("UPDATE rounds SET started_at = ?, started_by = ?, ended_at = NULL,"
-                     " ended_by = NULL WHERE id = ?", (at, store.identity, target))
-        conn.execute("UPDATE session SET current_round_id = ?", (target,))
-        return RoundChange(target, True, at, previous, running[0] if running else None, new,
-                           tuple(row))
+    return store.transact(lambda conn: start_round_in(conn, store.identity, round_id))
 
-    return store.transact(body)
+
+def start_round_in(conn: sqlite3.Connection, identity: str | None, round_id: int | None = None,
+                   opened_with: str | None = None, at: str | None = None) -> RoundChange:
+    """Inside the caller's transaction: start a round (the next planned one by
+    default), ending the one running, and say what it opened with (kept groups,
+    open space, a suggestion: shown on the groups screen)."""
+    at = at or now()
+    if round_id is not None:
+        target, new = round_id, False
+    else:
+        target, new = next_or_new_round(conn)
+    row = conn.execute("SELECT started_at, ended_at, started_by, ended_by, opened_with"
+                       " FROM rounds WHERE id = ?", (target,)).fetchone()
+    if row is None:
+        raise SessionError(f"No round has id {target}.")
+    running = conn.execute("SELECT id FROM rounds WHERE started_at IS NOT NULL AND"
+                           " ended_at IS NULL AND id != ?", (target,)).fetchone()
+    previous = current_round_id(conn)
+    conn.execute("UPDATE rounds SET ended_at = ?, ended_by = ? WHERE started_at IS NOT NULL"
+                 " AND ended_at IS NULL AND id != ?", (at, identity, target))
+    conn.execute("UPDATE rounds SET started_at = ?, started_by = ?, ended_at = NULL,"
+                 " ended_by = NULL, opened_with = ? WHERE id = ?",
+                 (at, identity, opened_with, target))
+    conn.execute("UPDATE session SET current_round_id = ?", (target,))
+    return RoundChange(target, True, at, previous, running[0] if running else None, new,
+                       tuple(row[:4]), row[4])
 
 
 def end_round(store: SessionStore) -> Round | None:
@@ -148,47 +155,52 @@ def end_round_change(store: SessionStore) -> RoundChange | None:
 def undo_round_change(store: SessionStore, change: RoundChange) -> Round:
     """Take back a start or an end, only while nobody has changed rounds since:
     otherwise one sentence says who did, and nothing is written."""
-    def body(conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT * FROM rounds WHERE id = ?", (change.round_id,)).fetchone()
-        if row is None:
-            raise SessionError("That round no longer exists; nothing was undone.")
-        current = current_round_id(conn)
-        if current != change.round_id:
-            other = conn.execute("SELECT name, started_by FROM rounds WHERE id = ?",
-                                 (current,)).fetchone()
-            who = other["started_by"] if other and other["started_by"] else "someone"
-            name = other["name"] if other else "another round"
-            raise SessionError(f"{who} started {name} since; nothing was undone.")
-        if change.started:
-            if row["started_at"] != change.at:
-                raise SessionError(f"{row['started_by'] or 'someone'} restarted {row['name']}"
-                                   " since; nothing was undone.")
-            if row["ended_at"]:
-                raise SessionError(f"{row['ended_by'] or 'someone'} ended {row['name']} since;"
-                                   " nothing was undone.")
-            logged = conn.execute("SELECT COUNT(*) FROM interactions WHERE round_id = ?"
-                                  " AND voided_at IS NULL AND at >= ?",
-                                  (change.round_id, change.at)).fetchone()[0]
-            if logged:
-                raise SessionError(
-                    f"{logged} {'entry was' if logged == 1 else 'entries were'} logged in"
-                    f" {row['name']} since it started; end it instead (nothing was undone).")
-            started_at, ended_at, started_by, ended_by = change.before
-            conn.execute("UPDATE rounds SET started_at = ?, ended_at = ?, started_by = ?,"
-                         " ended_by = ? WHERE id = ?",
-                         (started_at, ended_at, started_by, ended_by, change.round_id))
-            if change.ended_by_start is not None:
-                conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?"
-                             " AND ended_at = ?", (change.ended_by_start, change.at))
-            conn.execute("UPDATE session SET current_round_id = ?", (change.previous_current,))
-        else:
-            if row["ended_at"] != change.at:
-                raise SessionError(f"{row['name']} was changed since; nothing was undone.")
-            conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?",
-                         (change.round_id,))
-
-    store.transact(body)
+    store.transact(lambda conn: undo_round_in(conn, change))
     return get_round(store, change.round_id)
+
+
+def undo_round_in(conn: sqlite3.Connection, change: RoundChange) -> None:
+    """undo_round_change inside the caller's transaction (a start that carried
+    groups on undoes them in the same transaction)."""
+    row = conn.execute("SELECT * FROM rounds WHERE id = ?", (change.round_id,)).fetchone()
+    if row is None:
+        raise SessionError("That round no longer exists; nothing was undone.")
+    current = current_round_id(conn)
+    if current != change.round_id:
+        other = conn.execute("SELECT name, started_by FROM rounds WHERE id = ?",
+                             (current,)).fetchone()
+        who = other["started_by"] if other and other["started_by"] else "someone"
+        name = other["name"] if other else "another round"
+        raise SessionError(f"{who} started {name} since; nothing was undone.")
+    if change.started:
+        if row["started_at"] != change.at:
+            raise SessionError(f"{row['started_by'] or 'someone'} restarted {row['name']}"
+                               " since; nothing was undone.")
+        if row["ended_at"]:
+            raise SessionError(f"{row['ended_by'] or 'someone'} ended {row['name']} since;"
+                               " nothing was undone.")
+        logged = conn.execute("SELECT COUNT(*) FROM interactions WHERE round_id = ?"
+                              " AND voided_at IS NULL AND at >= ?",
+                              (change.round_id, change.at)).fetchone()[0]
+        if logged:
+            raise SessionError(
+                f"{logged} {'entry was' if logged == 1 else 'entries were'} logged in"
+                f" {row['name']} since it started; end it instead (nothing was undone).")
+        started_at, ended_at, started_by, ended_by = change.before
+        conn.execute("UPDATE rounds SET started_at = ?, ended_at = ?, started_by = ?,"
+                     " ended_by = ?, opened_with = ? WHERE id = ?",
+                     (started_at, ended_at, started_by, ended_by, change.opened_before,
+                      change.round_id))
+        if change.ended_by_start is not None:
+            conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?"
+                         " AND ended_at = ?", (change.ended_by_start, change.at))
+        conn.execute("UPDATE session SET current_round_id = ?", (change.previous_current,))
+    else:
+        if row["ended_at"] != change.at:
+            raise SessionError(f"{row['name']} was changed since; nothing was undone.")
+        conn.execute("UPDATE rounds SET ended_at = NULL, ended_by = NULL WHERE id = ?",
+                     (change.round_id,))
+
 
 
 def parse_time(text: str) -> datetime:

@@ -281,13 +281,23 @@ ALTER TABLE interactions ADD COLUMN restored_at TEXT;
 ALTER TABLE interactions ADD COLUMN restored_by TEXT;
 """
 
-# Version 4: what changed, so a live screen reads only that. `changes` counts the
+# Version 4: rounds that carry on. What a round opened with (the groups of the round
+# before kept, open space from scratch, a suggestion), shown on the groups screen; a
+# group kept from the round before and a goal kept with it point at what they carry
+# on (the group's agreement to keep the goal is a goal_history row, field 'carried').
+SCHEMA_V4 = """
+ALTER TABLE rounds ADD COLUMN opened_with TEXT;
+ALTER TABLE groups ADD COLUMN carried_from INTEGER REFERENCES groups(id);
+ALTER TABLE goals ADD COLUMN carried_from INTEGER REFERENCES goals(id);
+"""
+
+# Version 5: what changed, so a live screen reads only that. `changes` counts the
 # writes to each small table (triggers: whatever front end writes, sqlite3 too);
 # `interaction_changes` is a feed of the entries changed in place (an undo, a redo,
 # any UPDATE or DELETE of interactions), so a poll reads the few changed entries
 # instead of every voided id. New entries need neither: their ids are above the
 # last one read.
-SCHEMA_V4 = """
+SCHEMA_V5 = """
 CREATE TABLE changes (
     name TEXT PRIMARY KEY,
     n INTEGER NOT NULL DEFAULT 0
@@ -349,6 +359,6 @@ BEGIN UPDATE changes SET n = n + 1 WHERE name = 'memberships'; END;
 COUNTED_TABLES = ('session', 'settings', 'kinds', 'participants', 'rounds', 'groups', 'memberships')
 
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,23 +14,29 @@ import os
 import random
 import socket
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
+from facilitator.models.errors import SessionError
 from facilitator.models.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from facilitator.models.text import clean_identity, text_from_file, visible
 
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: With a waiting notice asked for (the CLI), how long a write waits silently.
+WAIT_NOTICE_MS = 1000
 WRITE_ATTEMPTS = 12
 
 
-class SessionError(Exception):
-    """A problem a user can act on; its message is one plain sentence."""
+__all__ = ["SessionError", "SessionStore", "store_error"]
 
 
 #: The one sentence for any attempt to write while the session is open read-only.
@@ -46,15 +52,15 @@ def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
         # A rule the schema enforces for every front end (see schema.py triggers).
         return SessionError(f"{text.removeprefix('facilitator: ')}; nothing was changed.")
     if "disk is full" in lower or "database or disk is full" in lower:
-        return SessionError(f"The disk holding {path} is full; nothing was changed. Free some space and try again.")
+        return SessionError(f"The disk holding {visible(str(path))} is full; nothing was changed. Free some space and try again.")
     if "disk i/o error" in lower:
-        return SessionError(f"{path} could not be read or written (disk I/O error); nothing was changed.")
+        return SessionError(f"{visible(str(path))} could not be read or written (disk I/O error); nothing was changed.")
     if "malformed" in lower or "not a database" in lower:
-        return SessionError(f"{path} is damaged (the database disk image is malformed); nothing was changed.")
+        return SessionError(f"{visible(str(path))} is damaged (the database disk image is malformed); nothing was changed.")
     if "readonly" in lower or "read-only" in lower:
-        return SessionError(f"{path} is read-only; nothing was changed.")
+        return SessionError(f"{visible(str(path))} is read-only; nothing was changed.")
     if "locked" in lower or "busy" in lower:
-        return SessionError(f"{path} stayed locked by another process; try again.")
+        return SessionError(f"{visible(str(path))} stayed locked by another process; try again.")
     return None
 
 
@@ -62,20 +68,35 @@ def store_error(path: Path, error: sqlite3.Error) -> SessionError | None:
 DAMAGED_TEXT = sqlite3.DatabaseError("database disk image is malformed")
 
 
-def make_private_file(path: Path) -> None:
+def make_private_file(path: Path) -> bool:
     """Create an empty file readable and writable by its owner only (0600, whatever
     the umask). SQLite gives the -wal and -shm files the mode of the database file,
-    so they are private too."""
+    so they are private too. True if this call created it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return  # another process created it a moment ago: theirs decides
+        return False  # another process created it a moment ago: theirs decides
     except PermissionError:
-        raise SessionError(f"{path} cannot be created: you may not write in {path.parent}.") from None
+        raise SessionError(f"{visible(str(path))} cannot be created: you may not write in "
+                           f"{visible(str(path.parent))}.") from None
+    except OSError as error:
+        raise SessionError(f"{visible(str(path))} cannot be created: {error.strerror}; "
+                           "nothing was changed.") from None
     try:
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
+    return True
+
+
+class StillLocked(SessionError):
+    """Another process held the file's write lock longer than this write would wait:
+    nothing was written; the same write can simply be tried again."""
+
+
+class NotASession(SessionError):
+    """The file is not a session (or from a newer version): refused untouched, and
+    whatever SQLite created beside it for this open is removed again."""
 
 
 def now() -> str:
@@ -84,14 +105,25 @@ def now() -> str:
 
 
 def default_identity() -> str:
-    """Who is at the keyboard: $FACILITATOR_AS, else the SSH/OS user name."""
+    """Who is at the keyboard: $FACILITATOR_AS, else the SSH/OS user name, cleaned
+    by the one text rule (models.text.clean_identity) like every identity."""
     for var in ("FACILITATOR_AS", "USER", "LOGNAME"):
-        if os.environ.get(var):
-            return os.environ[var]
+        if os.environ.get(var, "").strip():
+            return clean_identity(os.environ[var], f"${var}")
     try:
-        return getpass.getuser()
+        return clean_identity(getpass.getuser(), "your user name") or "facilitator"
+    except SessionError:
+        raise
     except Exception:  # no passwd entry (containers): still need a name
         return "facilitator"
+
+
+def resolve_identity(identity: str | None) -> str:
+    """The name this process logs under: `--as` (cleaned, refused in one sentence
+    when too long or nothing but blanks), else default_identity()."""
+    if identity is None or identity == "":
+        return default_identity()
+    return clean_identity(identity, "--as")
 
 
 def split_sql(script: str) -> Iterator[str]:
@@ -122,8 +154,8 @@ def _user() -> str:
 
 def not_readable(path: Path) -> SessionError:
     return SessionError(
-        f"{path} cannot be read: you ({_user()}) do not have permission to read it; ask its "
-        f"owner to run `facilitator share {path} GROUP` for a group you are in.")
+        f"{visible(str(path))} cannot be read: you ({_user()}) do not have permission to read it; ask its "
+        f"owner to run `facilitator share {visible(str(path))} GROUP` for a group you are in.")
 
 
 def why_read_only(path: Path) -> str | None:
@@ -132,28 +164,64 @@ def why_read_only(path: Path) -> str | None:
     Writing needs the file and its -wal and -shm companions writable, or, when
     those do not exist yet, a folder in which SQLite can create them."""
     if not os.access(path, os.W_OK):
-        return f"{path} is open read-only: you ({_user()}) may read it but not change it."
+        return f"{visible(str(path))} is open read-only: you ({_user()}) may read it but not change it."
     folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists() and not os.access(companion, os.W_OK) or (
                 not companion.exists() and not folder_writable):
-            return (f"{path} is open read-only: you ({_user()}) may not change its "
-                    f"{companion.name} file (or create it in {path.parent}).")
+            return (f"{visible(str(path))} is open read-only: you ({_user()}) may not change its "
+                    f"{visible(companion.name)} file (or create it in {visible(str(path.parent))}).")
     return None
 
 
-def check_is_session_file(path: Path) -> None:
-    """Refuse, without touching it, a path that cannot be a session file."""
-    if path.is_dir():
-        raise SessionError(f"{path} is a folder, not a session file.")
+def check_is_session_file(path: Path) -> os.stat_result:
+    """Refuse, without touching it, a path that cannot be a session file: a folder, a
+    FIFO or device (never opened: that could block every command), a file that is
+    not SQLite. Returns the file's status."""
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        info = os.stat(path)
     except PermissionError:
         raise not_readable(path) from None
-    if header and header != SQLITE_HEADER:
-        raise SessionError(f"{path} is not a facilitator session (not an SQLite file).")
+    except OSError as error:
+        raise SessionError(f"{visible(str(path))} cannot be read: {error.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SessionError(f"{visible(str(path))} is a folder, not a session file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise SessionError(f"{visible(str(path))} is not a regular file (a FIFO, socket or "
+                           "device), so it cannot be a session file; nothing was opened.")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except PermissionError:
+        raise not_readable(path) from None
+    except OSError as error:
+        raise SessionError(f"{visible(str(path))} cannot be read: {error.strerror}.") from None
+    with os.fdopen(fd, "rb") as handle:
+        header = handle.read(100)
+    if header and not header.startswith(SQLITE_HEADER):
+        raise SessionError(f"{visible(str(path))} is not a facilitator session (not an SQLite file).")
+    companion_wal = path.with_name(path.name + "-wal")
+    if len(header) == 100 and not companion_wal.exists():
+        # With no -wal beside it, the header is the whole truth: refuse a newer or
+        # foreign file before SQLite opens it, so nothing (-wal, -shm) appears
+        # beside a refused file.
+        version = int.from_bytes(header[60:64], "big")
+        app_id = int.from_bytes(header[68:72], "big", signed=True)
+        if version > SCHEMA_VERSION:
+            raise newer_version(path, version)
+        pages = int.from_bytes(header[28:32], "big")
+        if app_id != APPLICATION_ID and (version or pages > 1):
+            raise SessionError(f"{visible(str(path))} is an SQLite file but not a facilitator session.")
+    elif header and len(header) < 100:
+        raise SessionError(f"{visible(str(path))} is damaged (shorter than an SQLite header); "
+                           "nothing was changed.")
+    return info
+
+
+def newer_version(path: Path, version: int) -> SessionError:
+    return SessionError(
+        f"{visible(str(path))} was written by a newer facilitator (schema {version}, this one "
+        f"knows {SCHEMA_VERSION}); upgrade facilitator to open it.")
 
 
 class SessionStore:
@@ -162,6 +230,8 @@ class SessionStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, identity: str, read_only: bool):
         self.path = path
         self.conn = conn
+        # The one rendering rule, at the one place text leaves the file (models.text).
+        conn.text_factory = text_from_file
         self.identity = identity
         self.read_only = read_only
         #: One sentence when the file opened read-only because the user may not
@@ -169,6 +239,12 @@ class SessionStore:
         self.read_only_reason: str | None = None
         self.host = socket.gethostname()
         self.pid = os.getpid()
+        #: Called once with a sentence when a write has to wait for another
+        #: process's lock (the CLI prints it); None: wait silently.
+        self.on_wait: Callable[[str], None] | None = None
+        self._told_waiting = False
+        #: While set (waiting_at_most), how long one write waits for the lock.
+        self.lock_wait_ms: int | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -187,39 +263,58 @@ class SessionStore:
         is corrupt or comes from a newer version raises SessionError, untouched.
         """
         path = Path(path)
-        exists = path.exists()
+        who = resolve_identity(identity)  # refused before the file is looked at
+        exists = os.path.lexists(path)
         if not exists and not create:
             raise SessionError(
-                f"There is no session file at {path}; create one with `facilitator new`."
+                f"There is no session file at {visible(str(path))}; create one with `facilitator new`."
             )
         reason = None
+        created = False
         if exists:
             check_is_session_file(path)
             if not read_only:
                 reason = why_read_only(path)
                 read_only = reason is not None
         elif not path.parent.exists():
-            raise SessionError(f"The folder {path.parent} does not exist.")
+            raise SessionError(f"The folder {visible(str(path.parent))} does not exist.")
         else:
-            make_private_file(path)
-        if read_only:
-            uri = f"file:{path.resolve()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        else:
-            try:
+            created = make_private_file(path)
+        before = {suffix for suffix in ("-wal", "-shm", "-journal")
+                  if os.path.lexists(str(path) + suffix)}
+        try:
+            if read_only:
+                uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            else:
                 conn = sqlite3.connect(path, isolation_level=None,
                                        timeout=BUSY_TIMEOUT_MS / 1000,
                                        check_same_thread=False)
-            except sqlite3.OperationalError as error:
-                raise SessionError(f"{path} cannot be opened: {error}.") from None
+        except sqlite3.OperationalError as error:
+            if created:
+                path.unlink(missing_ok=True)
+            raise SessionError(f"{visible(str(path))} cannot be opened: {error}.") from None
         conn.row_factory = sqlite3.Row
-        store = cls(path, conn, identity or default_identity(), read_only)
+        store = cls(path, conn, who, read_only)
         store.read_only_reason = reason
         try:
             store._prepare(create=create)
-        except BaseException:
+        except BaseException as error:
             conn.close()
+            # Nothing is left beside a refused file: the companions SQLite made for
+            # this open, and the file itself if this open created it (no 0-byte .db).
+            # (Only then: a -wal beside a session someone has open holds their work.)
+            if created or isinstance(error, NotASession):
+                for suffix in ("-wal", "-shm", "-journal"):
+                    if suffix not in before:
+                        Path(str(path) + suffix).unlink(missing_ok=True)
+            if created:
+                path.unlink(missing_ok=True)
+            if isinstance(error, sqlite3.Error):
+                sentence = store_error(path, error)
+                if sentence is not None:
+                    raise sentence from None
             raise
         return store
 
@@ -228,7 +323,7 @@ class SessionStore:
         """Create a new session file; never overwrites an existing one."""
         path = Path(path)
         if path.exists():
-            raise SessionError(f"{path} already exists; choose another path (nothing was changed).")
+            raise SessionError(f"{visible(str(path))} already exists; choose another path (nothing was changed).")
         return cls.open(path, identity=identity, create=True)
 
     def _prepare(self, *, create: bool) -> None:
@@ -241,35 +336,53 @@ class SessionStore:
                 "SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             ).fetchone()[0]
         except UnicodeDecodeError:  # damage can garble the message too
-            raise SessionError(
-                f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
+            raise NotASession(
+                f"{visible(str(self.path))} is not a facilitator session (the file is corrupt or not SQLite)."
             ) from None
         except sqlite3.DatabaseError as error:
             if any(text in str(error).lower() for text in ("unable to open", "readonly")):
                 raise self._cannot_open() from None
-            raise SessionError(
-                f"{self.path} is not a facilitator session (the file is corrupt or not SQLite)."
+            lower = str(error).lower()
+            if "i/o" in lower or "full" in lower or "locked" in lower or "busy" in lower:
+                raise store_error(self.path, error) or error from None
+            raise NotASession(
+                f"{visible(str(self.path))} is not a facilitator session (the file is corrupt or not SQLite)."
             ) from None
         if version > SCHEMA_VERSION:
-            raise SessionError(
-                f"{self.path} was written by a newer facilitator (schema {version}, this one "
-                f"knows {SCHEMA_VERSION}); upgrade facilitator to open it."
-            )
+            raise NotASession(str(newer_version(self.path, version)))
         if app_id != APPLICATION_ID and (has_tables or version):
-            raise SessionError(f"{self.path} is an SQLite file but not a facilitator session.")
+            raise NotASession(f"{visible(str(self.path))} is an SQLite file but not a facilitator session.")
         if app_id != APPLICATION_ID and not create:
-            raise SessionError(f"{self.path} is empty, not a facilitator session.")
+            raise NotASession(f"{visible(str(self.path))} is empty, not a facilitator session.")
         if self.read_only:
             if version < SCHEMA_VERSION:
                 raise SessionError(
-                    f"{self.path} needs upgrading; open it once without --read-only."
+                    f"{visible(str(self.path))} needs upgrading; open it once without --read-only."
                 )
             return
+        if has_tables:
+            self._check_intact()
         self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             self.transact(self._migrate)
+
+    def _check_intact(self) -> None:
+        """PRAGMA quick_check before anything is written: a damaged file is refused
+        for writing (reading what remains is still possible with --read-only)."""
+        try:
+            rows = self._retry(lambda: self.conn.execute("PRAGMA quick_check(1)").fetchall())
+            verdict = str(rows[0][0]) if rows else "ok"
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise
+            verdict = "malformed"
+        if verdict != "ok":
+            raise SessionError(
+                f"{visible(str(self.path))} is damaged (PRAGMA quick_check found a broken page), so "
+                "nothing will be written to it; read what remains with --read-only (export, report) "
+                "or restore a copy.")
 
     def _cannot_open(self) -> SessionError:
         """SQLITE_CANTOPEN on a file we could read: its -shm is missing and cannot be
@@ -277,11 +390,11 @@ class SessionStore:
         path = self.path
         if not os.access(path.parent, os.W_OK | os.X_OK):
             return SessionError(
-                f"{path} can be read but not opened now: nobody has it open, and SQLite may not "
-                f"create its {path.name}-shm file in {path.parent.absolute()}; open it while its owner has "
-                f"it open, or ask them to run `facilitator share {path} GROUP`.")
-        return SessionError(f"{path} cannot be opened: its -wal or -shm file is not readable for "
-                            f"you ({_user()}); ask its owner to run `facilitator share {path} GROUP`.")
+                f"{visible(str(path))} can be read but not opened now: nobody has it open, and SQLite may not "
+                f"create its {visible(path.name)}-shm file in {visible(str(path.parent.absolute()))}; open it while its owner has "
+                f"it open, or ask them to run `facilitator share {visible(str(path))} GROUP`.")
+        return SessionError(f"{visible(str(path))} cannot be opened: its -wal or -shm file is not readable for "
+                            f"you ({_user()}); ask its owner to run `facilitator share {visible(str(path))} GROUP`.")
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -296,27 +409,62 @@ class SessionStore:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     # ------------------------------------------------------------------ writing
-    def _retry(self, action: Callable[[], T]) -> T:
+    def _retry(self, action: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
         delay = 0.01
-        for attempt in range(WRITE_ATTEMPTS):
+        for attempt in range(attempts):
             try:
                 return action()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == WRITE_ATTEMPTS - 1:
+                if not _is_busy(error) or attempt == attempts - 1:
                     raise
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 0.5)
         raise AssertionError("unreachable")
 
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes inside wait at most this long for another process's lock, then
+        raise StillLocked (the app keeps the entry and tries again, without
+        freezing the screen meanwhile)."""
+        before, self.lock_wait_ms = self.lock_wait_ms, milliseconds
+        try:
+            yield
+        finally:
+            self.lock_wait_ms = before
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, within this store's patience. With on_wait set (the CLI),
+        the first time the lock is not free within WAIT_NOTICE_MS it says so once,
+        then waits on as usual."""
+        conn = self.conn
+        short = self.lock_wait_ms
+        if short is None and (self.on_wait is None or self._told_waiting):
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        conn.execute(f"PRAGMA busy_timeout = {short if short is not None else WAIT_NOTICE_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or short is not None or self.on_wait is None:
+                raise
+            self._told_waiting = True
+            self.on_wait(f"{visible(str(self.path))} is locked by another process; waiting for it "
+                         "(nothing is written until then; Ctrl+C gives up).")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("BEGIN IMMEDIATE")
+
     def transact(self, body: Callable[[sqlite3.Connection], T]) -> T:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
-        is locked by another process. Returns once the commit is durable."""
+        is locked by another process. Returns once the commit is durable; raises
+        StillLocked (a SessionError) if the lock outlasts the patience."""
         if self.read_only:
             # The file system's reason, when that is why: the user can act on it.
             raise SessionError(self.read_only_reason or READ_ONLY)
 
         def attempt() -> T:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 result = body(self.conn)
             except BaseException:
@@ -327,12 +475,18 @@ class SessionStore:
             return result
 
         try:
-            return self._retry(attempt)
+            return self._retry(attempt, 1 if self.lock_wait_ms is not None else WRITE_ATTEMPTS)
         except sqlite3.Error as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise StillLocked(f"{visible(str(self.path))} stayed locked by another process; "
+                                  "nothing was written; try again.") from None
             sentence = store_error(self.path, error)
             if sentence is None:
                 raise
             raise sentence from None
+        except OverflowError:  # a number beyond SQLite's 64 bits reached a write
+            raise SessionError("A number is too large to keep (SQLite holds up to 2^63 - 1); "
+                               "nothing was changed.") from None
 
     # ------------------------------------------------------------------ reading
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:

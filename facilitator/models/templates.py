@@ -11,11 +11,16 @@ from facilitator.models.codebook import DEFAULT_CODEBOOK
 from facilitator.models.records import Kind
 from facilitator.models.roster_import import RosterEntry, roster_from_yaml_data
 from facilitator.models.store import SessionError
-from facilitator.models.text import problems_error
+from facilitator.models.text import clean_text, problems_error, visible
 from facilitator.models.yaml_lines import Mapping, line_of, load_yaml
 
 TEMPLATE_KEYS = {"title", "description", "codebook", "essentials", "rounds", "group_size", "roster"}
 KIND_KEYS = {"name", "key", "label", "directed", "scope", "turn"}
+#: The largest group a template may ask for (and the largest number it may hold).
+MAX_GROUP_SIZE = 500
+#: Length limits of template texts, as the session keeps them.
+LIMITS = {"title": 200, "description": 2000, "kind": 40, "label": 60, "essential": 120,
+          "round": 120}
 
 
 @dataclass(frozen=True)
@@ -37,17 +42,25 @@ class Template:
     roster: tuple[RosterEntry, ...] = field(default=())
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, what: str = "", limit: int = 2000, where: str = "",
+          problems: list[str] | None = None) -> str | None:
+    """A template text by the one text rule (models.text.clean_text): blanks collapsed,
+    control codes made visible, at most `limit` characters; a text too long is a
+    problem naming `where` (file and line), and None."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = " ".join(str(value).split())
-        return text or None
+        try:
+            return clean_text(value, what or "a text", max_length=limit, required=False) or None
+        except SessionError as error:
+            if problems is not None:
+                problems.append(f"{where}: {error}")
+            return None
     return None
 
 
 def load_template(path: str | Path) -> Template:
     """Read and check a template; SessionError names the file and line of a problem."""
     path = Path(path)
-    label = path.name
+    label = visible(path.name)
     data = load_yaml(path)
     if not isinstance(data, Mapping):
         raise SessionError(f"{label}: a template is a YAML mapping with at least a title.")
@@ -55,8 +68,12 @@ def load_template(path: str | Path) -> Template:
     for key in sorted(set(data) - TEMPLATE_KEYS):
         problems.append(f"{label} line {line_of(data, key)}: unknown key {key!r} "
                         f"(known: {', '.join(sorted(TEMPLATE_KEYS))}).")
-    title = _text(data.get("title"))
-    if not title:
+    before = len(problems)
+    title = _text(data.get("title"), "the title", LIMITS["title"],
+                  f"{label} line {line_of(data, 'title', 1)}", problems)
+    description = _text(data.get("description"), "the description", LIMITS["description"],
+                        f"{label} line {line_of(data, 'description', 1)}", problems) or ""
+    if not title and len(problems) == before:
         problems.append(f"{label} line {line_of(data, 'title', 1)}: the template needs a title.")
     kinds = _codebook(data.get("codebook"), data, label, problems) if "codebook" in data else DEFAULT_CODEBOOK
     essentials = _essentials(data.get("essentials") or [], label, problems)
@@ -67,7 +84,7 @@ def load_template(path: str | Path) -> Template:
         roster = roster_from_yaml_data(data["roster"], label, problems)
     if problems:
         raise problems_error(problems, "nothing was changed")
-    return Template(path.stem, title or "", _text(data.get("description")) or "", tuple(kinds),
+    return Template(path.stem, title or "", description, tuple(kinds),
                     tuple(essentials), tuple(planned), group_min, group_max, tuple(roster))
 
 
@@ -85,8 +102,10 @@ def _codebook(items: Any, parent: Mapping, label: str, problems: list[str]) -> t
             continue
         for key in sorted(set(item) - KIND_KEYS):
             problems.append(f"{label} line {line_of(item, key)}: unknown key {key!r} in a kind.")
-        name, key = _text(item.get("name")), _text(item.get("key"))
-        if not name or not key or len(key) != 1:
+        where = f"{label} line {line}"
+        name, key = _text(item.get("name"), "a kind's name", LIMITS["kind"], where, problems), \
+            _text(item.get("key"), "a kind's key", 1, where)
+        if not name or not key or len(key) != 1 or not key.isprintable() or key.isspace():
             problems.append(f"{label} line {line}: a kind needs a name and a one-character key.")
             continue
         scope = item.get("scope", "pair")
@@ -98,7 +117,8 @@ def _codebook(items: Any, parent: Mapping, label: str, problems: list[str]) -> t
             continue
         names.add(name)
         keys.add(key)
-        kinds.append(Kind(name, key, _text(item.get("label")) or name,
+        kinds.append(Kind(name, key, _text(item.get("label"), "a kind's label", LIMITS["label"],
+                                           f"{label} line {line_of(item, 'label')}", problems) or name,
                           bool(item.get("directed", scope == "pair")), scope,
                           bool(item.get("turn", False))))
     if kinds and not any(k.scope == "pair" for k in kinds):
@@ -114,10 +134,17 @@ def _essentials(items: Any, label: str, problems: list[str]) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     for index, item in enumerate(items):
         line = line_of(items, index)
+        where = f"{label} line {line}"
+        before = len(problems)
         if isinstance(item, Mapping):
-            name, description = _text(item.get("name")), _text(item.get("description")) or ""
+            name = _text(item.get("name"), "an essential topic's name", LIMITS["essential"], where, problems)
+            description = _text(item.get("description"), "the topic's description",
+                                LIMITS["description"], where, problems) or ""
         else:
-            name, description = _text(item), ""
+            name, description = _text(item, "an essential topic's name", LIMITS["essential"],
+                                      where, problems), ""
+        if len(problems) > before:
+            continue
         if not name:
             problems.append(f"{label} line {line}: an essential topic needs a name.")
         elif any(name.lower() == n.lower() for n, _ in out):
@@ -134,10 +161,15 @@ def _rounds(items: Any, label: str, problems: list[str]) -> list[PlannedRound]:
     out: list[PlannedRound] = []
     for index, item in enumerate(items):
         line = line_of(items, index)
+        where = f"{label} line {line}"
+        before = len(problems)
         if isinstance(item, Mapping):
-            name, minutes = _text(item.get("name")), item.get("minutes")
+            name, minutes = _text(item.get("name"), "a round's name", LIMITS["round"], where,
+                                  problems), item.get("minutes")
         else:
-            name, minutes = _text(item), None
+            name, minutes = _text(item, "a round's name", LIMITS["round"], where, problems), None
+        if len(problems) > before:
+            continue
         if not name:
             problems.append(f"{label} line {line}: a round needs a name.")
             continue
@@ -158,7 +190,9 @@ def _group_size(data: Mapping, label: str, problems: list[str]) -> tuple[int, in
         problems.append(f"{label} line {line}: group_size is a mapping with min and max.")
         return 3, 6
     low, high = size.get("min", 2), size.get("max", 8)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or not 1 <= low <= high:
-        problems.append(f"{label} line {line}: group_size needs whole numbers with 1 <= min <= max.")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) \
+            or not 1 <= low <= high <= MAX_GROUP_SIZE:
+        problems.append(f"{label} line {line}: group_size needs whole numbers with "
+                        f"1 <= min <= max <= {MAX_GROUP_SIZE}.")
         return 3, 6
     return low, high

@@ -15,11 +15,19 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from facilitator.core.changes import Change
-from facilitator.core.rounds import round_step, take_round_step
-from facilitator.models.store import READ_ONLY, SessionError, SessionStore
+from facilitator.core.rounds import SUGGEST, round_step, take_round_step
+from facilitator.models.store import READ_ONLY, SessionError, SessionStore, StillLocked
+from facilitator.models.text import shown
 from facilitator.widgets.failures import WorkerFailed, forward_worker_failure
 
-__all__ = ["SessionScreen", "Shown", "WorkerFailed", "Written", "forward_worker_failure"]
+__all__ = ["SessionScreen", "Shown", "SuggestionsWanted", "WorkerFailed", "Written",
+           "forward_worker_failure"]
+
+#: How long a write from a screen waits for another process's lock before it is kept
+#: as pending (the screen goes on; the write is tried again until it commits).
+PENDING_AFTER_MS = 400
+#: How often pending writes are tried again.
+PENDING_RETRY_SECONDS = 0.5
 
 
 class Written(Message):
@@ -30,6 +38,11 @@ class Written(Message):
 class Shown(Message):
     """A screen was mounted or came back: the app redraws the header and checks
     the terminal's size."""
+
+
+class SuggestionsWanted(Message):
+    """The facilitator wants to see suggested groups for the next round before
+    starting it: the app shows the groups screen with its suggestions."""
 
 
 class SessionScreen(Screen[None]):
@@ -50,6 +63,10 @@ class SessionScreen(Screen[None]):
         self.undo_stack: list[Change] = []
         #: Changes undone here, newest last (ctrl+y makes the last again).
         self.redo_stack: list[Change] = []
+        #: Writes kept while another process holds the file's lock, oldest first;
+        #: each is tried again until it commits (later writes wait behind them).
+        self.pending: list[tuple[Callable[[], Change | str | None], str,
+                                 Callable[[SessionError], None] | None]] = []
 
     def refresh_data(self) -> None:
         """Re-read what this screen shows from the store. Called on mount, when the
@@ -98,17 +115,38 @@ class SessionScreen(Screen[None]):
         """The one way a screen writes. Refuses at once when read-only; runs
         `change`; a SessionError becomes a hint (or goes to on_error); a returned
         Change is remembered for ctrl+z; says `done` (or the returned sentence);
-        refreshes from the file. Returns True when the write happened."""
+        refreshes from the file. While another process holds the file's lock the
+        write is kept as pending (said on screen) and tried again until it commits,
+        later writes behind it. Returns True when the write happened or is pending."""
         if self.refuse_if_read_only():
             return False
+        if self.pending:  # in order: behind the writes already waiting
+            self.pending.append((change, done, on_error))
+            self._say_pending()
+            return True
+        return self._write_now(change, done, on_error)
+
+    def _write_now(self, change: Callable[[], Change | str | None], done: str,
+                   on_error: Callable[[SessionError], None] | None) -> bool:
         try:
-            result = change()
+            with self.store.waiting_at_most(PENDING_AFTER_MS):
+                result = change()
+        except StillLocked:
+            # Kept, not dropped: the screen goes on and the write is tried again.
+            self.pending.append((change, done, on_error))
+            self._say_pending()
+            self.set_timer(PENDING_RETRY_SECONDS, self._retry_pending)
+            return True
         except SessionError as error:
             if on_error is not None:
                 on_error(error)
             else:
                 self.hint(str(error), error=True)
             return False
+        self._wrote(result, done)
+        return True
+
+    def _wrote(self, result: Change | str | None, done: str) -> None:
         if isinstance(result, Change):
             self.remember(result)
         elif isinstance(result, str) and result and not done:
@@ -116,7 +154,31 @@ class SessionScreen(Screen[None]):
         if done:
             self.hint(done)
         self.written()
-        return True
+
+    def _say_pending(self) -> None:
+        count = len(self.pending)
+        self.app.notify(shown(f"{self.store.path.name} is locked by another process: "
+                              f"{count} {'change' if count == 1 else 'changes'} pending, kept and "
+                              "written as soon as it is free."),
+                        severity="warning", timeout=PENDING_RETRY_SECONDS * 4, markup=False)
+
+    def _retry_pending(self) -> None:
+        """Try the pending writes again, oldest first; stop at one still locked."""
+        while self.pending:
+            change, done, _ = self.pending[0]
+            try:
+                with self.store.waiting_at_most(PENDING_AFTER_MS):
+                    result = change()
+            except StillLocked:
+                self._say_pending()
+                self.set_timer(PENDING_RETRY_SECONDS, self._retry_pending)
+                return
+            except SessionError as error:  # refused now for another reason: say so
+                self.pending.pop(0)
+                self.hint(str(error), error=True)
+                continue
+            self.pending.pop(0)
+            self._wrote(result, done or "The pending change is written.")
 
     def remember(self, change: Change) -> None:
         """Push an undo step (a new change clears what could be redone)."""
@@ -162,21 +224,25 @@ class SessionScreen(Screen[None]):
 
     # ------------------------------------------------------------------ rounds
     def action_round(self) -> None:
-        """Start or end a round for everyone, after a one-key confirmation; an
-        undoable step like any other."""
+        """Start or end a round for everyone, after a one-key choice: end it (e),
+        start the next keeping the groups (k), in open space (o) or with suggested
+        groups (s). An undoable step like any other."""
         if self.refuse_if_read_only():
             return
-        from facilitator.screens.confirm import ConfirmScreen
+        from facilitator.screens.confirm import ChoiceScreen
 
         step = round_step(self.store)
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
+        def answered(key: str | None) -> None:
+            if key is None:
                 self.hint("Nothing changed: the round goes on as it was.")
+                return
+            if key == SUGGEST and step.suggest_first:
+                self.post_message(SuggestionsWanted())
                 return
 
             def take() -> Change | str | None:
-                said, change = take_round_step(self.store, step)
+                said, change = take_round_step(self.store, step, key)
                 if change is not None:
                     self.remember(change)
                 self.round_changed()
@@ -184,14 +250,16 @@ class SessionScreen(Screen[None]):
 
             self.write(take)
 
-        self.app.push_screen(ConfirmScreen(step.question, "ends" if step.ends else "starts"),
-                             answered)
+        self.app.push_screen(ChoiceScreen(step.question,
+                                          [(c.key, c.label) for c in step.choices],
+                                          step.default), answered)
 
     def round_changed(self) -> None:
         """Called after this screen started or ended a round (before the refresh)."""
 
     def hint(self, message: str, *, error: bool = False) -> None:
-        """A short, unobtrusive message (no modal). User text is never markup."""
-        self.app.notify(message, severity="error" if error else "information",
+        """A short, unobtrusive message (no modal). User text is never markup, and
+        goes through the one rendering rule (models.text.shown)."""
+        self.app.notify(shown(message), severity="error" if error else "information",
                         timeout=3, markup=False)
 

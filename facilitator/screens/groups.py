@@ -17,13 +17,14 @@ from textual.widgets.option_list import Option
 
 from facilitator.core import groups as edits
 from facilitator.core.changes import Change
-from facilitator.core.rounds import next_round_name
+from facilitator.core.rounds import next_round_name, opened_with
 from facilitator.models.groups import Group, groups_of_round, ungrouped
 from facilitator.models.records import Participant
 from facilitator.models.roster import participants
 from facilitator.models.rounds import current_round, next_round_id, rounds
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.wording import count_of
 from facilitator.screens.base import SessionScreen, forward_worker_failure
 from facilitator.widgets.entry_line import EntryLine, in_order_bindings, run_in_order
 from facilitator.widgets.groups_suggestions import SuggestionsPanel, short_name
@@ -164,11 +165,15 @@ class GroupsScreen(SessionScreen):
             state = "ended" if viewed.started_at else "planned"
             if current is not None:
                 state += f"; now in {current.name}"
+        # How the round opened (the round dialog's k, o or s), for everyone to see.
+        opening = opened_with(self.store, viewed.id) if viewed is not None else ""
+        if opening:
+            state += f", {opening}"
         if self.suggesting:
             where = "suggestions for " + next_round_name(self.store)
         else:
             where = "[ ] other rounds"
-        shown = f"{name} ({state}): {len(self.groups)} groups, {len(self.loose)} ungrouped"
+        shown = f"{name} ({state}): {count_of(len(self.groups), 'group')}, {len(self.loose)} ungrouped"
         # The title is one line: what matters most in each mode comes first.
         self.query_one("#groups-title", Static).update(
             f"{where[0].upper()}{where[1:]}  ·  {shown}" if self.suggesting else f"{shown}  ·  {where}")
@@ -361,6 +366,13 @@ class GroupsScreen(SessionScreen):
         self.set_class(self.suggesting, "suggesting")
         self.refresh_bindings()
         self.refresh_data()
+
+    def show_suggestions(self) -> None:
+        """Open the suggestions for the next round (the round dialog's s asked)."""
+        if not self.suggesting:
+            self.action_suggest()
+        self.hint(f"Suggested groups for {next_round_name(self.store)}: a or b applies one;"
+                  " then o starts the round with it (s).")
 
     def _suggest(self) -> None:
         """Hand the panel what the proposals need, as read from the file now."""

@@ -1,0 +1,93 @@
+"""Writing an export's files safely: all or nothing.
+
+Every file is written under a temporary name in its own folder (".name.part-XXXX",
+so a reader never takes it for the real thing) and the whole set is renamed into
+place only once every file is complete. A failure or an interruption (a full disk,
+an unwritable folder, Ctrl+C) removes the temporary files: nothing partial is
+left, and files from an earlier export are untouched. Existing files are replaced
+only with force=True, and that is checked before anything is written. Like the
+session file, the files are private to you (mode 0600): they name people."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from facilitator.models.store import SessionError
+
+
+class ExportFiles:
+    """The files of one export, under one folder, committed together."""
+
+    def __init__(self, out_dir: Path, names: list[str], force: bool = False) -> None:
+        self.out_dir = out_dir
+        self.names = names
+        self._temps: dict[str, Path] = {}
+        self._made_dirs: list[Path] = []
+        if out_dir.exists() and not out_dir.is_dir():
+            raise SessionError(f"{out_dir} is a file, not a folder; choose another --out.")
+        existing = [n for n in names if (out_dir / n).exists()]
+        if existing and not force:
+            shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+            raise SessionError(f"{out_dir} already has {shown}; use --force to replace them"
+                               " or --out to choose another folder.")
+
+    def path(self, name: str) -> Path:
+        return self.out_dir / name
+
+    def temp_path(self, name: str) -> Path:
+        """A fresh temporary file beside `name`, removed again unless committed."""
+        final = self.out_dir / name
+        missing = [d for d in (final.parent, *final.parent.parents) if not d.exists()]
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self._made_dirs.extend(reversed(missing))
+        handle, temp = tempfile.mkstemp(prefix=f".{final.name}.part-", dir=final.parent)
+        os.close(handle)
+        self._temps[name] = Path(temp)
+        return Path(temp)
+
+    @contextmanager
+    def open_text(self, name: str, bom: bool = True) -> Iterator[IO[str]]:
+        """A text file to write `name` into (UTF-8, newline as the writer puts it)."""
+        temp = self.temp_path(name)
+        with open(temp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+            yield handle
+
+    def commit(self) -> list[Path]:
+        """Rename every finished file into place; returns them in order."""
+        written = []
+        for name in self.names:
+            temp = self._temps.pop(name, None)
+            if temp is None:
+                continue
+            os.replace(temp, self.out_dir / name)
+            written.append(self.out_dir / name)
+        return written
+
+    def discard(self) -> None:
+        """Remove every temporary file (and folders this export made and left empty)."""
+        for temp in self._temps.values():
+            temp.unlink(missing_ok=True)
+        self._temps.clear()
+        for folder in reversed(self._made_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty or not ours to remove
+        self._made_dirs.clear()
+
+
+def plain_oserror(error: OSError) -> SessionError:
+    """A file system failure during an export, as one sentence."""
+    import errno
+
+    where = error.filename or "the export folder"
+    if error.errno == errno.ENOSPC:
+        return SessionError(f"The disk is full while writing {where}; nothing was exported.")
+    if isinstance(error, PermissionError):
+        return SessionError(f"{where} cannot be written: permission denied; nothing was exported.")
+    return SessionError(f"{where}: {error.strerror or error}; nothing was exported.")

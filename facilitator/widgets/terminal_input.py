@@ -1,0 +1,126 @@
+"""Pasted text arrives whole and in order, with control characters made visible.
+
+Textual's input parser ends a bracketed paste at the first ESC inside it: what
+follows the ESC is read as an escape sequence, then sent as separate key presses
+(ESC itself as `^`), and only at the end of the paste does the text from before
+the ESC arrive as the Paste event. So a paste of `ab<ESC>[31mcd<BEL>` reached a
+field as `^[31mcd` (BEL dropped, a key without a character) followed by `ab`.
+
+The fix sits where the damage happens, before the parser: inside a bracketed
+paste (between ESC [ 200 ~ and ESC [ 201 ~) every control character but tab and
+the line breaks becomes its visible picture (models.text.visible: ESC -> ␛), so
+the parser sees no ESC until the paste's real end, and every field gets one
+Paste event holding the text exactly as pasted, shown harmlessly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual._xterm_parser import XTermParser
+from textual.driver import Driver
+
+from facilitator.models.text import visible
+
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+KEEP = {"\t", "\n", "\r"}
+
+
+def paste_visible(text: str) -> str:
+    """Control characters as pictures, tab and line breaks kept (a field decides)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in KEEP else visible(ch) for ch in text)
+
+
+def _partial(tail: str, marker: str) -> int:
+    """How many characters at the end of `tail` begin `marker` (a marker cut in two
+    by the terminal's reads)."""
+    for size in range(min(len(tail), len(marker) - 1), 0, -1):
+        if marker.startswith(tail[-size:]):
+            return size
+    return 0
+
+
+class PasteFilter:
+    """A stream transform for the parser's input: tracks whether a bracketed paste
+    is open and makes the control characters inside it visible. Outside a paste
+    nothing is changed or held back (a lone Escape key is not delayed)."""
+
+    def __init__(self) -> None:
+        self.in_paste = False
+        self._recent = ""  # the last characters passed on outside a paste
+        self._held = ""    # inside a paste: what may be the start of its end marker
+
+    def __call__(self, data: str) -> str:
+        if not data:
+            held, self._held = self._held, ""
+            return paste_visible(held)
+        out: list[str] = []
+        data = self._held + data
+        self._held = ""
+        at = 0
+        while at < len(data):
+            if not self.in_paste:
+                seen = self._recent + data[at:]
+                found = seen.find(PASTE_START)
+                if found < 0:
+                    out.append(data[at:])
+                    self._recent = seen[-(len(PASTE_START) - 1):]
+                    break
+                end = found + len(PASTE_START) - len(self._recent) + at
+                out.append(data[at:end])
+                at, self.in_paste, self._recent = end, True, ""
+            else:
+                found = data.find(PASTE_END, at)
+                if found < 0:
+                    keep = _partial(data[at:], PASTE_END)
+                    out.append(paste_visible(data[at:len(data) - keep]))
+                    self._held = data[len(data) - keep:]
+                    break
+                out.append(paste_visible(data[at:found]))
+                out.append(PASTE_END)
+                at, self.in_paste = found + len(PASTE_END), False
+        return "".join(out)
+
+
+class PasteKeepingParser(XTermParser):
+    """XTermParser fed through a PasteFilter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._paste_filter = PasteFilter()
+
+    def feed(self, data: str) -> Iterable[Any]:
+        if not data:  # end of input: what was held goes first
+            held = self._paste_filter("")
+            if held:
+                yield from super().feed(held)
+            yield from super().feed(data)
+            return
+        filtered = self._paste_filter(data)
+        if filtered:
+            yield from super().feed(filtered)
+
+
+def driver_class(base: type[Driver]) -> type[Driver]:
+    """The app's driver: Textual's own, reading input through PasteKeepingParser
+    (on Linux and macOS terminals; any other driver, e.g. headless, unchanged)."""
+    from textual.drivers import linux_driver
+
+    if not issubclass(base, linux_driver.LinuxDriver):
+        return base
+
+    class PasteKeepingDriver(base):  # type: ignore[valid-type, misc]
+        def run_input_thread(self) -> None:
+            # LinuxDriver builds its parser from the module's name XTermParser; this
+            # thread is the only reader of that name while the app runs.
+            original = linux_driver.XTermParser
+            linux_driver.XTermParser = PasteKeepingParser  # type: ignore[misc]
+            try:
+                super().run_input_thread()
+            finally:
+                linux_driver.XTermParser = original  # type: ignore[misc]
+
+    return PasteKeepingDriver
