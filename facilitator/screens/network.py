@@ -291,7 +291,11 @@ class NetworkScreen(SessionScreen):
             return  # a newer layout is on its way
         self.layout_pending = None
         self.positions = save_job(self.store, message.job, message.positions)
-        self.redraw()
+        canvas = self.canvas
+        if self.view_pending is None and canvas.nodes:  # same picture, people moved
+            canvas.show(list(canvas.nodes), list(canvas.edges.values()), self.positions)
+        else:
+            self.redraw()
 
     def current_filter(self) -> NetworkFilter:
         return self.filter.with_(until=self.timeline.cursor)

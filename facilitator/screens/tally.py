@@ -198,6 +198,7 @@ class TallyScreen(SessionScreen):
     def log_entry(self, message: TallyPrompt.LogEntry) -> None:
         message.stop()
         self.write(lambda: self.live.log(message.entry))
+        self.prompt.draw()  # with the counts, in one frame (see LogEntry)
 
     @on(TallyPrompt.Paused)
     def paused(self, message: TallyPrompt.Paused) -> None:
