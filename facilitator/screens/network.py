@@ -201,9 +201,13 @@ class NetworkScreen(SessionScreen):
         live = self.live
         changed = live.refresh(self.store, load=False)
         if live.data is None or live.stale:
-            self.read_network()
             if live.data is None:
                 self.draw_stored_layout()
+                # Once that is painted: a thread started now would compete with the
+                # first paint for the interpreter.
+                self.call_after_refresh(self.read_network)
+            else:
+                self.read_network()
             return
         self.data = live.data
         moved = self.sync_layout()

@@ -133,7 +133,9 @@ class TallyScreen(SessionScreen):
         live = self.live
         changed = live.refresh(load=False)
         if live.board is None:
-            self.load_board()
+            # Once the screen is painted: a thread reading started now would compete
+            # with the first paint for the interpreter.
+            self.call_after_refresh(self.load_board)
         if not self._states_bound:
             self.bind_group_states()
         if self._configured != live.counts or not self._configured:
@@ -155,8 +157,9 @@ class TallyScreen(SessionScreen):
 
     def load_board(self) -> None:
         """Read the whole log in a thread; BoardRead brings the counts back. On the
-        store's own connection: with a second one opened and closed in this process,
-        a co-facilitator test saw stale reads and 'disk I/O error'."""
+        store's own connection: with a second, read-only one opened and closed in
+        this process for the read, a co-facilitator test (test_tally_rules) read a
+        stale entry; the shared one serialises its statements."""
         if self._loading:
             return
         self._loading = True
