@@ -231,9 +231,15 @@ class NetworkScreen(SessionScreen):
                         name="reading the log", description="network log",
                         exit_on_error=False)
 
+    def _gone(self) -> bool:
+        """A worker's result came back after the screen was taken down."""
+        return not self.is_mounted or not self.query(TimelineBar)
+
     @on(NetworkRead)
     def network_read(self, message: NetworkRead) -> None:
         self.reading = False
+        if self._gone():
+            return
         snapshot = message.snapshot
         self.live.take(snapshot)
         self.live.seed(snapshot.data, NetworkFilter(), message.whole, message.fingerprint)
@@ -291,7 +297,7 @@ class NetworkScreen(SessionScreen):
 
     @on(LayoutReady)
     def layout_ready(self, message: LayoutReady) -> None:
-        if message.job.signature != self.layout_pending:
+        if message.job.signature != self.layout_pending or self._gone():
             return  # a newer layout is on its way
         self.layout_pending = None
         self.positions = save_job(self.store, message.job, message.positions)
@@ -372,7 +378,7 @@ class NetworkScreen(SessionScreen):
 
     @on(ViewReady)
     def view_ready(self, message: ViewReady) -> None:
-        if message.generation != self.generation or message.data is not self.data:
+        if self._gone() or message.generation != self.generation or message.data is not self.data:
             return  # a newer picture is on its way
         self.view_pending = None
         self.live.seed(message.data, message.flt, message.ties)

@@ -181,7 +181,7 @@ class TallyScreen(SessionScreen):
     @on(BoardRead)
     def board_read(self, message: BoardRead) -> None:
         self._loading = False
-        if self.live.board is not None:
+        if self.live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
             return
         self.live.refresh_context()
         if not self.live.take_board(message.board):
