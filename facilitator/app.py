@@ -165,7 +165,9 @@ class FacilitatorApp(App[None]):
         from facilitator.screens.base import SessionScreen
 
         screen = self.screen
-        if isinstance(screen, SessionScreen):
+        # Not before the screen is mounted (a mode being switched to): its on_mount
+        # reads the file itself; refreshing it earlier found its widgets missing.
+        if isinstance(screen, SessionScreen) and screen.is_mounted:
             try:
                 screen.refresh_data()
             except SessionError as error:  # the file went bad under us: say so, keep running

@@ -56,14 +56,14 @@ def network(path: str, width: int | None, height: int, round_text: str | None,
         facilitator network sessions/demo.db --round 2 --kind ask
     """
     from facilitator.analysis.sociogram import LEGEND, group_legend
-    from facilitator.core.network import network_picture
+    from facilitator.core.report_network import counted_picture
 
     if width is None:
         width = min(160, shutil.get_terminal_size((100, 30)).columns)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with SessionStore.open(path) as store:
         # Without colour, groups are told apart by the shape of the marks.
-        shown = network_picture(store, width, height, round_text=round_text,
+        shown = counted_picture(store, width, height, round_text=round_text,
                                 kind_text=kind_text, group_text=group_text,
                                 focus_text=focus_text, group_marks=not colour)
     picture = shown.picture

@@ -202,6 +202,7 @@ def export_session(store: SessionStore, out_dir: str | Path,
         files = ExportFiles(out, planned_names(formats, tables), force=force)
         title = str(report.get("session", {}).get("title", ""))
         tick = _ticker(store, formats, tables, progress)
+        doc: ReportDoc | None = None
         for fmt in formats:
             if fmt == "csv":
                 write_tables(files, tables, store, bom, tick)
@@ -214,7 +215,7 @@ def export_session(store: SessionStore, out_dir: str | Path,
             elif fmt == "xlsx":
                 write_xlsx(files, tables, store, title, tick)
             else:
-                doc = report_doc(store, report)
+                doc = doc or report_doc(store, report)  # md and html draw the same one
                 write_report(files, REPORT_NAMES[fmt], fmt, doc)
                 tick(1)
         written = files.commit()

@@ -13,8 +13,10 @@ from typing import Any
 
 from facilitator.core.report_goals import goals_section
 from facilitator.core.report_groups import groups_section
+from facilitator.core.report_counts import session_counts
 from facilitator.core.report_network import network_section
-from facilitator.core.tally import tally_section
+from facilitator.core.report_tally import tally_section
+from facilitator.models.aggregates import voided_entries
 from facilitator.models.rounds import current_round
 from facilitator.models.schema import SCHEMA_VERSION
 from facilitator.models.session import session_info
@@ -43,33 +45,42 @@ def session_section(store: SessionStore, report: Report) -> None:
 
 
 def participants_section(store: SessionStore, report: Report) -> None:
-    rows = store.rows(
-        "SELECT p.name, p.code, p.tags, p.present, t.as_source, t.as_target"
-        " FROM participants p JOIN tallies t ON t.participant_id = p.id"
-        " ORDER BY p.name COLLATE NOCASE")
+    """Everyone on the roster by name, with how often they spoke / did something
+    (as_source) and were addressed (as_target): the `tallies` view's figures, from
+    the log counted in SQL."""
+    as_source: dict[int, int] = {}
+    as_target: dict[int, int] = {}
+    for row in session_counts(store):
+        if row.source_id is not None:
+            as_source[row.source_id] = as_source.get(row.source_id, 0) + row.count
+        if row.target_id is not None:
+            as_target[row.target_id] = as_target.get(row.target_id, 0) + row.count
+    rows = store.rows("SELECT id, name, code, tags, present FROM participants"
+                      " ORDER BY name COLLATE NOCASE")
     report["participants"] = [
         {"name": r["name"], "code": r["code"], "tags": json.loads(r["tags"]),
-         "present": bool(r["present"]), "as_source": r["as_source"], "as_target": r["as_target"]}
+         "present": bool(r["present"]), "as_source": as_source.get(r["id"], 0),
+         "as_target": as_target.get(r["id"], 0)}
         for r in rows]
 
 
 def interactions_section(store: SessionStore, report: Report) -> None:
-    total = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
-    voided = store.scalar("SELECT COUNT(*) FROM interactions WHERE voided_at IS NOT NULL")
-    by_kind = {r[0]: r[1] for r in store.rows(
-        "SELECT kind, COUNT(*) FROM interactions WHERE voided_at IS NULL GROUP BY kind ORDER BY kind")}
+    counts = session_counts(store)
+    by_kind: dict[str, int] = {}
+    per_round: dict[int | None, int] = {}
+    for row in counts:
+        by_kind[row.kind] = by_kind.get(row.kind, 0) + row.count
+        per_round[row.round_id] = per_round.get(row.round_id, 0) + row.count
     # Entries typed while no round ran (round_id NULL) are their own line, never
     # counted in the round that had ended before them.
-    by_round = [{"round": r["name"], "entries": r["entries"]} for r in store.rows(
-        "SELECT r.name, COUNT(i.id) AS entries FROM rounds r"
-        " LEFT JOIN interactions i ON i.round_id = r.id AND i.voided_at IS NULL"
-        " GROUP BY r.id ORDER BY r.position")]
-    between = store.scalar("SELECT COUNT(*) FROM interactions"
-                           " WHERE voided_at IS NULL AND round_id IS NULL")
+    by_round = [{"round": r["name"], "entries": per_round.get(r["id"], 0)}
+                for r in store.rows("SELECT id, name FROM rounds ORDER BY position")]
+    between = per_round.get(None, 0)
     if between:
         by_round.append({"round": BETWEEN_ROUNDS, "entries": between})
-    report["interactions"] = {"total": total, "voided": voided, "by_kind": by_kind,
-                              "by_round": by_round}
+    report["interactions"] = {"total": sum(row.count for row in counts),
+                              "voided": voided_entries(store),
+                              "by_kind": dict(sorted(by_kind.items())), "by_round": by_round}
 
 
 #: Sections in the order they appear. Features append theirs here.

@@ -1,22 +1,48 @@
-"""The report's `network` section: the network's figures and findings, and each
-participant's degree, betweenness and strength."""
+"""The report's `network` section, and the network `facilitator network` draws, both
+from the log counted in SQL (facilitator.models.aggregates): a session of a million
+entries is analysed from its tie counts, never from its entries held in memory.
+
+`counted_network(store, flt)` is that read: the roster, kinds, rounds and groups, and
+the Ties of a filter (kind, round, group; not replay or time windows, which need the
+entries and are the live screen's)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from facilitator.analysis.network import analyse, formal_grouping, group_match, tie_counts
+from facilitator.analysis.network import (
+    BETWEEN_ROUNDS, NetworkData, NetworkFilter, Ties, analyse, formal_grouping, group_match,
+    ties_from_counts)
 from facilitator.analysis.network_findings import findings, suggest_introductions
-from facilitator.core.network import load_network
+from facilitator.analysis.sociogram import Sociogram
+from facilitator.core.network import load_context, resolve_filter
+from facilitator.core.report_counts import session_counts
+from facilitator.models.aggregates import GroupScope, entry_counts
 from facilitator.models.store import SessionStore
+
+
+def counted_network(store: SessionStore, flt: NetworkFilter = NetworkFilter(),
+                    data: NetworkData | None = None) -> tuple[NetworkData, Ties]:
+    """The network's context (no entries) and the Ties a filter selects, counted in SQL."""
+    data = data if data is not None else load_context(store)
+    if flt == NetworkFilter():
+        return data, ties_from_counts(data, session_counts(store))
+    group = next((g for g in data.groups if g.id == flt.group_id), None)
+    rows = entry_counts(
+        store,
+        round_id=None if flt.round_id == BETWEEN_ROUNDS else flt.round_id,
+        between_rounds=flt.round_id == BETWEEN_ROUNDS,
+        kinds=flt.kinds,
+        group=None if group is None else GroupScope(group.id, group.member_ids, group.round_id))
+    return data, ties_from_counts(data, rows, flt)
 
 
 def network_section(store: SessionStore, report: dict[str, Any]) -> None:
     """The report's `network` section, and each participant's figures. Each entry
     counts once (an undirected kind once for both people); reciprocity is over
     directed kinds only."""
-    data = load_network(store)
-    ties = tie_counts(data)
+    data, ties = counted_network(store)
     analysis = analyse(data, ties)
     groups = formal_grouping(data)
     name = data.name
@@ -54,3 +80,42 @@ def network_section(store: SessionStore, report: dict[str, Any]) -> None:
         entry["betweenness"] = round(figures.betweenness, 6)
         entry["strength"] = figures.strength
         entry["together"] = figures.together
+
+
+@dataclass(frozen=True)
+class CountedPicture:
+    """What `facilitator network` prints: the drawing, the groups' marks, findings."""
+
+    picture: Sociogram
+    groups: tuple[Any, ...]
+    findings: list[str]
+
+
+def counted_picture(store: SessionStore, width: int, height: int, *,
+                    round_text: str | None = None, kind_text: str | None = None,
+                    group_text: str | None = None, focus_text: str | None = None,
+                    group_marks: bool = False) -> CountedPicture:
+    """`facilitator network`: the picture for the filters a user typed, drawn with the
+    shared layout (brought up to date and stored if it had to be), and what it means;
+    all from the log counted in SQL."""
+    from facilitator.analysis.network_view import LayoutJob, sociogram_specs
+    from facilitator.analysis.sociogram import render_sociogram
+    from facilitator.analysis.network import DEFAULT_SEED
+    from facilitator.core.layout import save_job
+    from facilitator.models.layout import layout_seed, stored_layout
+    from facilitator.models.roster import find_participant
+
+    data = load_context(store)
+    flt = resolve_filter(data, round_text, kind_text, group_text)
+    focus = find_participant(store, focus_text).id if focus_text else None
+    # The layout follows the whole session's ties, whatever the filter.
+    _data, whole = counted_network(store, NetworkFilter(), data)
+    stored, signature = stored_layout(store)
+    job = LayoutJob(whole.node_ids, frozenset(whole.pairs()), stored, signature,
+                    layout_seed(store, DEFAULT_SEED))
+    positions = job.stored if job.up_to_date else save_job(store, job, job.run())
+    ties = whole if flt == NetworkFilter() else counted_network(store, flt, data)[1]
+    groups = formal_grouping(data, flt.round_id)
+    nodes, edges = sociogram_specs(data, ties, groups, focus)
+    picture = render_sociogram(nodes, edges, positions, width, height, group_marks=group_marks)
+    return CountedPicture(picture, groups, findings(data, analyse(data, ties), ties, groups))

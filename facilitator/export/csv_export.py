@@ -1,14 +1,15 @@
 """CSV files for people and for Gephi, streamed from the session file.
 
 UTF-8 with a byte-order mark by default (Excel needs it to read accents right;
-LibreOffice reads it too), comma-separated, every cell a spreadsheet would run as
-a formula neutralised (models.cells; `facilitator import` reverses exactly that)."""
+LibreOffice reads it too), comma-separated, CRLF line ends, text cells quoted and
+numbers not (export.csv_lines), every cell a spreadsheet would run as a formula
+neutralised (models.cells; `facilitator import` reverses exactly that)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 
+from facilitator.export.csv_lines import format_row
 from facilitator.export.files import ExportFiles
 from facilitator.export.tables import EDGE_SQL, Table, edges_sql
 from facilitator.models.store import SessionStore
@@ -21,11 +22,14 @@ def write_csv(files: ExportFiles, name: str, table: Table, store: SessionStore,
               tick: Tick = lambda n: None) -> None:
     """Stream one table into `name` (a chunk of rows at a time)."""
     with files.open_text(name, bom=bom) as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(header or table.columns)
-        for chunk in table.csv_chunks(store):
-            writer.writerows(chunk)
-            tick(len(chunk))
+        columns = header or table.columns  # tag names are typed text too
+        handle.write(format_row(columns, [True] * len(columns)))
+        handle.write("\r\n")
+        for text, rows in table.csv_text(store):
+            if rows:
+                handle.write(text)
+                handle.write("\r\n")
+            tick(rows)
 
 
 def csv_names(tables: list[Table]) -> list[str]:

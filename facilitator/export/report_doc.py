@@ -87,7 +87,7 @@ def session_line(doc: ReportDoc) -> str:
 def equity_sentence(doc: ReportDoc) -> str:
     equity = doc.report.get("equity", {})
     not_spoken = doc.report.get("not_spoken", [])
-    text = (f"Across the session, speaking turns were {equity.get('reading', 'not counted')}"
+    text = (f"Speaking turns across the session: {equity.get('reading', 'not counted')}"
             f" (Gini {equity.get('gini', 0):.2f}; 0 is perfectly even).")
     if not_spoken:
         text += f" Not yet heard in the current round: {names(not_spoken)}."
@@ -164,6 +164,8 @@ def render_summary(doc: ReportDoc) -> str:
     if shares:
         lines.append("  Most turns: " + ", ".join(f"{n} {t} ({share:.0%})" for n, t, share in shares[:5]))
     lines += ["", "Groups and their goals"]
+    if not group_lines(doc):
+        lines.append("  No groups were formed.")
     for round_name, groups in group_lines(doc):
         parts = []
         for group, members, goals in groups:

@@ -33,6 +33,7 @@ section { break-inside: avoid-page; }
 figure { margin: 1rem 0; }
 figcaption { color: #555; font-size: .9rem; }
 svg { max-width: 100%; height: auto; display: block; }
+#gini-by-round { width: 30rem; }
 .table { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e3e3e3;
@@ -212,8 +213,10 @@ def sociogram_svg(picture: dict[str, Any]) -> str:
              for n in nodes}
     out = [f"<figure><svg id=\"sociogram\" viewBox=\"0 0 {w:.0f} {h:.0f}\" role=\"img\""
            " aria-label=\"Sociogram: who interacted with whom\" font-size=\"12\">",
-           "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"19\" refY=\"5\""
-           " markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+           # Arrowheads of one size whatever the line's width, tips at the circle's edge.
+           "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"21\" refY=\"5\""
+           " markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\""
+           " orient=\"auto-start-reverse\">"
            "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>", "<g class=\"ties\">"]
     for edge in picture.get("edges", []):
         if edge["source"] not in where or edge["target"] not in where:

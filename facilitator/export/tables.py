@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.models.cells import neutralise, neutralised_sql
+from facilitator.export.csv_lines import format_row, line_sql, neutralise_text
 from facilitator.models.store import SessionStore
 
 Row = Sequence[object]
@@ -46,15 +46,24 @@ class Table:
             return
         yield from _chunks(store, self.sql)
 
-    def csv_chunks(self, store: SessionStore) -> Iterator[list[Row]]:
-        """The rows with every text cell neutralised (in SQL for the streamed ones)."""
+    def quoted(self) -> list[bool]:
+        """Which columns are written quoted (text and timestamps)."""
+        return [c in self.texts or c in self.times for c in self.columns]
+
+    def csv_text(self, store: SessionStore) -> Iterator[tuple[str, int]]:
+        """The rows as finished CSV text (lines joined by CRLF, no final one) and how
+        many rows it holds, a chunk at a time, every cell neutralised.
+
+        Streamed tables have SQLite build each line (export.csv_lines); rows built
+        in Python are formatted the same way."""
         if self.sql is None:
+            quoted = self.quoted()
             for chunk in self.raw_chunks(store):
-                yield [[neutralise(v) for v in row] for row in chunk]
+                yield "\r\n".join(format_row(row, quoted) for row in chunk), len(chunk)
             return
-        picked = ", ".join(neutralised_sql(_quote(c)) if c in self.texts else _quote(c)
-                           for c in self.columns)
-        yield from _chunks(store, f"SELECT {picked} FROM ({self.sql})")
+        line = line_sql(self.columns, self.texts | self.times)
+        for chunk in _chunks(store, f"SELECT {line} FROM ({self.sql})"):
+            yield neutralise_text("\r\n".join([row[0] for row in chunk])), len(chunk)
 
 
 def _quote(column: str) -> str:

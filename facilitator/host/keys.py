@@ -16,11 +16,10 @@ from pathlib import Path
 import asyncssh
 
 from facilitator.models.store import SessionError
-from facilitator.models.text import clean_text
+from facilitator.models.text import MAX_IDENTITY_LENGTH, clean_identity, visible
 
 #: The key blob and its comment, after whatever options precede them.
 KEY_LINE = re.compile(r"(?:^|\s)((?:ssh-|ecdsa-|sk-)[\w@.-]+)\s+([A-Za-z0-9+/]+={0,3})(?:\s+(.*))?$")
-MAX_IDENTITY_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,11 @@ class KeyFile:
 
 def identity_for(key: AllowedKey, username: str) -> str:
     """The name a co-facilitator's entries are logged under: the key's comment
-    (`ssh-keygen -C sam`), else the user name they typed (`ssh sam@host`)."""
-    name = key.comment or username
-    return clean_text(name, "the identity", max_length=MAX_IDENTITY_LENGTH, required=False) or "guest"
+    (`ssh-keygen -C sam`), else the user name they typed (`ssh sam@host`), by the one
+    text rule for identities (models.text); one longer than the limit is cut to it
+    rather than refused (the co-facilitator cannot fix it from their side)."""
+    name = visible(" ".join((key.comment or username or "").split()))[:MAX_IDENTITY_LENGTH].strip()
+    return clean_identity(name, "the SSH key's comment") if name else "guest"
 
 
 def read_key_file(path: Path, *, read_only: bool) -> KeyFile:

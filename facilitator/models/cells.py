@@ -9,7 +9,7 @@ they are: no spreadsheet runs them.
 So that reading back is exact, a value that already starts with apostrophes
 before such a start ("'=x") gets one more, and `restore` takes exactly one off
 whenever the rest would have been neutralised: restore(neutralise(v)) == v for
-every text. The same rule is written in SQL (neutralised_sql) for streaming.
+every text. export/csv_lines.py applies it while streaming.
 """
 
 from __future__ import annotations
@@ -46,14 +46,3 @@ def restore(text: str) -> str:
     if text.startswith("'") and needs_neutralising(text[1:]):
         return text[1:]
     return text
-
-
-def neutralised_sql(column: str) -> str:
-    """A SQL expression giving `column` as neutralise() would (NULL stays NULL).
-
-    Used so the interactions file streams straight from the cursor to csv.writer."""
-    t = f"ltrim({column}, '''')"
-    return (f"CASE WHEN substr({t}, 1, 1) IN ('=', '@', char(9), char(13), char(10))"
-            f" OR (substr({t}, 1, 1) IN ('+', '-') AND length({t}) > 1"
-            f" AND substr({t}, 2) GLOB '*[^0-9.]*')"
-            f" THEN '''' || {column} ELSE {column} END")

@@ -9,6 +9,7 @@ are checked before anything is written; then one transaction writes them all."""
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -56,8 +57,9 @@ class ImportRow:
 def read_interactions_csv(path: Path) -> list[ImportRow]:
     """Rows of an interactions CSV; blank lines skipped; unknown columns refused."""
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
-    # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
+    # would also split at U+2028 and U+2029 inside a cell); a quoted line break stays.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:

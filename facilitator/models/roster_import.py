@@ -6,6 +6,7 @@ whole file is good."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +49,14 @@ def read_roster_csv(path: Path) -> list[RosterEntry]:
     roster.csv that `facilitator export` writes (neutralised cells restored)."""
     label = visible(path.name)
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8)
-    # keepends: a quoted cell may hold a line break (kept, then made a space).
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
+    # would also split at U+2028 and U+2029 inside a cell); a quoted line break stays.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         raise SessionError(f"{label} is empty.") from None
-    columns = [h.strip() for h in header]
+    columns = [restore(h.strip()) for h in header]
     lowered = [c.lower() for c in columns]
     if "name" not in lowered:
         raise SessionError(f"{label} line 1: there is no 'name' column.")

@@ -105,7 +105,8 @@ def _codebook(items: Any, parent: Mapping, label: str, problems: list[str]) -> t
         where = f"{label} line {line}"
         name, key = _text(item.get("name"), "a kind's name", LIMITS["kind"], where, problems), \
             _text(item.get("key"), "a kind's key", 1, where)
-        if not name or not key or len(key) != 1 or not key.isprintable() or key.isspace():
+        typed_key = str(item.get("key", ""))
+        if not name or not key or len(key) != 1 or not typed_key.isprintable() or key.isspace():
             problems.append(f"{label} line {line}: a kind needs a name and a one-character key.")
             continue
         scope = item.get("scope", "pair")

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.core.exporting import APP_FORMATS, Exported, export_session
 from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.text import shown
 from facilitator.widgets.failures import forward_worker_failure
 
 
@@ -62,7 +63,7 @@ class ExportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Exporting to {self.folder}", id="export-what", markup=False)
+            yield Static(shown(f"Exporting to {self.folder}"), id="export-what", markup=False)
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static("Reading the session…", id="export-status", markup=False)
             yield Static("Escape cancels", classes="hint", id="export-hint", markup=False)
@@ -93,14 +94,14 @@ class ExportScreen(ModalScreen[None]):
             self.result = event.worker.result
             sentence = self.result.sentence() if self.result else "Done."
             self.query_one(ProgressBar).update(progress=100)
-            self.query_one("#export-status", Static).update(sentence)
+            self.query_one("#export-status", Static).update(shown(sentence))
             self.query_one("#export-hint", Static).update("Enter or Escape closes")
             self.app.notify(sentence, markup=False, timeout=10)
         elif event.state == WorkerState.ERROR:
             self.running = False
             error = event.worker.error
             text = str(error) if isinstance(error, SessionError) else "The export failed."
-            self.query_one("#export-status", Static).update(text)
+            self.query_one("#export-status", Static).update(shown(text))
             self.query_one("#export-hint", Static).update("Enter or Escape closes")
             if not isinstance(error, Cancelled):
                 forward_worker_failure(self, event)  # the app's one failure sentence

@@ -145,6 +145,18 @@ class EntryLine(Input):
         purpose, self.purpose, self.value = self.purpose, None, ""
         self.post_message(self.Cancelled(self, purpose))
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # Kept whole and in order: a line is one line, so a pasted text's lines are
+        # joined by spaces (Input keeps only the first) and tabs become spaces.
+        text = " ".join(event.text.replace("\t", " ").splitlines())
+        if text:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.stop()
+        event.prevent_default()  # not Input's own paste as well
+
     async def _on_key(self, event: events.Key) -> None:
         if event.is_printable:
             await super()._on_key(event)

@@ -105,8 +105,10 @@ class PasteKeepingParser(XTermParser):
 
 
 def driver_class(base: type[Driver]) -> type[Driver]:
-    """The app's driver: Textual's own, reading input through PasteKeepingParser
-    (on Linux and macOS terminals; any other driver, e.g. headless, unchanged)."""
+    """The app's driver: Textual's own, reading input through PasteKeepingParser,
+    and bytes that are not UTF-8 (a Latin-1 terminal, a pasted binary) read as U+FFFD
+    instead of ending the app with a UnicodeDecodeError in its input thread (on Linux
+    and macOS terminals; any other driver, e.g. headless, unchanged)."""
     from textual.drivers import linux_driver
 
     if not issubclass(base, linux_driver.LinuxDriver):
@@ -114,13 +116,44 @@ def driver_class(base: type[Driver]) -> type[Driver]:
 
     class PasteKeepingDriver(base):  # type: ignore[valid-type, misc]
         def run_input_thread(self) -> None:
-            # LinuxDriver builds its parser from the module's name XTermParser; this
-            # thread is the only reader of that name while the app runs.
-            original = linux_driver.XTermParser
-            linux_driver.XTermParser = PasteKeepingParser  # type: ignore[misc]
+            # Textual 8.2's LinuxDriver.run_input_thread, with our parser and a
+            # forgiving decoder (the two things it does not let a subclass choose).
+            import os
+            import selectors
+            from codecs import getincrementaldecoder
+
+            from textual._loop import loop_last
+            from textual._parser import ParseError
+
+            selector = selectors.SelectSelector()
+            selector.register(self.fileno, selectors.EVENT_READ)
+            fileno = self.fileno
+            parser = PasteKeepingParser(self._debug)
+            feed, tick = parser.feed, parser.tick
+            decode = getincrementaldecoder("utf-8")(errors="replace").decode
+
+            def process_selector_events(selector_events: list[Any], final: bool = False) -> None:
+                for last, (_key, mask) in loop_last(selector_events):
+                    if mask & selectors.EVENT_READ:
+                        unicode_data = decode(os.read(fileno, 1024 * 4), final=final and last)
+                        if not unicode_data:
+                            break
+                        for event in feed(unicode_data):
+                            self.process_message(event)
+                for event in tick():
+                    self.process_message(event)
+
             try:
-                super().run_input_thread()
+                while not self.exit_event.is_set():
+                    process_selector_events(selector.select(0.1))
+                selector.unregister(self.fileno)
+                process_selector_events(selector.select(0.1), final=True)
             finally:
-                linux_driver.XTermParser = original  # type: ignore[misc]
+                selector.close()
+                try:
+                    for _ in feed(""):
+                        pass
+                except (EOFError, ParseError):
+                    pass
 
     return PasteKeepingDriver

@@ -1,0 +1,196 @@
+"""Command-line figures, each process against its reference, interleaved A B A B:
+
+- `facilitator report --json` on 1M entries against the sqlite3 shell running the
+  queries the report needs (the grouped count of the log and the small tables), and
+  its peak memory (target: under 150 MB, at most 2x the sqlite3 shell's time);
+- `facilitator network` on 1M entries, same reference and memory target;
+- `facilitator groups --form new-ties` for 200 people with a 100k history (the
+  search's own time read in-process too: target under 0.3 s);
+- `facilitator import` of 100k rows against the sqlite3 shell's `.import` of the
+  same CSV (target: at most 3x);
+- `facilitator log`, the whole process, against `python -c "import sqlite3, click"`
+  (target: at most 2x).
+
+Peak memory is each child's own ru_maxrss (os.wait4)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.reference import Sample, figure, interleaved, run_measured  # noqa: E402
+from bench.sessions import build_session  # noqa: E402
+
+PYTHON = sys.executable
+FACILITATOR = str(Path(sys.executable).with_name("facilitator"))
+SQLITE3 = shutil.which("sqlite3") or "sqlite3"
+BIG = 1_000_000
+RUNS = 5
+
+#: What the report reads, as the sqlite3 shell would run it: the log grouped by
+#: (source, target, kind, round) off the same index, then every small table.
+REPORT_SQL = """
+SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions
+ INDEXED BY interactions_counts WHERE voided_at IS NULL
+ GROUP BY source_id, target_id, kind, round_id;
+SELECT COUNT(*) FROM interactions WHERE voided_at IS NOT NULL;
+SELECT * FROM session; SELECT * FROM kinds; SELECT * FROM participants; SELECT * FROM rounds;
+SELECT * FROM groups; SELECT * FROM current_members; SELECT * FROM memberships;
+SELECT * FROM goals; SELECT * FROM goal_history; SELECT * FROM goal_essentials;
+SELECT * FROM essentials; SELECT * FROM challenges; SELECT * FROM layout; SELECT * FROM settings;
+"""
+NETWORK_SQL = """
+SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions
+ INDEXED BY interactions_counts WHERE voided_at IS NULL
+ GROUP BY source_id, target_id, kind, round_id;
+SELECT * FROM session; SELECT * FROM kinds; SELECT * FROM participants; SELECT * FROM rounds;
+SELECT * FROM groups; SELECT * FROM current_members; SELECT * FROM layout; SELECT * FROM settings;
+"""
+
+
+def timed(argv: list[str], memory: list[int] | None = None, stdin: Path | None = None):  # type: ignore[no-untyped-def]
+    def run() -> float:
+        done = run_measured(argv, stdin_path=stdin)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])} ... exited {done.returncode}")
+        if memory is not None:
+            memory.append(done.peak_kib)
+        return done.seconds
+    return run
+
+
+def large_figures(folder: Path, size: int) -> list[str]:
+    path = build_session(folder / "big.db", 200, size)
+    label = f"{size // 1000}k entries" if size < BIG else f"{size // BIG}M entries"
+    report_sql = folder / "report.sql"
+    report_sql.write_text(REPORT_SQL)
+    network_sql = folder / "network.sql"
+    network_sql.write_text(NETWORK_SQL)
+    lines = []
+    ours_mem: list[int] = []
+    ref_mem: list[int] = []
+    ours, ref = interleaved(timed([FACILITATOR, "report", str(path), "--json"], ours_mem),
+                            timed([SQLITE3, str(path)], ref_mem, report_sql), RUNS)
+    peak = max(ours_mem) / 1024
+    lines.append(figure(f"report --json, 200 people, {label}", ours, ref,
+                        "sqlite3 shell running the report's queries", target=2.0, scale=1, unit="s")
+                 + f"\n     peak memory {peak:.0f} MB (sqlite3 {max(ref_mem) / 1024:.0f} MB)"
+                   f" [target < 150 MB: {'met' if peak < 150 else 'NOT met'}]")
+    # The first run lays the network out and stores the layout, as a first look would.
+    run_measured([FACILITATOR, "network", str(path)])
+    ours_mem, ref_mem = [], []
+    ours, ref = interleaved(timed([FACILITATOR, "network", str(path)], ours_mem),
+                            timed([SQLITE3, str(path)], ref_mem, network_sql), RUNS)
+    peak = max(ours_mem) / 1024
+    lines.append(figure(f"network CLI, 200 people, {label}", ours, ref,
+                        "sqlite3 shell running the network's queries", scale=1, unit="s")
+                 + f"\n     peak memory {peak:.0f} MB (sqlite3 {max(ref_mem) / 1024:.0f} MB)"
+                   f" [target < 150 MB: {'met' if peak < 150 else 'NOT met'}]")
+    return lines
+
+
+def grouping_figures(folder: Path) -> list[str]:
+    from facilitator.core import group_plans as plans
+    from facilitator.models.store import SessionStore
+
+    lines = []
+    for name, group_size in (("tables of 6", 6), ("tables of 12: most pairs have met", 12)):
+        path = build_session(folder / f"groups-{group_size}.db", 200, 100_000,
+                             group_size=group_size)
+        ours, ref = interleaved(
+            timed([FACILITATOR, "groups", str(path), "--form", "new-ties", "--size", "6"]),
+            timed([PYTHON, "-c", "import sqlite3, click"]), RUNS)
+        with SessionStore.open(path, read_only=True) as store:
+            def search() -> float:
+                started = time.perf_counter()
+                plans.proposal_inputs(store, 6).form("new-ties", 6)
+                return time.perf_counter() - started
+            inner = Sample(tuple(search() for _ in range(RUNS)))
+        lines.append(figure(f"new-ties grouping CLI, 200 people, 100k history ({name})", ours, ref,
+                            'python -c "import sqlite3, click"')
+                     + f"\n     read + search in-process {inner.show()} [target < 300 ms: "
+                       f"{'met' if inner.median < 0.3 else 'NOT met'}]")
+    return lines
+
+
+def import_figure(folder: Path) -> list[str]:
+    """100k rows from a CSV into a session that has the roster, against sqlite3's
+    .import of the same file into a new table. Each run gets a fresh copy."""
+    source = build_session(folder / "import-source.db", 200, 100_000)
+    conn = sqlite3.connect(source)
+    rows = conn.execute(
+        "SELECT s.name, t.name, i.kind, i.at, '' FROM interactions i"
+        " JOIN participants s ON s.id = i.source_id LEFT JOIN participants t ON t.id = i.target_id"
+        " WHERE i.voided_at IS NULL ORDER BY i.id LIMIT 100000").fetchall()
+    conn.close()
+    table = folder / "rows.csv"
+    with open(table, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "target", "kind", "timestamp", "note"])
+        writer.writerows(rows)
+    empty = build_session(folder / "import-empty.db", 200, 0, rounds=1)
+    counter = [0]
+
+    def ours() -> float:
+        counter[0] += 1
+        target = folder / f"import-{counter[0]}.db"
+        shutil.copy(empty, target)
+        done = run_measured([FACILITATOR, "import", str(target), str(table)])
+        if done.returncode != 0:
+            raise RuntimeError(f"facilitator import exited {done.returncode}: "
+                               f"{done.stdout.decode(errors='replace').strip()[:200]}")
+        target.unlink()
+        return done.seconds
+
+    def reference() -> float:
+        counter[0] += 1
+        target = folder / f"raw-{counter[0]}.db"
+        shutil.copy(empty, target)
+        script = folder / "import.sql"
+        script.write_text(f"PRAGMA synchronous=FULL;\n.import --csv {table} imported\n")
+        done = run_measured([SQLITE3, str(target)], stdin_path=script)
+        target.unlink()
+        return done.seconds
+
+    ours_sample, ref = interleaved(ours, reference, 3)
+    return [figure(f"import of {len(rows) // 1000}k rows", ours_sample, ref,
+                   "sqlite3 shell .import of the same CSV", target=3.0, scale=1, unit="s")]
+
+
+def log_figure(folder: Path) -> list[str]:
+    path = build_session(folder / "log.db", 40, 1000)
+    memory: list[int] = []
+    ours, ref = interleaved(timed([FACILITATOR, "log", str(path), "pa", "pb"], memory),
+                            timed([PYTHON, "-c", "import sqlite3, click"]), 15)
+    return [figure("facilitator log, the whole process", ours, ref,
+                   'python -c "import sqlite3, click"', target=2.0,
+                   extra=f"peak memory {max(memory) // 1024} MB")]
+
+
+def main() -> None:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    global RUNS
+    if quick:
+        RUNS = 3
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for block in (log_figure, grouping_figures, import_figure,
+                      lambda f: large_figures(f, 200_000 if quick else BIG)):
+            try:
+                for line in block(folder):
+                    print(line, flush=True)
+            except Exception as error:  # one broken figure must not hide the others
+                print(f"   failed: {type(error).__name__}: {str(error)[:300]}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
