@@ -27,16 +27,20 @@ def bar_text(app, widget) -> str:  # type: ignore[no-untyped-def]
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the layout and findings workers (a replaced one counts as done)."""
+    """Wait for the workers (reading the log, the picture, layout, findings: each
+    may start the next) until none is left (a replaced one counts as done)."""
     from textual.worker import WorkerCancelled
 
-    await pilot.pause()
-    for _ in range(5):
+    for _ in range(50):
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            await pilot.pause()  # a message a worker posted may start another
+            if all(worker.is_finished for worker in app.workers):
+                break
         try:
             await app.workers.wait_for_complete()
-            break
         except WorkerCancelled:
-            await pilot.pause()
+            pass
     await pilot.pause()
 
 

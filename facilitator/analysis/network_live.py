@@ -121,6 +121,24 @@ class TieCache:
             self._views[flt] = _Cached(self.epoch, len(data.entries), view)
         return view
 
+    def has_view(self, flt: NetworkFilter) -> bool:
+        """Whether view(flt) is cheap now: kept for this snapshot and growable, so
+        it costs the new entries only (otherwise it counts every entry)."""
+        cached = self._views.get(flt)
+        return (cached is not None and cached.epoch == self.epoch and flt.until is None
+                and not flt.window_minutes)
+
+    def seed(self, data: NetworkData, flt: NetworkFilter, ties: Ties,
+             fingerprint: NetworkFingerprint | None = None) -> None:
+        """Keep ties counted elsewhere (a worker, from the snapshot `data`) as the
+        view of `flt`, if the snapshot is still this one: later entries then grow
+        them instead of a count of every entry."""
+        if data is not self.data or flt.until is not None or flt.window_minutes:
+            return
+        if len(self._views) >= MAX_VIEWS:
+            self._views.clear()
+        self._views[flt] = _Cached(self.epoch, len(data.entries), TieView(ties), fingerprint)
+
     def signature(self) -> str:
         """The layout fingerprint of the whole session's ties, kept up to date as ties
         arrive (one term per new tie, not a re-hash of them all)."""

@@ -15,6 +15,7 @@ and reciprocity are over directed kinds only.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,15 @@ class Tally:
     together: Counter[tuple[int, int]] = field(default_factory=Counter)
     states: Counter[str] = field(default_factory=Counter)
     entries: int = 0
+    #: Pairs (a, b), a < b, who addressed each other both ways: (a_to_b, b_to_a).
+    #: Kept as `pairs` moves, so mutual_pairs never walks every pair.
+    mutual: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    #: The latest moves of `pairs`: ((a, b), grew), the oldest first; `moves_base`
+    #: is how many older moves were dropped. Lets a cached ranking of mutual pairs
+    #: be brought up to date from the few pairs that moved.
+    moves: list[tuple[tuple[int, int], bool]] = field(default_factory=list)
+    moves_base: int = 0
+    _ranked: dict[object, tuple[int, list["MutualPair"]]] = field(default_factory=dict)
 
     def apply(self, entry: Interaction, sign: int, turn_kind: str, directed: bool = True) -> None:
         """Count an entry in (sign=1) or out again (sign=-1, when it is voided)."""
@@ -59,8 +69,31 @@ class Tally:
         if directed:
             self.addressed[target] += sign
             self.pairs[(source, target)] += sign
+            self._pair_moved(source, target, sign > 0)
         else:
             self.together[(min(source, target), max(source, target))] += sign
+
+
+    def _pair_moved(self, source: int, target: int, grew: bool) -> None:
+        a, b = min(source, target), max(source, target)
+        ab, ba = self.pairs.get((a, b), 0), self.pairs.get((b, a), 0)
+        if ab > 0 and ba > 0:
+            self.mutual[(a, b)] = (ab, ba)
+        else:
+            self.mutual.pop((a, b), None)
+        self.moves.append(((a, b), grew))
+        if len(self.moves) > MOVES_KEPT:
+            drop = len(self.moves) - MOVES_KEPT // 2
+            del self.moves[:drop]
+            self.moves_base += drop
+
+    @property
+    def moves_seen(self) -> int:
+        return self.moves_base + len(self.moves)
+
+
+#: How many moves of pairs a Tally remembers for its cached rankings.
+MOVES_KEPT = 256
 
 
 class TallyBoard:
@@ -71,14 +104,18 @@ class TallyBoard:
         self.turn_kind = turn_kind
         #: Kinds that count once for both people (kinds.directed = 0).
         self.undirected = frozenset(undirected)
+        self.forget()
+
+    def forget(self) -> None:
+        """Start empty again (the reader found the log changed under it in a way
+        it cannot follow entry by entry, such as a deleted row)."""
         self.entries: dict[int, Interaction] = {}
         self.order: list[int] = []
         #: The highest id read from the file: the next read asks for ids above it.
         self.last_id = 0
         self.voided: set[int] = set()
-        #: What the reader last saw of the file's voids (opaque here): lets it skip
-        #: re-reading them when nothing was voided or restored since.
-        self.void_mark: object = None
+        #: Where the reader is in the file's feed of changed entries (opaque here).
+        self.feed_seq: int = 0
         self.total = Tally()
         self.groups: dict[int | None, Tally] = defaultdict(Tally)
         self.rounds: dict[int | None, Tally] = defaultdict(Tally)
@@ -99,17 +136,24 @@ class TallyBoard:
             changed += self._voids(voided_now)
         return changed
 
-    def _voids(self, voided_now: dict[int, tuple[str, str | None]]) -> list[Interaction]:
+    def revise(self, states: dict[int, tuple[str | None, str | None]]) -> list[Interaction]:
+        """Take the void state (voided_at, voided_by) now of entries that changed in
+        place: only those are counted again. Ids the board has not read are skipped
+        (they come with their state when read). Returns the entries that changed."""
         changed = []
-        for entry_id, (at, by) in voided_now.items():
+        for entry_id, (at, by) in states.items():
             entry = self.entries.get(entry_id)
             if entry is not None and (entry.voided_at, entry.voided_by) != (at, by):
                 changed.append(replace(entry, voided_at=at, voided_by=by))
-        for entry_id in self.voided - voided_now.keys():
-            changed.append(replace(self.entries[entry_id], voided_at=None, voided_by=None))
         for entry in changed:
             self.apply(entry)
         return changed
+
+    def _voids(self, voided_now: dict[int, tuple[str, str | None]]) -> list[Interaction]:
+        states: dict[int, tuple[str | None, str | None]] = dict(voided_now)
+        for entry_id in self.voided - voided_now.keys():
+            states[entry_id] = (None, None)
+        return self.revise(states)
 
     def apply(self, entry: Interaction) -> None:
         """Apply an entry read from the file, or a new state (voided or restored) of a
@@ -249,12 +293,44 @@ def summarise(tally: Tally, people: list[int], this_round: Tally | None = None) 
 
 def mutual_pairs(tally: Tally, people: set[int] | None = None, limit: int = 10) -> list[MutualPair]:
     """Pairs who addressed each other both ways, strongest first (directed kinds
-    only: an undirected entry is no evidence of reciprocity)."""
+    only: an undirected entry is no evidence of reciprocity).
+
+    Costs what changed: the ranking for these people is kept on the tally and
+    brought up to date from the pairs that moved since. A pair that grew can only
+    climb, so the old top and the pairs that grew hold the new top; only when a
+    pair in the top shrank (an undo) is every mutual pair ranked again."""
+    key = frozenset(people) if people is not None else None
+    seen = tally.moves_seen
+    cached = tally._ranked.get(key)
+    top: list[MutualPair] | None = None
+    if cached is not None and cached[0] >= tally.moves_base:
+        stamp, top = cached
+        if stamp != seen:
+            ranked = {(m.a, m.b) for m in top}
+            moved = tally.moves[stamp - tally.moves_base:]
+            if any(not grew and pair in ranked for pair, grew in moved):
+                top = None  # a ranked pair lost weight: the next one may be anyone
+            else:
+                candidates = ranked | {pair for pair, _ in moved}
+                top = _ranked(tally, candidates, people, limit)
+    if top is None:
+        top = _ranked(tally, tally.mutual.keys(), people, limit)
+    if len(tally._ranked) > 16:
+        tally._ranked.clear()
+    tally._ranked[key] = (seen, top)
+    return list(top)
+
+
+def _ranked(tally: Tally, pairs: Iterable[tuple[int, int]], people: set[int] | None,
+            limit: int) -> list[MutualPair]:
     found = []
-    for (a, b), n in tally.pairs.items():
-        if a < b and n > 0 and (people is None or (a in people and b in people)):
-            back = tally.pairs.get((b, a), 0)
-            if back > 0:
-                found.append(MutualPair(a, b, n, back))
-    found.sort(key=lambda m: (-min(m.a_to_b, m.b_to_a), -(m.a_to_b + m.b_to_a), m.a, m.b))
-    return found[:limit]
+    mutual = tally.mutual
+    for pair in pairs:
+        counts = mutual.get(pair)
+        if counts is None:
+            continue
+        a, b = pair
+        if people is None or (a in people and b in people):
+            found.append((-min(counts), -(counts[0] + counts[1]), a, b, counts))
+    return [MutualPair(a, b, ab, ba)
+            for _m, _s, a, b, (ab, ba) in heapq.nsmallest(limit, found)]

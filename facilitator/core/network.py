@@ -3,9 +3,9 @@ computes on, and a live copy that follows the file cheaply.
 
 - `load_network(store)` reads a plain snapshot of the log (cheap indexed queries);
 - `LiveNetwork.refresh(store)` fetches only the entries logged since its last look
-  (`interactions WHERE id > last seen`). A small stamp of the voided entries
-  (count, latest voided_at, sum of ids) tells when an undo or a restore touched
-  older entries: only then is the whole log read again.
+  (`interactions WHERE id > last seen`). The file's feed of entries changed in
+  place (interaction_changes) tells when an undo or a restore touched a drawn
+  entry: only then is the whole log read again (by a worker, on the screen).
 
 What it shows is derived from what it read, never from our own writes: the id it
 fetches from is the largest id it has read, whoever logged it."""
@@ -65,14 +65,30 @@ def load_context(store: SessionStore) -> NetworkData:
     return NetworkData(tuple(people), (), kinds, rounds, groups, current)
 
 
-def void_stamp(store: SessionStore) -> tuple[object, ...]:
-    """Changes whenever an entry is voided or restored (one scan of a small column),
-    or entries were moved to another person by a roster merge."""
-    from facilitator.models.interactions import rewrite_stamp
+#: The small tables load_context reads (their write counts say when to re-read).
+CONTEXT_TABLES = ("participants", "kinds", "rounds", "groups", "memberships", "session")
 
-    row = store.one("SELECT count(*), max(voided_at), total(id) FROM interactions"
-                    " WHERE voided_at IS NOT NULL")
-    return (tuple(row) if row is not None else ()) + rewrite_stamp(store)
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The network as read at one moment, and where the reading stopped: what a
+    worker hands the live screen (LiveNetwork.take)."""
+
+    data: NetworkData
+    last_id: int
+    feed_seq: int
+    counts: dict[str, int]
+
+
+def read_snapshot(store: SessionStore) -> Snapshot:
+    """Read the whole network once (for a worker: plain data, no cache)."""
+    # Positions first: a change after them is read again next time (harmless).
+    feed_seq = store.feed_position()
+    counts = store.change_counts()
+    last_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM interactions"))
+    data = load_network(store)
+    # Entries committed meanwhile may be in `data`: fetch above the largest read.
+    return Snapshot(data, max([last_id] + [e.id for e in data.entries]), feed_seq, counts)
 
 
 class LiveNetwork(TieCache):
@@ -81,26 +97,64 @@ class LiveNetwork(TieCache):
     def __init__(self) -> None:
         super().__init__()
         self.last_id = 0
-        self.voids: tuple[object, ...] = ()
+        self.feed_seq = 0
+        self.counts: dict[str, int] = {}
+        #: True when the file changed in a way only a whole new read can follow
+        #: (an undo or redo of a pair entry): refresh(load=False) leaves it to the caller.
+        self.stale = False
         self.full_reads = 0  # how many times the whole log was read (for tests/bench)
 
-    def refresh(self, store: SessionStore) -> bool:
-        """Bring the snapshot up to date with the file; True if anything changed."""
-        voids = void_stamp(store)  # read first: a void after this shows next time
-        context = load_context(store)
-        old = self.data
-        if old is None or voids != self.voids or context.kinds != old.kinds:
-            self._read_all(store, voids)
+    def refresh(self, store: SessionStore, *, load: bool = True) -> bool:
+        """Bring the snapshot up to date with the file; True if anything changed.
+        New entries come by id; entries changed in place come from the file's feed
+        (an undo of a pair entry means reading the log again: here, or with
+        load=False by the caller, in a worker, then take()); the roster, kinds,
+        rounds and groups are re-read only when their write counts moved."""
+        if self.data is None or self.stale:
+            if not load:
+                self.stale = True
+                return False
+            self.take(read_snapshot(store))
             return True
+        seq, changed = store.changed_entries_since(self.feed_seq)
+        if changed and self._touches_network(store, [r["id"] for r in changed]):
+            if not load:
+                self.stale = True
+                return False
+            self.take(read_snapshot(store))
+            return True
+        self.feed_seq = seq
+        counts = store.change_counts()
+        context = self.data
+        if any(counts.get(t) != self.counts.get(t) for t in CONTEXT_TABLES):
+            context = load_context(store)
+        if context.kinds != self.data.kinds:  # other kinds between people: read afresh
+            if not load:
+                self.stale = True
+                return False
+            self.take(read_snapshot(store))
+            return True
+        self.counts = counts
         return self.extend(context, self._new_entries(store))
 
-    def _read_all(self, store: SessionStore, voids: tuple[object, ...]) -> None:
-        data = load_network(store)
-        self.voids = voids
-        # Entries with a larger id are fetched next time; nothing loaded has one.
-        self.last_id = max((e.id for e in data.entries), default=0)
+    @staticmethod
+    def _touches_network(store: SessionStore, ids: list[int]) -> bool:
+        """Whether any of these entries is (or, brought back, would be) drawn: a pair
+        kind with a source, or gone from the file."""
+        marks = ",".join("?" * len(ids))
+        drawn = store.scalar(
+            "SELECT COUNT(*) FROM interactions i JOIN kinds k ON k.name = i.kind"
+            f" WHERE i.id IN ({marks}) AND i.source_id IS NOT NULL AND k.scope = 'pair'", ids)
+        present = store.scalar(f"SELECT COUNT(*) FROM interactions WHERE id IN ({marks})", ids)
+        return bool(drawn) or present != len(set(ids))
+
+    def take(self, snapshot: Snapshot) -> None:
+        """Adopt a snapshot read elsewhere (a worker); refresh() follows from it."""
+        self.last_id, self.feed_seq = snapshot.last_id, snapshot.feed_seq
+        self.counts = snapshot.counts
+        self.stale = False
         self.full_reads += 1
-        self.reset(data)
+        self.reset(snapshot.data)
 
     def _new_entries(self, store: SessionStore) -> tuple[LogEntry, ...]:
         """Live pair entries logged since the last look (the id is the primary key)."""

@@ -30,13 +30,17 @@ from facilitator.models.rounds import current_round, rounds
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
 
+#: The small tables the tally view reads (their write counts say when to re-read).
+CONTEXT_TABLES = frozenset({"kinds", "settings", "participants", "session", "rounds",
+                            "groups", "memberships"})
+
 COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, note,"
            " voided_at, voided_by")
 
 
 # ---------------------------------------------------------------------- the board
 def read_board(store: SessionStore) -> TallyBoard:
-    """Read the whole log once (for the report)."""
+    """Read the whole log once (for the report, and the tally screen's worker)."""
     board = empty_board(codebook(store), session_turn_kind(store))
     sync_board(store, board)
     return board
@@ -61,22 +65,42 @@ def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
     """Bring the board up to date with the file; returns the entries that changed.
 
     New entries come by id (the primary key: cheap whatever the log's size), above
-    the highest id the board has read. Void states can change on old entries, in
-    any process: the voided ids (the partial index on voided_at) are compared."""
-    new = [Interaction.from_row(r) for r in store.rows(
-        f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (board.last_id,))]
-    # Any void or restore, here or elsewhere, changes how many entries are voided or
-    # the latest voided_at: two figures off the partial index, before the whole list.
-    mark = tuple(store.one("SELECT COUNT(*), MAX(voided_at) FROM interactions"
-                           " INDEXED BY interactions_voided WHERE voided_at IS NOT NULL")
-                 or ())
-    if mark == board.void_mark:
-        return board.read(new)
-    board.void_mark = mark
-    voided = {r[0]: (r[1], r[2]) for r in store.rows(
-        "SELECT id, voided_at, voided_by FROM interactions INDEXED BY interactions_voided"
-        " WHERE voided_at IS NOT NULL")}
-    return board.read(new, voided)
+    the highest id the board has read. Entries changed in place (an undo or a redo,
+    in any process) come from the file's feed of changes (interaction_changes):
+    only the few named since the board last looked are read again."""
+    if board.last_id == 0 and board.feed_seq == 0:
+        # Reading from the start: whatever the feed holds now is in the rows read.
+        board.feed_seq = store.feed_position()
+        return board.read(_entries_above(store, 0))
+    seq, changed = store.changed_entries_since(board.feed_seq)
+    if any(r["gone"] for r in changed):
+        board.forget()  # a row deleted under us (not by facilitator): count afresh
+        return sync_board(store, board)
+    board.feed_seq = seq
+    done = board.revise({r["id"]: (r["voided_at"], r["voided_by"]) for r in changed})
+    return done + board.read(_entries_above(store, board.last_id))
+
+
+def _entries_above(store: SessionStore, last_id: int) -> list[Interaction]:
+    return [Interaction.from_row(r) for r in store.rows(
+        f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (last_id,))]
+
+
+def latest_live_entry(store: SessionStore, round_id: int | None, group_id: int | None,
+                      since: str | None) -> Interaction | None:
+    """TallyBoard.latest_live asked of the file (the newest live entry of a round, in
+    one group or any: group_id None), for while the board is still being read."""
+    where = "round_id IS ? AND voided_at IS NULL"
+    params: list[object] = [round_id]
+    if group_id is not None:
+        where += " AND group_id = ?"
+        params.append(group_id)
+    row = store.one(f"SELECT {COLUMNS} FROM interactions WHERE {where}"
+                    " ORDER BY id DESC LIMIT 1", params)
+    if row is None:
+        return None
+    entry = Interaction.from_row(row)
+    return None if since is not None and entry.at < since else entry
 
 
 # ---------------------------------------------------------------------- entries
@@ -130,23 +154,62 @@ class LiveTally:
     rewrites: tuple[object, ...] = ()
     #: Pauses typed here: (round, group) -> the last id read when it was pressed.
     paused: dict[tuple[int | None, object], int] = field(default_factory=dict)
+    #: The file's write counts of the small tables as last read (store.change_counts).
+    counts: dict[str, int] = field(default_factory=dict)
+    def refresh_context(self) -> set[str]:
+        """Re-read the small tables whose write count moved since the last look
+        (all of them the first time); returns the names of those that moved."""
+        counts = self.store.change_counts()
+        moved = {name for name, n in counts.items() if self.counts.get(name) != n}
+        if not self.counts:
+            moved |= CONTEXT_TABLES
+        self.counts = counts
+        if moved & {"kinds", "settings"}:
+            self.kinds = codebook(self.store)
+            self.turn = session_turn_kind(self.store)
+        if "participants" in moved:
+            self.people = {p.id: p for p in participants(self.store)}
+        if moved & {"session", "rounds"}:
+            self.round = current_round(self.store)
+            self.round_names = {r.id: r.name for r in rounds(self.store)}
+        if moved & {"session", "rounds", "groups", "memberships"}:
+            self.groups = groups_of_round(self.store, self.round.id if self.round else None)
+        return moved & CONTEXT_TABLES
 
-    def refresh(self) -> list[Interaction]:
-        """Re-read the small tables whole, and the log's changes."""
-        self.kinds = codebook(self.store)
-        self.turn = session_turn_kind(self.store)
-        self.people = {p.id: p for p in participants(self.store)}
-        self.round = current_round(self.store)
-        self.round_names = {r.id: r.name for r in rounds(self.store)}
-        self.groups = groups_of_round(self.store, self.round.id if self.round else None)
+    def refresh(self, *, load: bool = True) -> list[Interaction]:
+        """Re-read what changed: the small tables whose count moved, and the log's
+        new and changed entries. Without a board yet, read the whole log here, or
+        with load=False leave that to the caller (take_board: a worker reads it)."""
+        self.refresh_context()
+        if self.board is not None and not self.fits(self.board):
+            self.board = None  # another codebook counts by other rules: count again
         rewrites = rewrite_stamp(self.store)  # a merge moved old entries: read them anew
-        if self.board is None or rewrites != self.rewrites:
-            self.board, self.rewrites = empty_board(self.kinds, self.turn), rewrites
+        if rewrites != self.rewrites:
+            self.board, self.rewrites = None, rewrites
+        if self.board is None:
+            if not load:
+                return []
+            self.board = empty_board(self.kinds, self.turn)
         return self.sync()
 
+    def fits(self, board: TallyBoard) -> bool:
+        """Whether a board counts by this codebook's rules (turn kind, undirected kinds)."""
+        return (board.turn_kind == (self.turn.name if self.turn else "")
+                and board.undirected == {k.name for k in self.kinds if not k.directed})
+
+    def take_board(self, board: TallyBoard) -> bool:
+        """A board read elsewhere (a worker, on its own connection): adopt it if it
+        counts by this codebook, and bring it up to date. False: read it again."""
+        if not self.fits(board):
+            return False
+        self.board = board
+        self.sync()
+        return True
+
     def sync(self) -> list[Interaction]:
-        assert self.board is not None
-        return sync_board(self.store, self.board)
+        """The log's new and changed entries (nothing while the board is still
+        being read elsewhere)."""
+        return [] if self.board is None else sync_board(self.store, self.board)
 
     # ------------------------------------------------------------ rounds
     @property
@@ -167,20 +230,23 @@ class LiveTally:
 
     def previous_speaker(self, group_id: int | None) -> int | None:
         """Whom a turn in this group (None: the whole session) would address."""
-        assert self.board is not None
         round_id, since = self._chain_round()
         where: object = ANY_GROUP if group_id is None else group_id
-        entry = self.board.latest_live(round_id, where, since)
+        if self.board is not None:
+            entry = self.board.latest_live(round_id, where, since)
+        else:  # the log is still being read: ask the file for the one entry needed
+            entry = latest_live_entry(self.store, round_id, group_id, since)
         if entry is None or entry.id <= self.paused.get((round_id, where), 0):
             return None
         return entry.source_id
 
     def pause(self, group_id: int | None) -> None:
         """The next turn here addresses the whole group."""
-        assert self.board is not None
         self.sync()
         round_id, _ = self._chain_round()
-        self.paused[(round_id, ANY_GROUP if group_id is None else group_id)] = self.board.last_id
+        last = (self.board.last_id if self.board is not None
+                else int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM interactions")))
+        self.paused[(round_id, ANY_GROUP if group_id is None else group_id)] = last
 
     def turn_target(self, person: Participant, group_id: int | None) -> Participant | None:
         """The previous speaker, if the turn may address them: present, and in the

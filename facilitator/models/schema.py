@@ -326,7 +326,74 @@ CREATE TABLE removed_participants (
 );
 """
 
+# Version 7: what changed, so a live screen reads only that. `changes` counts the
+# writes to each small table (triggers: whatever front end writes, sqlite3 too);
+# `interaction_changes` is a feed of the entries changed in place (an undo, a redo,
+# any UPDATE or DELETE of interactions), so a poll reads the few changed entries
+# instead of every voided id. New entries need neither: their ids are above the
+# last one read.
+SCHEMA_V7 = """
+CREATE TABLE changes (
+    name TEXT PRIMARY KEY,
+    n INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO changes (name) VALUES ('session'), ('settings'), ('kinds'), ('participants'), ('rounds'), ('groups'), ('memberships');
+CREATE TABLE interaction_changes (
+    seq INTEGER PRIMARY KEY,
+    interaction_id INTEGER NOT NULL
+);
+CREATE TRIGGER interactions_changed_on_update AFTER UPDATE ON interactions
+BEGIN INSERT INTO interaction_changes (interaction_id) VALUES (NEW.id); END;
+CREATE TRIGGER interactions_changed_on_delete AFTER DELETE ON interactions
+BEGIN INSERT INTO interaction_changes (interaction_id) VALUES (OLD.id); END;
+CREATE TRIGGER session_changed_on_insert AFTER INSERT ON session
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'session'; END;
+CREATE TRIGGER session_changed_on_update AFTER UPDATE ON session
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'session'; END;
+CREATE TRIGGER session_changed_on_delete AFTER DELETE ON session
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'session'; END;
+CREATE TRIGGER settings_changed_on_insert AFTER INSERT ON settings
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'settings'; END;
+CREATE TRIGGER settings_changed_on_update AFTER UPDATE ON settings
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'settings'; END;
+CREATE TRIGGER settings_changed_on_delete AFTER DELETE ON settings
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'settings'; END;
+CREATE TRIGGER kinds_changed_on_insert AFTER INSERT ON kinds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'kinds'; END;
+CREATE TRIGGER kinds_changed_on_update AFTER UPDATE ON kinds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'kinds'; END;
+CREATE TRIGGER kinds_changed_on_delete AFTER DELETE ON kinds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'kinds'; END;
+CREATE TRIGGER participants_changed_on_insert AFTER INSERT ON participants
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'participants'; END;
+CREATE TRIGGER participants_changed_on_update AFTER UPDATE ON participants
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'participants'; END;
+CREATE TRIGGER participants_changed_on_delete AFTER DELETE ON participants
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'participants'; END;
+CREATE TRIGGER rounds_changed_on_insert AFTER INSERT ON rounds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'rounds'; END;
+CREATE TRIGGER rounds_changed_on_update AFTER UPDATE ON rounds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'rounds'; END;
+CREATE TRIGGER rounds_changed_on_delete AFTER DELETE ON rounds
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'rounds'; END;
+CREATE TRIGGER groups_changed_on_insert AFTER INSERT ON groups
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'groups'; END;
+CREATE TRIGGER groups_changed_on_update AFTER UPDATE ON groups
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'groups'; END;
+CREATE TRIGGER groups_changed_on_delete AFTER DELETE ON groups
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'groups'; END;
+CREATE TRIGGER memberships_changed_on_insert AFTER INSERT ON memberships
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'memberships'; END;
+CREATE TRIGGER memberships_changed_on_update AFTER UPDATE ON memberships
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'memberships'; END;
+CREATE TRIGGER memberships_changed_on_delete AFTER DELETE ON memberships
+BEGIN UPDATE changes SET n = n + 1 WHERE name = 'memberships'; END;
+"""
+
+#: The small tables whose writes `changes` counts.
+COUNTED_TABLES = ('session', 'settings', 'kinds', 'participants', 'rounds', 'groups', 'memberships')
+
 #: MIGRATIONS[i] takes a file from version i to i + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7]
 
 SCHEMA_VERSION = len(MIGRATIONS)

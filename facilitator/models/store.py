@@ -524,6 +524,30 @@ class SessionStore:
         """Changes when another process commits (not for our own commits)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def change_counts(self) -> dict[str, int]:
+        """How many writes each small table has seen (the `changes` table, kept by
+        triggers): a live screen re-reads a table only when its count moved,
+        after anyone's commit, ours included."""
+        return {name: n for name, n in self.rows("SELECT name, n FROM changes")}
+
+    def changed_entries_since(self, seq: int) -> tuple[int, list[sqlite3.Row]]:
+        """The log entries changed in place (undo, redo, any UPDATE or DELETE) after
+        position `seq` of the `interaction_changes` feed: (the feed's latest
+        position, one row per changed id: id, voided_at, voided_by, and `gone` = 1
+        when the entry is no longer in the file)."""
+        rows = self.rows(
+            "SELECT c.interaction_id AS id, i.voided_at, i.voided_by, i.id IS NULL AS gone,"
+            " c.seq FROM interaction_changes c LEFT JOIN interactions i ON i.id = c.interaction_id"
+            " WHERE c.seq > ? ORDER BY c.seq", (seq,))
+        latest = rows[-1]["seq"] if rows else seq
+        # One row per entry: its state now (the feed may name it several times).
+        by_id = {r["id"]: r for r in rows}
+        return latest, list(by_id.values())
+
+    def feed_position(self) -> int:
+        """The latest position of the `interaction_changes` feed (0 when empty)."""
+        return int(self.scalar("SELECT COALESCE(MAX(seq), 0) FROM interaction_changes"))
+
     @property
     def schema_version(self) -> int:
         return self.scalar("PRAGMA user_version")

@@ -5,8 +5,11 @@ Thin: the figures and the drawing come from facilitator.analysis, the log and th
 shared layout from facilitator.core. The layout and the metrics run in thread
 workers (exit_on_error=False: a failure reaches the app's one handler and the app
 keeps running) that post a message back, so the screen never freezes; the log
-itself is read on the UI thread (indexed, quick). The timeline bar owns the
-replay; the screen hears where it went."""
+itself is read by a worker too (the stored layout is drawn first), and every
+picture a key asks for (filter, focus, ties, replay step) is worked out by a
+worker, the latest only; only a live update that adds ties is drawn on the UI
+thread (just those ties). The timeline bar owns the replay; the screen hears
+where it went."""
 
 from __future__ import annotations
 
@@ -19,15 +22,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from facilitator.analysis.layout import NetworkFingerprint
 from facilitator.analysis.network import (
-    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, round_choices, round_name)
+    FormalGroup, NetworkData, NetworkFilter, Ties, formal_grouping, round_choices, round_name,
+    selected_entries, tie_counts)
 from facilitator.analysis.network_view import (
     LayoutJob, Relayout, edge_spec, min_tie_weight, node_specs, shows, sociogram_specs)
 from facilitator.analysis.sociogram import group_legend
 from facilitator.core.layout import apply_relayout, follow_job, plan_relayout, save_job
-from facilitator.core.network import LiveNetwork
+from facilitator.core.network import LiveNetwork, Snapshot, load_context, read_snapshot
 from facilitator.models.layout import layout_stamp, stored_layout
 from facilitator.models.store import SessionError, SessionStore
 from facilitator.screens.base import SessionScreen, forward_worker_failure
@@ -56,6 +61,30 @@ class RelayoutReady(Message):
 
     relayout: Relayout
     positions: dict[int, tuple[float, float]]
+
+
+@dataclass
+class NetworkRead(Message):
+    """The whole log, read in a worker, with the whole session's ties counted."""
+
+    snapshot: Snapshot
+    whole: Ties
+    fingerprint: NetworkFingerprint
+
+
+@dataclass
+class ViewReady(Message):
+    """The picture for one filter, focus and replay point, worked out in a worker."""
+
+    generation: int
+    data: NetworkData
+    flt: NetworkFilter
+    ties: Ties
+    groups: tuple[FormalGroup, ...]
+    weight: int
+    nodes: list  # type: ignore[type-arg]
+    edges: list  # type: ignore[type-arg]
+    total: int
 
 
 @dataclass
@@ -119,6 +148,9 @@ class NetworkScreen(SessionScreen):
         self.positions: dict[int, tuple[float, float]] = {}
         self.layout_pending: str | None = None
         self.generation = 0
+        #: The generation of the picture a worker is working out (None: none is).
+        self.view_pending: int | None = None
+        self.reading = False  # a worker is reading the whole log
         #: Workers whose last run failed: said once, not again on every live update.
         self.failing: set[str] = set()
 
@@ -150,6 +182,11 @@ class NetworkScreen(SessionScreen):
         (findings and layout rerun on every live update: one sentence, not a flood)."""
         event.prevent_default()  # instead of the base screen's forwarding, not as well
         name = event.worker.name
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            if event.worker.group == "network-read":
+                self.reading = False  # the next refresh tries again
+            elif event.worker.group == "network-view" and event.state == WorkerState.ERROR:
+                self.view_pending = None
         if event.state == WorkerState.SUCCESS:
             self.failing.discard(name)
         elif event.state == WorkerState.ERROR and name not in self.failing:
@@ -159,12 +196,71 @@ class NetworkScreen(SessionScreen):
     # ------------------------------------------------------------ data
     def refresh_data(self) -> None:
         """Fetch what is new in the log (not the whole log), follow the shared layout,
-        and draw only what changed: a new interaction is painted within a frame."""
-        changed = self.live.refresh(self.store)
-        self.data = self.live.data
+        and draw only what changed: a new interaction is painted within a frame.
+        The whole log (at first, and after an undo of a drawn entry) is read by a
+        worker; until the first read is back the stored layout is drawn, no ties."""
+        live = self.live
+        changed = live.refresh(self.store, load=False)
+        if live.data is None or live.stale:
+            if live.data is None:
+                self.draw_stored_layout()
+                # Once that is painted: a thread started now would compete with the
+                # first paint for the interpreter.
+                self.call_after_refresh(self.read_network)
+            else:
+                self.read_network()
+            return
+        self.data = live.data
         moved = self.sync_layout()
         if changed or moved or self.drawn_ties is None:
             self.redraw(grow=not moved)
+
+    def read_network(self) -> None:
+        """Read the whole log in a thread; NetworkRead brings it back."""
+        if self.reading:
+            return
+        self.reading = True
+        store = self.store
+
+        def run() -> None:
+            snapshot = read_snapshot(store)
+            whole = tie_counts(snapshot.data)
+            self.post_message(NetworkRead(snapshot, whole,
+                                          NetworkFingerprint(whole.node_ids, whole.pairs())))
+
+        self.run_worker(run, thread=True, exclusive=True, group="network-read",
+                        name="reading the log", description="network log",
+                        exit_on_error=False)
+
+    def _gone(self) -> bool:
+        """A worker's result came back after the screen was taken down."""
+        return not self.is_mounted or not self.query(TimelineBar)
+
+    @on(NetworkRead)
+    def network_read(self, message: NetworkRead) -> None:
+        self.reading = False
+        if self._gone():
+            return
+        snapshot = message.snapshot
+        self.live.take(snapshot)
+        self.live.seed(snapshot.data, NetworkFilter(), message.whole, message.fingerprint)
+        self.drawn_ties = None  # everything is drawn afresh from the new snapshot
+        self.refresh_data()
+
+    def draw_stored_layout(self) -> None:
+        """Before the log is read: everyone at their stored place, no ties yet."""
+        context = load_context(self.store)
+        stamp = layout_stamp(self.store)
+        if stamp != self.layout_stamp:
+            self.layout_stamp = stamp
+            self.stored, self.stored_signature = stored_layout(self.store)
+        groups = formal_grouping(context, self.filter.round_id)
+        nodes, _edges = sociogram_specs(context, tie_counts(context), groups, None)
+        self.canvas.show(nodes, [], {pid: p for pid, p in self.stored.items()
+                                     if any(n.id == pid for n in nodes)})
+        self.show_filters(groups, context)
+        self.show_legend(groups)
+        self.query_one(NetworkSide).show("Findings", ["Reading the session's log…"])
 
     def sync_layout(self) -> bool:
         """Take the stored layout when it fits the network, else ask a worker to
@@ -202,44 +298,104 @@ class NetworkScreen(SessionScreen):
 
     @on(LayoutReady)
     def layout_ready(self, message: LayoutReady) -> None:
-        if message.job.signature != self.layout_pending:
+        if message.job.signature != self.layout_pending or self._gone():
             return  # a newer layout is on its way
         self.layout_pending = None
         self.positions = save_job(self.store, message.job, message.positions)
-        self.redraw()
+        canvas = self.canvas
+        if self.view_pending is None and canvas.nodes:  # same picture, people moved
+            canvas.show(list(canvas.nodes), list(canvas.edges.values()), self.positions)
+        else:
+            self.redraw()
 
     def current_filter(self) -> NetworkFilter:
         return self.filter.with_(until=self.timeline.cursor)
 
     def redraw(self, grow: bool = False) -> None:
         """Draw the picture for the filters and replay point, then ask the worker
-        for the findings. grow: only new ties arrived, draw just those if possible."""
+        for the findings. grow: only new ties arrived; then, if this filter's ties
+        are kept, just the new ties are drawn here (within a frame). Anything else
+        (a filter, focus, tie weight or replay step) is worked out by a worker and
+        painted when it is back, the latest only."""
         if self.data is None:
             return
-        data, flt = self.data, self.current_filter()
+        flt = self.current_filter()
+        if grow and self.view_pending is None and self.live.has_view(flt) and self._grow(flt):
+            return
+        self.compute_view(flt)
+
+    def _grow(self, flt: NetworkFilter) -> bool:
+        """Draw just the ties new entries touched; False if that is not enough."""
+        assert self.data is not None
+        data = self.data
         view = self.live.view(flt)
         ties = view.ties
+        if ties is self.drawn_ties:
+            return True  # nothing this filter shows has changed
         groups = formal_grouping(data, self.filter.round_id)
         weight = min_tie_weight(self.tie_weight, ties)
-        grown = (grow and view.previous is not None and view.previous is self.drawn_ties
-                 and weight == self.drawn_weight)
-        if grow and ties is self.drawn_ties:
-            pass  # nothing this filter shows has changed
-        elif not (grown and self.canvas.grow(
-                node_specs(data, ties, groups, self.focus_id),
-                [e for e in (edge_spec(ties, u, v, self.focus_id) for u, v in sorted(view.touched))
-                 if shows(e, weight, self.focus_id)], self.positions)):
-            grown = False
-            nodes, edges = sociogram_specs(data, ties, groups, self.focus_id, min_weight=weight)
-            self.canvas.show(nodes, edges, self.positions)
+        if not (view.previous is not None and view.previous is self.drawn_ties
+                and weight == self.drawn_weight):
+            return False
+        edges = [e for e in (edge_spec(ties, u, v, self.focus_id) for u, v in sorted(view.touched))
+                 if shows(e, weight, self.focus_id)]
+        if not self.canvas.grow(node_specs(data, ties, groups, self.focus_id), edges,
+                                self.positions):
+            return False
         self.drawn_ties, self.drawn_weight = ties, weight
         self.show_filters(groups)
         self.show_legend(groups)
         self.timeline.show(self.live.total(self.filter), ties.last_at)
         self.generation += 1
+        self._findings_after(self.generation, data, ties, groups, soon=False)
+        return True
+
+    def compute_view(self, flt: NetworkFilter) -> None:
+        """Count the ties and work out the picture in a thread; ViewReady paints it
+        (only the latest: a newer key makes older results void)."""
+        assert self.data is not None
+        self.generation += 1
+        generation = self.view_pending = self.generation
+        data, focus, tie_weight, base = self.data, self.focus_id, self.tie_weight, self.filter
+        kept = self.live.view(flt).ties if self.live.has_view(flt) else None
+
+        def run() -> None:
+            worker = get_current_worker()
+            ties = kept if kept is not None else tie_counts(data, flt)
+            if worker.is_cancelled:
+                return
+            groups = formal_grouping(data, base.round_id)
+            weight = min_tie_weight(tie_weight, ties)
+            nodes, edges = sociogram_specs(data, ties, groups, focus, min_weight=weight)
+            if worker.is_cancelled:
+                return
+            total = len(selected_entries(data, base.with_(until=None, window_minutes=None)))
+            self.post_message(ViewReady(generation, data, flt, ties, groups, weight,
+                                        nodes, edges, total))
+
+        self.run_worker(run, thread=True, exclusive=True, group="network-view",
+                        name="the network picture", description="network picture",
+                        exit_on_error=False)
+
+    @on(ViewReady)
+    def view_ready(self, message: ViewReady) -> None:
+        if self._gone() or message.generation != self.generation or message.data is not self.data:
+            return  # a newer picture is on its way
+        self.view_pending = None
+        self.live.seed(message.data, message.flt, message.ties)
+        self.canvas.show(message.nodes, message.edges, self.positions)
+        self.drawn_ties, self.drawn_weight = message.ties, message.weight
+        self.show_filters(message.groups)
+        self.show_legend(message.groups)
+        self.timeline.show(message.total, message.ties.last_at)
+        self._findings_after(message.generation, message.data, message.ties, message.groups,
+                             soon=True)
+
+    def _findings_after(self, generation: int, data: NetworkData, ties: Ties,
+                        groups: tuple[FormalGroup, ...], *, soon: bool) -> None:
         if self.findings_due is None:  # start the findings once this frame is painted
-            self._after_paint(self._start_findings, soon=not grown)
-        self.findings_due = (self.generation, data, ties, groups, self.focus_id)
+            self._after_paint(self._start_findings, soon=soon)
+        self.findings_due = (generation, data, ties, groups, self.focus_id)
 
     def _after_paint(self, callback, *args, soon: bool) -> None:  # type: ignore[no-untyped-def]
         """Start slow follow-up work once the picture is on screen. After a live
@@ -286,8 +442,8 @@ class NetworkScreen(SessionScreen):
                    in group_legend([g.name for g in groups], canvas.group_marks)]
         self.query_one(GroupLegend).show(entries)
 
-    def show_filters(self, groups) -> None:  # type: ignore[no-untyped-def]
-        data, flt = self.data, self.filter
+    def show_filters(self, groups, data: NetworkData | None = None) -> None:  # type: ignore[no-untyped-def]
+        data, flt = data or self.data, self.filter
         assert data is not None
         kind = ", ".join(sorted(flt.kinds)) if flt.kinds else "all"
         round_text = round_name(data, flt.round_id)

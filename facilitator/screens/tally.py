@@ -9,6 +9,7 @@ the file."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import events, on
@@ -16,15 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _character_to_key
+from textual.message import Message
+from textual.worker import Worker, WorkerState
 
-from facilitator.analysis.tallies import Tally, summarise
-from facilitator.core.tally import LiveTally
+from facilitator.analysis.tallies import Tally, TallyBoard, summarise
+from facilitator.core.tally import LiveTally, read_board
 from facilitator.core.tally_keys import GroupState
 from facilitator.models.groups import Group
 from facilitator.models.records import Participant
 from facilitator.models.store import SessionStore
 from facilitator.screens.base import SessionScreen
-from facilitator.widgets.tally_cards import Card, TallyCards
+from facilitator.widgets.tally_cards import BAR_WIDTH, Card, TallyCards
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedHeading, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, TallyBar)
 from facilitator.widgets.tally_prompt import TallyPrompt, key_token
@@ -53,6 +56,13 @@ one, however far back, to undo it, bring it back (v) or correct its kind, people
 or note (Enter): the old entry is undone and the corrected one logged in its place,
 with who and when. ctrl+r starts or ends a round for everyone,
 after a confirmation; entries typed while no round runs are 'between rounds'."""
+
+
+@dataclass
+class BoardRead(Message):
+    """The whole log, counted in a worker."""
+
+    board: TallyBoard
 
 
 class TallyScreen(SessionScreen):
@@ -88,6 +98,14 @@ class TallyScreen(SessionScreen):
         self.this_round_only = False
         """Whole-session view: count this round only (R), or all rounds."""
         self._states_bound = False
+        self._loading = False
+        #: The file's write counts when the prompt was configured and the view drawn.
+        self._configured: dict[str, int] = {}
+        self._drawn: dict[str, int] = {}
+        #: Remembered between keystrokes (each keyed by what it is made from).
+        self._kinds_texts: dict[tuple[tuple[str, int], ...], str] = {}
+        self._shown: tuple[object, list[Participant]] = (None, [])
+        self._feed_lines: dict[tuple[object, ...], FeedLine] = {}
 
     def compose(self) -> ComposeResult:
         yield TallyBar(id="tally-bar")
@@ -108,13 +126,67 @@ class TallyScreen(SessionScreen):
     # ---------------------------------------------------------------- from the file
     def refresh_data(self) -> None:
         """Everything shown is what was read from the file, after anyone's commit
-        (ours included: the app calls this after every Written)."""
+        (ours included: the app calls this after every Written). Only what changed
+        is read: the small tables whose write count moved, the log's new and changed
+        entries. The whole log is read once, in a worker: the screen paints (and
+        takes codes) before it arrives, and fills in when it does."""
         live = self.live
-        live.refresh()
-        self.prompt.configure(list(live.people.values()), live.kinds, live.turn, live.groups,
-                              self.store.read_only)
+        changed = live.refresh(load=False)
+        if live.board is None:
+            # Once the screen is painted: a thread reading started now would compete
+            # with the first paint for the interpreter.
+            self.call_after_refresh(self.load_board)
+        if self._configured != live.counts or not self._configured:
+            self._configured = dict(live.counts)
+            self._kinds_texts.clear()
+            self._feed_lines.clear()
+            self.prompt.configure(list(live.people.values()), live.kinds, live.turn,
+                                  live.groups, self.store.read_only)
         if not self._states_bound:  # after configure: the prompt knows the codebook then
             self.bind_group_states()
+        if changed or live.board is None or self._drawn != live.counts:
+            self._drawn = dict(live.counts)
+            self.render_all()
+
+    def written(self) -> None:
+        """After our own write: read it back at once, so the keystroke and what it
+        changed reach the terminal in one frame (the app's refresh that follows
+        finds nothing new, and updates the header)."""
+        self.refresh_data()
+        super().written()
+
+    def load_board(self) -> None:
+        """Read the whole log in a thread; BoardRead brings the counts back. On the
+        store's own connection: with a second, read-only one opened and closed in
+        this process for the read, a co-facilitator test (test_tally_rules) read a
+        stale entry; the shared one serialises its statements."""
+        if self._loading:
+            return
+        self._loading = True
+        store = self.store
+
+        def run() -> None:
+            self.post_message(BoardRead(read_board(store)))
+
+        self.run_worker(run, thread=True, exclusive=True, group="tally-board",
+                        name="reading the log", description="tally board",
+                        exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "tally-board" and event.state in (
+                WorkerState.ERROR, WorkerState.CANCELLED):
+            self._loading = False  # the next refresh tries again
+        super().on_worker_state_changed(event)
+
+    @on(BoardRead)
+    def board_read(self, message: BoardRead) -> None:
+        self._loading = False
+        if self.live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
+            return
+        self.live.refresh_context()
+        if not self.live.take_board(message.board):
+            self.load_board()  # the codebook changed while it was read
+            return
         self.render_all()
 
     def bind_group_states(self) -> None:
@@ -129,6 +201,7 @@ class TallyScreen(SessionScreen):
     def log_entry(self, message: TallyPrompt.LogEntry) -> None:
         message.stop()
         self.write(lambda: self.live.log(message.entry))
+        self.prompt.draw()  # with the counts, in one frame (see LogEntry)
 
     @on(TallyPrompt.Paused)
     def paused(self, message: TallyPrompt.Paused) -> None:
@@ -195,10 +268,15 @@ class TallyScreen(SessionScreen):
         return next((g for g in self.live.groups if g.id == self.prompt.observed), None)
 
     def shown_people(self) -> list[Participant]:
-        group = self.observed_group()
-        people = [p for p in self.live.people.values() if p.present
-                  and (group is None or p.id in group.member_ids)]
-        return sorted(people, key=lambda p: p.name.lower())
+        """Present people (of the observed group), by name; worked out again only when
+        the roster, the groups or the observed group changed."""
+        key = (self.prompt.observed, tuple(sorted(self.live.counts.items())))
+        if self._shown[0] != key:
+            group = self.observed_group()
+            people = [p for p in self.live.people.values() if p.present
+                      and (group is None or p.id in group.member_ids)]
+            self._shown = (key, sorted(people, key=lambda p: p.name.lower()))
+        return self._shown[1]
 
     def shown_tally(self) -> Tally:
         """A group's tally (its groups belong to one round), or the whole session's:
@@ -213,7 +291,13 @@ class TallyScreen(SessionScreen):
     # ---------------------------------------------------------------- drawing
     def render_all(self) -> None:
         live = self.live
-        if live.board is None or not self.is_mounted:
+        if not self.is_mounted:
+            return
+        if live.board is None:  # the log is being read: say so, draw nothing made up
+            self.query_one(TallyCards).show([], "Reading the session's log…")
+            for panel in self.query("#tally-right > *"):
+                panel.wait()  # type: ignore[attr-defined]
+            self.render_bar()
             return
         shown = self.shown_people()
         summary = summarise(self.shown_tally(), [p.id for p in shown],
@@ -222,13 +306,9 @@ class TallyScreen(SessionScreen):
         biggest = top.spoke if top and top.spoke > 0 else 1
         silent = set(summary.not_spoken)
         speaking = live.previous_speaker(self.prompt.observed)
-        keys = {k.name: k.key for k in live.kinds}
-        turn = live.turn.name if live.turn else None
-        cards = [Card(p.code, p.name, row.spoke, row.addressed, row.share,
-                      max(row.spoke, 0) / biggest,
-                      " ".join(f"{keys.get(k, k)}{n}" for k, n in sorted(row.by_kind.items())
-                               if k != turn),
-                      p.id in silent, p.id == speaking)
+        cards = [Card(p.code, p.name, row.spoke, row.addressed, round(row.share * 100),
+                      round(max(row.spoke, 0) / biggest * BAR_WIDTH),
+                      self.kinds_text(row.by_kind), p.id in silent, p.id == speaking)
                  for p, row in zip(shown, summary.rows)]
         group = self.observed_group()
         self.query_one(TallyCards).show(
@@ -245,6 +325,21 @@ class TallyScreen(SessionScreen):
                                           m.a_to_b, m.b_to_a) for m in summary.mutual])
         self.render_feed()
         self.render_bar()
+
+    def kinds_text(self, by_kind: dict[str, int]) -> str:
+        """"a2 n1": a card's non-turn kinds by codebook key (remembered: a keystroke
+        changes one or two people's)."""
+        key = tuple(by_kind.items())
+        text = self._kinds_texts.get(key)
+        if text is None:
+            if len(self._kinds_texts) > 4096:
+                self._kinds_texts.clear()
+            live = self.live
+            keys = {k.name: k.key for k in live.kinds}
+            turn = live.turn.name if live.turn else None
+            text = self._kinds_texts[key] = " ".join(
+                f"{keys.get(k, k)}{n}" for k, n in sorted(by_kind.items()) if k != turn)
+        return text
 
     def render_feed(self) -> None:
         live = self.live
@@ -270,10 +365,16 @@ class TallyScreen(SessionScreen):
                 lines.append(FeedHeading(BETWEEN_ROUNDS if e.round_id is None
                                          else names.get(e.round_id, "a round")))
             above = e.round_id
-            lines.append(FeedLine(
-                _local_time(e.at), name(e.source_id), name(e.target_id),
-                labels.get(e.kind, e.kind), e.logged_by or "", e.note or "",
-                e.voided_at is not None, e.logged_by == self.store.identity))
+            key = (e.id, e.voided_at)
+            line = self._feed_lines.get(key)
+            if line is None:
+                if len(self._feed_lines) > 4 * FEED_LINES:
+                    self._feed_lines.clear()
+                line = self._feed_lines[key] = FeedLine(
+                    _local_time(e.at), name(e.source_id), name(e.target_id),
+                    labels.get(e.kind, e.kind), e.logged_by or "", e.note or "",
+                    e.voided_at is not None, e.logged_by == self.store.identity)
+            lines.append(line)
         self.query_one(FeedPanel).show(lines)
 
     def render_bar(self) -> None:
@@ -291,7 +392,7 @@ class TallyScreen(SessionScreen):
             else:
                 # Its time left is in the header: one timer for the whole app.
                 round_text = f"{round_.name} {'' if round_.started_at else 'planned'}".strip()
-        entries = self.shown_tally().entries if live.board else 0
+        entries = self.shown_tally().entries if live.board else None
         counts = "" if group else "this round" if self.this_round_only else "all rounds"
         self.query_one(TallyBar).show(group.name if group else "the whole session", position,
                                       round_text, timer, overtime, entries, counts)

@@ -1,7 +1,9 @@
 """Participant cards of the tally screen: code, name, counts, talk share bar.
 
-One widget draws every card (no widget per person), so a keystroke redraws one
-region, not forty."""
+One widget draws every card (no widget per person). A card holds what it draws
+(the share as a whole percent, the bar in cells), so after a keystroke only the
+cards whose text moved are repainted: a turn repaints the speaker's card and the
+few whose percent changed, not two hundred."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -27,8 +30,8 @@ class Card:
     name: str
     spoke: int
     addressed: int
-    share: float  # of the speaking among the people shown, 0..1
-    bar: float  # share relative to the biggest voice, 0..1 (so bars are readable)
+    percent: int  # share of the speaking among the people shown, as shown: 0..100
+    filled: int  # bar cells, 0..BAR_WIDTH: share relative to the biggest voice
     kinds: str  # "a2 n1": non-turn kinds by codebook key
     silent: bool  # has not spoken this round
     speaking: bool  # the previous speaker: the next code typed addresses them
@@ -53,21 +56,37 @@ class TallyCards(Widget):
         self.cards: list[Card] = []
         self.empty_text = "Nobody present here."
         self._strips: dict[Card, list[Strip]] = {}
+        self._style_map: dict[str, Style] | None = None
 
     def show(self, cards: list[Card], empty_text: str = "Nobody present here.") -> None:
         if cards == self.cards and empty_text == self.empty_text:
             return
-        # A new layout only when the number of cards (so the height) changes.
+        # A new layout only when the number of cards (so the height) changes; with
+        # the same cards in the same places, only the cards that changed repaint.
         layout = len(cards) != len(self.cards)
+        changed = ([] if layout or empty_text != self.empty_text or not cards
+                   else [i for i, (old, new) in enumerate(zip(self.cards, cards)) if old != new])
         self.cards = cards
         self.empty_text = empty_text
         kept = set(cards)
         self._strips = {card: strips for card, strips in self._strips.items() if card in kept}
-        self.refresh(layout=layout)
+        width = self.size.width
+        if changed and width:
+            per_row = self.columns(width)
+            self.refresh(*(self.card_region(i, per_row) for i in changed))
+        else:
+            self.refresh(layout=layout)
+
+    @staticmethod
+    def card_region(index: int, per_row: int) -> Region:
+        """Where card `index` is drawn, in the widget's own coordinates."""
+        row, column = divmod(index, per_row)
+        return Region(column * (CARD_WIDTH + GAP), row * (CARD_LINES + 1), CARD_WIDTH, CARD_LINES)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # the theme changed: styles baked into strips are stale
+        self._style_map = None
 
     def columns(self, width: int) -> int:
         return max(1, (width + GAP) // (CARD_WIDTH + GAP))
@@ -79,6 +98,12 @@ class TallyCards(Widget):
         return rows * (CARD_LINES + 1) - 1
 
     def _styles(self) -> dict[str, Style]:
+        """The card styles, worked out once per theme (every line drawn needs them)."""
+        if self._style_map is None:
+            self._style_map = self._work_out_styles()
+        return self._style_map
+
+    def _work_out_styles(self) -> dict[str, Style]:
         base = self.rich_style
         return {name: base + self.get_component_rich_style(f"tally-cards--{name}")
                 for name in ("code", "silent", "speaking", "bar", "muted")} | {"base": base}
@@ -96,13 +121,13 @@ class TallyCards(Widget):
         name = card.name  # user text: plain segments, never markup
         if cell_len(name) > name_room:
             name = set_cell_size(name, name_room - 1) + "…"
-        filled = round(card.bar * BAR_WIDTH)
+        filled = max(0, min(BAR_WIDTH, card.filled))
         lines = [
             [Segment(marker, mark), Segment(card.code, mark if marker != " " else styles["code"]),
              Segment(" " + name, base)],
             [Segment(f" {card.spoke} spoke · {card.addressed} addr", base)],
             [Segment(" ", base), Segment("█" * filled, styles["bar"]),
-             Segment("░" * (BAR_WIDTH - filled), muted), Segment(f" {card.share:4.0%}", base)],
+             Segment("░" * (BAR_WIDTH - filled), muted), Segment(f" {card.percent:3d}%", base)],
             [Segment(f" {card.kinds}" if card.kinds else " ·", muted)],
         ]
         return [Strip(line).adjust_cell_length(CARD_WIDTH, base) for line in lines]

@@ -24,10 +24,17 @@ class Panel(Static):
         # Lines as drawn, wrapping included: a name list that wraps onto one more
         # line needs a taller panel even when it has no more newlines.
         width = self.content_region.width
-        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        if text.no_wrap:  # one line per newline, cut at the edge: no need to wrap
+            lines = text.plain.count("\n") + 1
+        else:
+            lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
         layout = self._shown is None or lines != self._lines or lines < 0
         self._shown, self._lines = text, lines
         self.update(text, layout=layout)
+
+    def wait(self) -> None:
+        """While the session's log is still being read: say so, show no figure."""
+        self.show_text(Text("…", style="dim"))
 
 
 class TallyBar(Panel):
@@ -36,12 +43,14 @@ class TallyBar(Panel):
     columns the end of the line is cut off."""
 
     def show(self, observing: str, position: str, round_text: str, timer: str,
-             overtime: bool, entries: int, counts: str = "") -> None:
-        """counts: "this round" or "all rounds" in the whole-session view, else ""."""
+             overtime: bool, entries: int | None, counts: str = "") -> None:
+        """counts: "this round" or "all rounds" in the whole-session view, else "";
+        entries None: the log is still being read."""
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("Observing ")
         line.append(observing, style="bold")
-        line.append(f" {position} [ ] · {entries} {'entry' if entries == 1 else 'entries'}")
+        line.append(f" {position} [ ] · " + ("reading the log…" if entries is None else
+                    f"{entries} {'entry' if entries == 1 else 'entries'}"))
         if round_text:
             line.append(" · ")
             line.append(round_text)

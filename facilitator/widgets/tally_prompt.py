@@ -26,7 +26,10 @@ class TallyPrompt(Panel):
     can_focus = True
 
     class LogEntry(Message):
-        """Log this entry, exactly as the prompt showed it."""
+        """Log this entry, exactly as the prompt showed it. The prompt is not redrawn
+        for the key that made it: whoever logs it calls `draw()` after the write, so
+        the prompt and the counts that moved reach the terminal in the same frame
+        (drawn first, the prompt would go out a frame ahead of them)."""
 
         def __init__(self, entry: Entry) -> None:
             super().__init__()
@@ -85,9 +88,11 @@ class TallyPrompt(Panel):
         outcomes = self.keys.press(key)
         if outcomes is None:
             return False
-        for outcome in outcomes:
-            self.post_message(_message(outcome))
-        self.draw()
+        messages = [_message(outcome) for outcome in outcomes]
+        for message in messages:
+            self.post_message(message)
+        if not any(isinstance(m, TallyPrompt.LogEntry) for m in messages):
+            self.draw()
         return True
 
     def on_paste(self, event: events.Paste) -> None:
