@@ -178,7 +178,7 @@ def ls(folder: str) -> None:
             click.echo(f"{plain(path)}  {plain(info.title)}  {info.created_at[:10]}  "
                        f"{count_of(people, 'participant')}  {count_of(logged, 'interaction')}")
         except SessionError as error:
-            click.echo(f"{plain(path)}  (not readable: {error})")
+            click.echo(f"{plain(path)}  (not readable: {plain(str(error))})")
         found += 1
     if not found:
         click.echo(plain(f"No sessions in {base}. Create one with: facilitator new"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from facilitator.models.store import SessionError, SessionStore, check_is_session_file
+from facilitator.models.text import visible
 
 
 @contextmanager
@@ -32,7 +33,7 @@ def glance(path: Path, identity: str = "ls") -> Iterator[SessionStore]:
         conn.row_factory = sqlite3.Row
         conn.execute("SELECT 1 FROM session").fetchone()
     except sqlite3.DatabaseError as error:
-        raise SessionError(f"{path} cannot be read ({error}).") from None
+        raise SessionError(f"{visible(str(path))} cannot be read ({visible(str(error))}).") from None
     store = SessionStore(path, conn, identity, True)
     try:
         yield store
