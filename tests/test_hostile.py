@@ -307,3 +307,30 @@ def test_identity_limits_are_one_sentence(base_session: Path, tmp_path: Path) ->
         assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
         assert result.stderr.count("\n") == 1 and "name to log under" in result.stderr
     assert sha(session) == before
+
+
+# ---------------------------------------------------------------------- look-alike people
+LOOK_ALIKES = [pytest.param(p["a"], p["b"], id=p["id"]) for p in CORPUS["look_alike_pairs"]]
+
+
+@pytest.mark.parametrize("first, second", LOOK_ALIKES)
+def test_a_look_alike_of_someone_on_the_roster_is_refused_at_every_door(
+        empty_session: Path, tmp_path: Path, first: str, second: str) -> None:
+    """The same person typed twice (case, NFC/NFD, a no-break or zero-width space) is
+    refused in one sentence by roster --add (in one call and in two) and by a roster
+    import, and the file is left as it was."""
+    runner = CliRunner()
+    untouched = sha(empty_session)
+    both = runner.invoke(cli, ["roster", str(empty_session), "--add", first, "--add", second])
+    assert both.exit_code == 1 and both.stderr.count("\n") == 1, both.output
+    assert sha(empty_session) == untouched  # neither was added
+    assert "Traceback" not in both.output and not raw_controls(both.stderr)
+    assert runner.invoke(cli, ["roster", str(empty_session), "--add", first]).exit_code == 0
+    before = sha(empty_session)
+    again = runner.invoke(cli, ["roster", str(empty_session), "--add", second])
+    assert again.exit_code == 1 and again.stderr.count("\n") == 1, again.output
+    people = tmp_path / "people.csv"
+    people.write_text(f"name\n{second}\n", encoding="utf-8")
+    imported = runner.invoke(cli, ["roster", str(empty_session), "--import", str(people)])
+    assert imported.exit_code == 1 and imported.stderr.count("\n") == 1, imported.output
+    assert sha(empty_session) == before
