@@ -6,7 +6,8 @@ write every file under a temporary name and rename them together at the end."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,56 +200,72 @@ def export_session(store: SessionStore, out_dir: str | Path,
     A damaged session file, a full disk or an unwritable folder is one sentence
     (SessionError); nothing partial or temporary is left behind."""
     out = Path(out_dir)
-    files: ExportFiles | None = None
+    opened: list[ExportFiles] = []
+    with all_or_nothing(store, "nothing was exported", opened):
+        try:
+            written = _write_formats(store, out, formats, force, bom, progress, opened)
+        finally:
+            _end_snapshot(store)
+    if progress is not None:
+        progress(1.0, "done")
+    return Exported(out, written)
+
+
+def _write_formats(store: SessionStore, out: Path, formats: tuple[str, ...], force: bool,
+                   bom: bool, progress: Progress | None, opened: list[ExportFiles]) -> list[Path]:
+    # One read transaction: every file shows the same moment of the session,
+    # even while co-facilitators keep logging (the tallies in participants.csv
+    # are those of interactions.csv). Only this export's own connection holds it.
+    store.conn.execute("BEGIN")
+    report = build_report(store)
+    rounds = round_figures(store)
+    tables = derived_tables(store, report, rounds)
+    participants = tables[1]
+    files = ExportFiles(out, planned_names(formats, tables), force=force)
+    opened.append(files)
+    title = str(report.get("session", {}).get("title", ""))
+    tick = _ticker(store, formats, tables, progress)
+    doc: ReportDoc | None = None
+    for fmt in formats:
+        if fmt == "csv":
+            write_tables(files, tables, store, bom, tick)
+        elif fmt == "gephi":
+            write_gephi(files, participants, store, bom, tick)
+        elif fmt == "graphml":
+            write_graphml(files, store, participants, title, tick)
+        elif fmt == "json":
+            write_json(files, store, report, tick)
+        elif fmt == "xlsx":
+            write_xlsx(files, tables, store, title, tick)
+        else:
+            doc = doc or report_doc(store, report)  # md and html draw the same one
+            write_report(files, REPORT_NAMES[fmt], fmt, doc)
+            tick(1)
+    return files.commit()
+
+
+@contextmanager
+def all_or_nothing(store: SessionStore, outcome: str, opened: list[ExportFiles]) -> Iterator[None]:
+    """Whatever fails while files are written: the temporary files go, and a damaged
+    session file, a full disk or an unwritable folder is one sentence ending with
+    `outcome`; anything else (Ctrl+C, a cancel) is raised as it is, files gone too."""
     try:
-        # One read transaction: every file shows the same moment of the session,
-        # even while co-facilitators keep logging (the tallies in participants.csv
-        # are those of interactions.csv). Only this export's own connection holds it.
-        store.conn.execute("BEGIN")
-        report = build_report(store)
-        rounds = round_figures(store)
-        tables = derived_tables(store, report, rounds)
-        participants = tables[1]
-        files = ExportFiles(out, planned_names(formats, tables), force=force)
-        title = str(report.get("session", {}).get("title", ""))
-        tick = _ticker(store, formats, tables, progress)
-        doc: ReportDoc | None = None
-        for fmt in formats:
-            if fmt == "csv":
-                write_tables(files, tables, store, bom, tick)
-            elif fmt == "gephi":
-                write_gephi(files, participants, store, bom, tick)
-            elif fmt == "graphml":
-                write_graphml(files, store, participants, title, tick)
-            elif fmt == "json":
-                write_json(files, store, report, tick)
-            elif fmt == "xlsx":
-                write_xlsx(files, tables, store, title, tick)
-            else:
-                doc = doc or report_doc(store, report)  # md and html draw the same one
-                write_report(files, REPORT_NAMES[fmt], fmt, doc)
-                tick(1)
-        written = files.commit()
+        yield
     except (sqlite3.Error, UnicodeDecodeError) as error:
-        if files is not None:
+        for files in opened:
             files.discard()
         sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
         if sentence is None:
             raise
-        raise SessionError(f"{str(sentence).rstrip('.')}; nothing was exported.") from None
+        raise SessionError(f"{str(sentence).rstrip('.')}; {outcome}.") from None
     except OSError as error:
-        if files is not None:
+        for files in opened:
             files.discard()
         raise plain_oserror(error) from None
     except BaseException:
-        if files is not None:
+        for files in opened:
             files.discard()
         raise
-    finally:
-        _end_snapshot(store)
-    if progress is not None:
-        progress(1.0, "done")
-    return Exported(out, written)
 
 
 def _end_snapshot(store: SessionStore) -> None:
@@ -283,24 +300,11 @@ def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
 
 def write_report_file(store: SessionStore, fmt: str, target: Path, force: bool = False) -> Path:
     """`facilitator report --format md|html --out FILE`: one file, written safely."""
-    files: ExportFiles | None = None
-    try:
+    opened: list[ExportFiles] = []
+    with all_or_nothing(store, "no report was written", opened):
         doc = report_doc(store)
         files = ExportFiles(target.parent, [target.name], force=force)
+        opened.append(files)
         write_report(files, target.name, fmt, doc)
         return files.commit()[0]
-    except (sqlite3.Error, UnicodeDecodeError) as error:
-        if files is not None:
-            files.discard()
-        sentence = store_error(store.path, error if isinstance(error, sqlite3.Error) else DAMAGED_TEXT)
-        if sentence is None:
-            raise
-        raise SessionError(f"{str(sentence).rstrip('.')}; no report was written.") from None
-    except OSError as error:
-        if files is not None:
-            files.discard()
-        raise plain_oserror(error) from None
-    except BaseException:
-        if files is not None:
-            files.discard()
-        raise
+    raise AssertionError("unreachable")  # all_or_nothing re-raises every failure

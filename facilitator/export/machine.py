@@ -16,7 +16,9 @@ Tick = Callable[[int], None]
 GRAPHML_NAME = "network.graphml"
 JSON_NAME = "session.json"
 #: Tables that describe who is online now, not the session.
-NOT_SESSION_DATA = {"presence"}
+#: Tables that say nothing about the session: who has it open now, and the live
+#: screens' bookkeeping (write counts, the feed of changed entries; schema 7).
+NOT_SESSION_DATA = {"presence", "changes", "interaction_changes"}
 
 
 def network_graph(store: SessionStore, participants: Table, title: str) -> Any:
