@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.notifications import Notify, SeverityLevel
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
@@ -291,6 +292,11 @@ class FacilitatorApp(App[None]):
                 screen.refresh_data()
             except SessionError as error:  # the file went bad under us: say so, keep running
                 self.notify(str(error), severity="error", markup=False)
+            except NoMatches:
+                # Its widgets are coming or going (a screen switch, the app closing
+                # between a poll's timer firing and its run): the screen's own mount,
+                # or the next poll, reads the file.
+                pass
         self.update_header()
 
     # ------------------------------------------------------------ messages up
