@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from facilitator.core.changes import Change
+from facilitator.core.tally import entry_change
 from facilitator.models.codebook import codebook
 from facilitator.models.interactions import (
     correct_interaction, get_interaction, recent_interactions, restore_interaction,
@@ -135,16 +136,9 @@ def _voided_change(store: SessionStore, entry_id: int, what: str,
 
 def _restored_change(store: SessionStore, entry_id: int, what: str,
                      restored_at: str | None) -> Change:
-    mine: dict[str, str | None] = {}  # the voided_at our undo wrote
-
-    def undo() -> None:
-        mine["at"] = void_interaction(store, entry_id, what, expect=restored_at).voided_at
-
-    def redo() -> Change:
-        back = restore_interaction(store, entry_id, what, expect=mine.get("at"))
-        return _restored_change(store, entry_id, what, back.restored_at)
-
-    return Change(f"bringing back {what}", undo, redo)
+    """Bringing an entry back is, for undo and redo, what logging it was: the
+    entry's own Change (core.tally.entry_change), named for what was done."""
+    return entry_change(store, entry_id, what, restored_at, doing=f"bringing back {what}")
 
 
 def find_kind_typed(kinds: list[Kind], typed: str) -> Kind:

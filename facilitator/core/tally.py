@@ -120,11 +120,12 @@ def describe(entry: Interaction, people: dict[int, Participant], kinds: dict[str
 
 
 def entry_change(store: SessionStore, entry_id: int, what: str,
-                 restored_at: str | None = None) -> Change:
+                 restored_at: str | None = None, *, doing: str | None = None) -> Change:
     """Undo (void) and redo (restore) of one entry, each only while nobody else has
     voided or restored it since: otherwise one sentence names who, nothing written.
     The rule and its SQL live in models.interactions; `restored_at` is the entry's
-    restored_at as we left it (None: never brought back)."""
+    restored_at as we left it (None: never brought back). `doing` names the change
+    when it is not the entry's logging (core.entries: "bringing back ...")."""
     mine: dict[str, str | None] = {}  # the voided_at our undo wrote
 
     def undo() -> None:
@@ -132,9 +133,9 @@ def entry_change(store: SessionStore, entry_id: int, what: str,
 
     def redo() -> Change:
         back = restore_interaction(store, entry_id, what, expect=mine.get("at"))
-        return entry_change(store, entry_id, what, back.restored_at)
+        return entry_change(store, entry_id, what, back.restored_at, doing=doing)
 
-    return Change(what, undo, redo)
+    return Change(doing or what, undo, redo)
 
 
 # ---------------------------------------------------------------------- live view
