@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import io
 import json
 import re
 import sqlite3
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitator.cli import cli
-from facilitator.export.csv_lines import format_row, line_sql, neutralise_text
+from facilitator.export.csv_lines import format_row, line_sql, register_functions
 from facilitator.models.cells import needs_neutralising, neutralise, restore
 from facilitator.models.interactions import void_interaction
 from facilitator.models.store import SessionStore
@@ -70,21 +71,69 @@ CELLS = st.text(alphabet=st.sampled_from("=+-@'\t\r\n\",.0123a b"), max_size=6) 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(CELLS, min_size=1, max_size=4))
 def test_streamed_lines_read_back_as_the_neutralised_cells(values: list[str]) -> None:
-    """What SQLite builds (plus the neutralising of risky lines) parses, in Python's
-    csv, to exactly neutralise() of each cell; restore() gives the value back."""
+    """What SQLite builds (its cheap first-character test sending risky cells
+    through the Python rule) parses, in Python's csv, to exactly neutralise() of
+    each cell; restore() gives the value back."""
     for value in values:
         assert restore(neutralise(value)) == value  # type: ignore[arg-type]
         assert needs_neutralising(value) == (neutralise(value) != value)
     columns = [f"c{i}" for i in range(len(values))]
     conn = sqlite3.connect(":memory:")
+    register_functions(conn)
     sql = f"WITH t({', '.join(columns)}) AS (SELECT {', '.join('?' * len(values))})" \
           f" SELECT {line_sql(columns, frozenset(columns))} FROM t"
     line = conn.execute(sql, values).fetchone()[0]
-    fixed = neutralise_text(line)
+    fixed = line
     expected = [neutralise(v) for v in values]
     assert next(csv.reader([fixed + "\r\n"])) == expected
     # Rows built in Python come out the same, neutralised on the way.
     assert format_row(values, [True] * len(values)) == fixed
+
+
+RAW_NOTES = [
+    "plain", "¤ the sign chunks are joined with", "line one\nline two", "\x1b[31mred\x1b[0m",
+    "a\rb", "next line\x85", "=1+2", "'=x", "+41 22 000", "-", "Zoë, \"quoted\"", None, ""]
+
+
+def test_interactions_stream_in_chunks_exactly_as_the_text_rule_reads_them(
+        demo_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interactions file is built a chunk at a time as bytes that bypass the
+    store's text rule: whatever raw rows another program wrote (control characters,
+    bytes that are not UTF-8, the joining sign), across chunk ends and id gaps, it
+    holds exactly the lines the rule gives row by row, in id order."""
+    from facilitator.export import tables
+
+    conn = sqlite3.connect(demo_session)
+    with conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM interactions ORDER BY id")]
+        conn.execute("DELETE FROM interactions WHERE id IN (?, ?, ?)", (ids[3], ids[4], ids[20]))
+        for number, note in enumerate(RAW_NOTES):
+            conn.execute("UPDATE interactions SET note = ? WHERE id = ?", (note, ids[5 + 3 * number]))
+        conn.execute("UPDATE interactions SET note = CAST(X'6e6f7420757466ff38' AS TEXT)"
+                     " WHERE id = ?", (ids[50],))
+        conn.execute("UPDATE interactions SET id = id + 100000 WHERE id = ?", (ids[-1],))
+    conn.close()
+    monkeypatch.setattr(tables, "CHUNK", 7)
+    out = tmp_path / "out"
+    assert run("export", str(demo_session), "--out", str(out)).exit_code == 0
+    written = (out / "interactions.csv").read_bytes()
+
+    exprs, source, key = tables.INTERACTIONS.inline  # type: ignore[misc]
+    quoted = tables.INTERACTIONS.texts | tables.INTERACTIONS.times
+    line = line_sql(exprs, frozenset(e for c, e in zip(tables.INTERACTIONS.columns, exprs)
+                                     if c in quoted), raw=True)
+    with SessionStore.open(demo_session, read_only=True) as store:
+        register_functions(store.conn)
+        lines = [r[0] for r in store.conn.execute(f"SELECT {line} {source} ORDER BY {key}")]
+    assert len(lines) > 50
+    header = written.split(b"\r\n", 1)[0]
+    assert written == header + b"\r\n" + "\r\n".join(lines).encode() + b"\r\n"
+    text = written.decode("utf-8-sig")
+    assert "\x1b" not in text and "\r" not in text.replace("\r\n", "") and "\x85" not in text
+    assert "␛[31mred" in text and "a␍b" in text and "not utf\ufffd8" in text
+    notes = {r["note"] for r in csv.DictReader(io.StringIO(text, newline=""))}
+    assert {"plain", "¤ the sign chunks are joined with", "line one\nline two", "␛[31mred␛[0m",
+            "'=1+2", "''=x", "'+41 22 000", "-", 'Zoë, "quoted"'} <= notes
 
 
 # --------------------------------------------------------------- derived files

@@ -21,14 +21,15 @@ def write_csv(files: ExportFiles, name: str, table: Table, store: SessionStore,
               header: tuple[str, ...] | None = None, bom: bool = True,
               tick: Tick = lambda n: None) -> None:
     """Stream one table into `name` (a chunk of rows at a time)."""
-    with files.open_text(name, bom=bom) as handle:
+    with files.open_binary(name) as handle:
         columns = header or table.columns  # tag names are typed text too
-        handle.write(format_row(columns, [True] * len(columns)))
-        handle.write("\r\n")
-        for text, rows in table.csv_text(store):
+        handle.write(("\ufeff" if bom else "").encode())
+        handle.write(format_row(columns, [True] * len(columns)).encode())
+        handle.write(b"\r\n")
+        for data, rows in table.csv_bytes(store):
             if rows:
-                handle.write(text)
-                handle.write("\r\n")
+                handle.write(data)
+                handle.write(b"\r\n")
             tick(rows)
 
 

@@ -57,6 +57,12 @@ class ExportFiles:
         with open(temp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
             yield handle
 
+    @contextmanager
+    def open_binary(self, name: str) -> Iterator[IO[bytes]]:
+        """A binary file to write `name` into (for text already encoded)."""
+        with open(self.temp_path(name), "wb") as handle:
+            yield handle
+
     def commit(self) -> list[Path]:
         """Rename every finished file into place; returns them in order."""
         written = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.export.csv_lines import format_row, line_sql, neutralise_text
+from facilitator.export.csv_lines import format_row, line_sql, register_functions
 from facilitator.models.store import SessionStore
 
 Row = Sequence[object]
@@ -32,9 +32,10 @@ class Table:
     sql: str | None = None
     rows: list[Row] = field(default_factory=list)
     description: str = ""
-    #: For a long table: (an expression per column, the FROM ... ORDER BY part), so
-    #: its CSV lines are built straight from the joined rows.
-    inline: tuple[tuple[str, ...], str] | None = None
+    #: For a long table: (an expression per column, the FROM part without ORDER BY,
+    #: its integer key), so its CSV lines are built straight from the joined rows,
+    #: a chunk of keys at a time.
+    inline: tuple[tuple[str, ...], str, str] | None = None
 
     def raw_chunks(self, store: SessionStore) -> Iterator[list[Row]]:
         """The rows as stored, a chunk at a time (never the whole table in memory)."""
@@ -48,27 +49,86 @@ class Table:
         """Which columns are written quoted (text and timestamps)."""
         return [c in self.texts or c in self.times for c in self.columns]
 
-    def csv_text(self, store: SessionStore) -> Iterator[tuple[str, int]]:
-        """The rows as finished CSV text (lines joined by CRLF, no final one) and how
-        many rows it holds, a chunk at a time, every cell neutralised.
+    def csv_bytes(self, store: SessionStore) -> Iterator[tuple[bytes, int]]:
+        """The rows as finished CSV in UTF-8 (lines joined by CRLF, no final one) and
+        how many rows it holds, a chunk at a time, every cell neutralised.
 
         Streamed tables have SQLite build each line (export.csv_lines); rows built
         in Python are formatted the same way."""
         if self.sql is None:
             quoted = self.quoted()
             for chunk in self.raw_chunks(store):
-                yield "\r\n".join(format_row(row, quoted) for row in chunk), len(chunk)
+                yield "\r\n".join(format_row(row, quoted) for row in chunk).encode(), len(chunk)
             return
         quoted = self.texts | self.times
+        register_functions(store.conn)
         if self.inline is not None:
-            expressions, source = self.inline
+            expressions, source, key = self.inline
             line = line_sql(expressions, frozenset(e for c, e in zip(self.columns, expressions)
                                                    if c in quoted), raw=True)
-            sql = f"SELECT {line} {source}"
-        else:
-            sql = f"SELECT {line_sql(self.columns, quoted)} FROM ({self.sql})"
+            yield from _line_chunks(store, line, source, key)
+            return
+        sql = f"SELECT {line_sql(self.columns, quoted)} FROM ({self.sql})"
         for chunk in _chunks(store, sql):
-            yield neutralise_text("\r\n".join([row[0] for row in chunk])), len(chunk)
+            yield "\r\n".join([row[0] for row in chunk]).encode(), len(chunk)
+
+
+#: Keys below every stored one (an INTEGER PRIMARY KEY is a signed 64-bit number).
+_FIRST_KEY = -(2 ** 63)
+
+#: Bytes that are never the text rule's business: printable ASCII, and the lead and
+#: continuation bytes of UTF-8 (checked by decoding). What is left of a chunk once
+#: they are deleted is its control bytes.
+_NOT_CONTROL = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+
+
+def _as_the_file_rule_reads(chunk: bytes, rows: int) -> bool:
+    """Whether a chunk read as bytes is already what the store's text rule
+    (models.text.text_from_file) would give: valid UTF-8 and no control character
+    but the CRLF between its lines and line breaks inside cells. Then it is written
+    as it is; otherwise it is read again through the rule."""
+    controls = chunk.translate(None, _NOT_CONTROL)
+    if controls.replace(b"\n", b"") != b"\r" * (rows - 1):
+        return False
+    if not chunk.isascii():
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if b"\xc2" in chunk and any("\x80" <= ch <= "\x9f" for ch in text):
+            return False  # a C1 control character (U+0080 to U+009F)
+    return True
+
+
+def _line_chunks(store: SessionStore, line: str, source: str, key: str) -> Iterator[tuple[bytes, int]]:
+    """CSV of CHUNK rows at a time, joined by SQLite itself and handed over as
+    bytes: one object crosses into Python per chunk, not one tuple per row, and it
+    goes to the file without decoding and encoding again. Each chunk seeks on the
+    key (the whole export runs in one read transaction, so the chunks are one
+    snapshot). group_concat keeps the subquery's order: SQLite cannot flatten an
+    ordered, limited subquery into an aggregate, so it reads it in that order.
+
+    The bytes bypass the store's text rule, so each chunk is checked against it
+    (_as_the_file_rule_reads); one that fails (a raw control character or bytes
+    that are not UTF-8, written into the file by another program) is read again
+    line by line through the rule."""
+    rows_sql = (f"SELECT {line} AS line, {key} AS key {source}"
+                f" WHERE {key} >= ? ORDER BY {key} LIMIT {CHUNK}")
+    sql = (f"SELECT CAST(group_concat(line, char(13, 10)) AS BLOB), count(*), max(key)"
+           f" FROM ({rows_sql})")
+    start = _FIRST_KEY
+    while True:
+        chunk, rows, last = store.conn.execute(sql, (start,)).fetchone()
+        if not rows:
+            return
+        if _as_the_file_rule_reads(chunk, rows):
+            yield chunk, rows
+        else:
+            text = "\r\n".join(r[0] for r in store.conn.execute(rows_sql, (start,)))
+            yield text.encode(), rows
+        if rows < CHUNK or last >= 2 ** 63 - 1:
+            return
+        start = last + 1
 
 
 def _quote(column: str) -> str:
@@ -103,10 +163,9 @@ LEFT JOIN participants s ON s.id = i.source_id
 LEFT JOIN participants t ON t.id = i.target_id
 LEFT JOIN kinds k ON k.name = i.kind
 LEFT JOIN rounds r ON r.id = i.round_id
-LEFT JOIN groups g ON g.id = i.group_id
-ORDER BY i.id"""
+LEFT JOIN groups g ON g.id = i.group_id"""
 INTERACTIONS_SQL = ("SELECT " + ", ".join(f'{e} AS "{c}"' for c, e in INTERACTION_COLUMNS)
-                    + INTERACTIONS_FROM)
+                    + INTERACTIONS_FROM + " ORDER BY i.id")
 
 INTERACTIONS = Table(
     "interactions",
@@ -116,7 +175,7 @@ INTERACTIONS = Table(
                      "logged_by", "voided_by"}),
     times=frozenset({"at", "voided_at"}),
     sql=INTERACTIONS_SQL,
-    inline=(tuple(e for _, e in INTERACTION_COLUMNS), INTERACTIONS_FROM),
+    inline=(tuple(e for _, e in INTERACTION_COLUMNS), INTERACTIONS_FROM, "i.id"),
     description="every entry of the log, undone ones included (voided_at set)")
 
 #: One row per tie: directed kinds per direction, undirected kinds once per pair.
