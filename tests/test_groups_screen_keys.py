@@ -189,14 +189,11 @@ async def test_start_the_next_round_from_the_groups_screen(demo_session: Path) -
 
 def footer_keys(app) -> list[str]:
     """The keys a person sees in the footer: not scrolled away, not under the palette hint."""
-    from textual.widgets import Footer
-    from textual.widgets._footer import FooterKey
+    from facilitator.widgets.footer import SessionFooter
 
-    footer = app.screen.query_one(Footer)
-    keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
-    palette = footer.query(".-command-palette")
-    edge = palette.first().region.x if palette else footer.region.right
-    return [k.key for k in keys if k.region.width and k.region.right <= edge]
+    footer = app.screen.query_one(SessionFooter)
+    footer.render()  # the keys as the footer draws them at its width now
+    return [k.key for k in footer.shown]
 
 
 async def laid_out_footer_keys(pilot, wanted: set[str]) -> list[str]:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from facilitator.app import make_app
 from facilitator.cli import cli
@@ -16,6 +14,7 @@ from facilitator.core.screens import SCREEN_NAMES
 from facilitator.models.groups import create_group
 from facilitator.models.presence import touch_presence
 from facilitator.models.store import SessionStore
+from facilitator.widgets.footer import SessionFooter, footer_bindings
 from facilitator.widgets.session_header import SessionHeader
 
 
@@ -25,14 +24,12 @@ def visible(widget, y: int = 0) -> str:  # type: ignore[no-untyped-def]
 
 
 async def footer_after_layout(pilot):  # type: ignore[no-untyped-def]
-    """The footer's keys once laid out and fitted (a condition, not a fixed pause)."""
+    """The footer and the keys it shows once drawn (a condition, not a fixed pause)."""
     for _ in range(50):
         await pilot.pause()
-        footer = pilot.app.screen.query_one(Footer)
-        keys = [k for k in footer.query(FooterKey)
-                if not k.has_class("-command-palette") and k.display and k.region.width]
-        if keys:
-            return footer, keys
+        footer = pilot.app.screen.query_one(SessionFooter)
+        if footer.shown and footer.size.width:
+            return footer, footer.shown
     raise AssertionError("the footer showed no key")
 
 
@@ -40,17 +37,32 @@ async def footer_after_layout(pilot):  # type: ignore[no-untyped-def]
 async def test_no_footer_key_is_cut_at_80_columns(demo_session: Path, name: str) -> None:
     app = make_app(demo_session, identity="ana", screen=name)
     async with app.run_test(size=(80, 24)) as pilot:
-        footer, keys = await footer_after_layout(pilot)
-        palette = footer.query(".-command-palette")
-        edge = palette.first().region.x if palette else footer.region.right
-        for _ in range(20):  # the fit runs after the footer's own layout
+        footer, shown = await footer_after_layout(pilot)
+        line = visible(footer)
+        assert len(line) == 80 and line.rstrip().endswith("^p palette"), line
+        palette_at = line.rindex("▏")
+        for key in shown:  # each key shown whole, left of the palette key
+            assert key.end <= palette_at and key.description in line[key.start:key.end], (
+                key, line)
+        offered = footer_bindings(app.screen)
+        assert [b.key for b, _ in offered[:len(shown)]] == [k.key for k in shown]
+        if len(offered) > len(shown):  # the next key would not have fitted whole
+            binding = offered[len(shown)][0]
+            needed = len(f" {app.get_key_display(binding)} {binding.description} ")
+            assert shown[-1].end + needed > palette_at, (binding.key, line)
+
+
+async def test_a_footer_key_clicked_is_pressed(demo_session: Path) -> None:
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(200, 30)) as pilot:
+        footer, shown = await footer_after_layout(pilot)
+        fix = next(k for k in shown if k.key == "ctrl+e")
+        await pilot.click(SessionFooter, offset=(fix.start + 1, 0))
+        for _ in range(20):
             await pilot.pause()
-            if all(k.region.right <= edge for k in keys if k.display):
+            if app.screen is not footer.screen:
                 break
-        shown = [k for k in footer.query(FooterKey) if k.display and k.region.width
-                 and not k.has_class("-command-palette")]
-        assert shown and all(k.region.right <= edge for k in shown), [
-            (k.key, k.region) for k in shown]
+        assert type(app.screen).__name__ == "EntriesScreen"
 
 
 async def test_a_read_only_footer_offers_only_what_works(demo_session: Path) -> None:

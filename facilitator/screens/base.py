@@ -95,14 +95,14 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         # Every screen gets the session header, the footer and the "too small"
         # notice, so screens only compose their own body.
-        from textual.widgets import Footer, Static
+        from textual.widgets import Static
 
         from facilitator.widgets.footer import SessionFooter
         from facilitator.widgets.session_header import SessionHeader
 
         if not self.query(SessionHeader):
             self.mount(SessionHeader(), before=0 if self.children else None)
-        if not self.query(Footer):
+        if not self.query(SessionFooter):
             self.mount(SessionFooter())
         if not self.query("#too-small"):
             self.mount(Static("Terminal too small: facilitator needs at least 80x24.",
