@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from facilitator.widgets.failures import WorkerFailed
 
 from facilitator.core.screens import SCREEN_NAMES
+from facilitator.widgets.terminal_input import terminal_alive
 from facilitator.screens.messages import Said
 from facilitator.models.presence import PRESENCE_HEARTBEAT, Presence
 from facilitator.models.records import Round
@@ -441,17 +442,6 @@ def screen_bindings(screen_class: type[Screen[None]]) -> list[Binding]:
                     and not set(binding.key.split(",")) & TYPING_KEYS):
                 found.append(binding)
     return found
-
-
-def terminal_alive() -> bool:
-    """Whether standard input is still a terminal that answers (not hung up)."""
-    import termios
-
-    try:
-        termios.tcgetattr(sys.stdin.fileno())
-    except (termios.error, OSError, ValueError):
-        return False
-    return True
 
 
 def make_app(path: str | Path, *, identity: str | None = None, read_only: bool = False,

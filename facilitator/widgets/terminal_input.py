@@ -156,4 +156,54 @@ def driver_class(base: type[Driver]) -> type[Driver]:
                 except (EOFError, ParseError):
                     pass
 
+        # Textual's output goes through a writer thread and a queue of 30 writes, and
+        # its write() and close() wait for room in that queue without a limit. When the
+        # terminal goes away (a closed window, a dropped SSH connection), nothing may
+        # ever take from the queue again: the app then hung in close() at exit, or in
+        # write() mid-frame, blocked in a lock where even SIGTERM could not end it.
+        # Here both wait a bounded time, and give up once the terminal is gone (what
+        # was acknowledged is committed already; run_app then leaves at once).
+        def write(self, data: str) -> None:
+            writer = self._writer_thread
+            assert writer is not None, "Driver must be in application mode"
+            _put_while_terminal_alive(writer, data)
+
+        def close(self) -> None:
+            writer = self._writer_thread
+            if writer is None:
+                return
+            if _put_while_terminal_alive(writer, None):
+                writer.join(timeout=WRITER_SECONDS)
+
     return PasteKeepingDriver
+
+
+#: How long a write waits for room in the output queue before it checks whether
+#: the terminal is still there.
+WRITER_SECONDS = 0.5
+
+
+def _put_while_terminal_alive(writer: Any, data: str | None) -> bool:
+    """Queue `data` for Textual's writer thread, waiting while the terminal answers;
+    False when it is gone (the data is dropped: nobody would read it)."""
+    import queue
+
+    while True:
+        try:
+            writer._queue.put(data, timeout=WRITER_SECONDS)
+            return True
+        except queue.Full:
+            if not writer.is_alive() or not terminal_alive():
+                return False
+
+
+def terminal_alive() -> bool:
+    """Whether standard input is still a terminal that answers (not hung up)."""
+    import sys
+    import termios
+
+    try:
+        termios.tcgetattr(sys.stdin.fileno())
+    except (termios.error, OSError, ValueError):
+        return False
+    return True
