@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from facilitator.analysis.tallies import equity_reading, gini, mutual_pairs, summarise
+from facilitator.analysis.tallies import (
+    equity_reading, gini, mutual_pairs, round_scope, summarise)
 from facilitator.core.report import build_report
-from facilitator.core.tally import read_board, sync_board
+from facilitator.core.tally import read_board, recent_entries, sync_board
 from facilitator.core.tally_keys import resolve_code, rest_of_code
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import find_participant, set_present
@@ -87,7 +88,9 @@ def test_board_follows_new_entries_voids_and_restores_from_another_process(small
         void_interaction(other, first.id)
         sync_board(mine, board)
         assert board.total.spoke[al.id] == 0 and board.total.addressed[bs.id] == 0
-        assert board.recent(1)[0].voided_at is None and board.entries[first.id].voided_at
+        assert board.voided == {first.id}
+        newest, oldest = recent_entries(mine, 2)
+        assert newest.voided_at is None and oldest.id == first.id and oldest.voided_at
         restore_interaction(other, first.id)
         sync_board(mine, board)
         assert board.total.spoke[al.id] == 1
@@ -104,10 +107,11 @@ def test_board_keeps_groups_and_rounds_apart(small_session: Path) -> None:
         add_round(store, "Second")
         second = start_round(store)
         log_interaction(store, "speak", bs, None, group_id=None)
-        board = read_board(store)
-        assert board.rounds[first.id].spoke[al.id] == 1
-        assert board.rounds[second.id].spoke[al.id] == 0
-        summary = summarise(board.total, [al.id, bs.id], board.rounds[second.id])
+        board = read_board(store, [round_scope(first.id), round_scope(second.id)])
+        assert board.tally(round_scope(first.id)).spoke[al.id] == 1
+        assert board.tally(round_scope(second.id)).spoke[al.id] == 0
+        summary = summarise(board.tally(round_scope(first.id)), [al.id, bs.id],
+                            board.tally(round_scope(second.id)))
         assert summary.not_spoken == [al.id]
 
 

@@ -18,13 +18,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from facilitator.models.records import Interaction
-
-#: Stands for "any group" in TallyBoard.latest_live (the whole-session view).
-ANY_GROUP = object()
-
 
 @dataclass
 class Tally:
@@ -50,8 +47,10 @@ class Tally:
     moves_base: int = 0
     _ranked: dict[object, tuple[int, list["MutualPair"]]] = field(default_factory=dict)
 
-    def apply(self, entry: Interaction, sign: int, turn_kind: str, directed: bool = True) -> None:
-        """Count an entry in (sign=1) or out again (sign=-1, when it is voided)."""
+    def apply(self, entry: "Interaction | Counted", sign: int, turn_kind: str,
+              directed: bool = True) -> None:
+        """Count an entry in (sign=1) or out again (sign=-1, when it is voided); or
+        with sign=n, n entries alike (grouped counts: every figure is a sum)."""
         self.entries += sign
         source, target = entry.source_id, entry.target_id
         if source is None:
@@ -96,123 +95,136 @@ class Tally:
 MOVES_KEPT = 256
 
 
+#: What a tally counts: the whole session, one group's entries (by the group they
+#: were logged in; None: logged in none), or one round's (None: between rounds).
+Scope = tuple[str, "int | None"]
+WHOLE_SESSION: Scope = ("session", None)
+
+
+def group_scope(group_id: int | None) -> Scope:
+    return ("group", group_id)
+
+
+def round_scope(round_id: int | None) -> Scope:
+    return ("round", round_id)
+
+
+def scopes_of(entry: Interaction) -> tuple[Scope, Scope, Scope]:
+    """The scopes an entry counts in."""
+    return WHOLE_SESSION, ("group", entry.group_id), ("round", entry.round_id)
+
+
+class Counted(Protocol):
+    """Live entries grouped by who, to whom and what (models.aggregates.scope_counts)."""
+
+    source_id: int | None
+    target_id: int | None
+    kind: str
+    count: int
+
+
 class TallyBoard:
-    """Tallies for the whole session, per group and per round, kept incrementally
-    from the entries read from the file (and only those)."""
+    """Tallies of the live entries, one per scope asked for, kept incrementally.
+
+    Counts only: no entry is held, so memory does not grow with the log, and a
+    scope starts from grouped counts (add_scope, counted by SQL at the board's
+    moment), not from reading every entry. The board's moment is the highest id it
+    has read (last_id), the undone entries among those (voided) and its place in
+    the file's feed of changed entries (feed_seq); after that it moves only with
+    what the file says changed: new entries (read) and entries undone or brought
+    back (revise), each counted in or out of every scope it belongs to."""
 
     def __init__(self, turn_kind: str = "speak", undirected: Iterable[str] = ()) -> None:
         self.turn_kind = turn_kind
         #: Kinds that count once for both people (kinds.directed = 0).
         self.undirected = frozenset(undirected)
+        #: Moves by one whenever any count changes (what a screen compares to redraw).
+        self.version = 0
         self.forget()
 
     def forget(self) -> None:
         """Start empty again (the reader found the log changed under it in a way
         it cannot follow entry by entry, such as a deleted row)."""
-        self.entries: dict[int, Interaction] = {}
-        self.order: list[int] = []
         #: The highest id read from the file: the next read asks for ids above it.
         self.last_id = 0
+        #: The undone entries among those up to last_id (they count nowhere).
         self.voided: set[int] = set()
         #: Where the reader is in the file's feed of changed entries (opaque here).
         self.feed_seq: int = 0
-        self.total = Tally()
-        self.groups: dict[int | None, Tally] = defaultdict(Tally)
-        self.rounds: dict[int | None, Tally] = defaultdict(Tally)
-        self._by_round: dict[int | None, list[int]] = defaultdict(list)
-        self._by_round_group: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
+        self.scopes: dict[Scope, Tally] = {}
+        self.version += 1
+
+    def start(self, last_id: int, voided: Iterable[int], feed_seq: int) -> None:
+        """The board's moment, read from the file in one snapshot."""
+        self.last_id, self.voided, self.feed_seq = last_id, set(voided), feed_seq
+        self.version += 1
 
     # ------------------------------------------------------------------ applying
-    def read(self, new: Iterable[Interaction],
-             voided_now: dict[int, tuple[str, str | None]] | None = None) -> list[Interaction]:
-        """Take what was read from the file: entries with ids above last_id (in id
-        order), and optionally the voided ids with (voided_at, voided_by) of every
-        entry up to last_id. Returns the entries that changed."""
+    def add_scope(self, scope: Scope, counts: Iterable[Counted]) -> Tally:
+        """Start counting a scope from the grouped counts of its live entries up to
+        last_id (as the board holds them live: read in the same snapshot)."""
+        tally = Tally()
+        for row in counts:
+            tally.apply(row, row.count, self.turn_kind, row.kind not in self.undirected)
+        self.scopes[scope] = tally
+        self.version += 1
+        return tally
+
+    def has(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+    def read(self, new: Iterable[Interaction]) -> list[Interaction]:
+        """Take the entries with ids above last_id, in id order, as read from the
+        file (undone ones too: they count nowhere). Returns them."""
         changed = []
         for entry in new:
-            self.apply(entry)
-            changed.append(entry)
-        if voided_now is not None:
-            changed += self._voids(voided_now)
-        return changed
-
-    def revise(self, states: dict[int, tuple[str | None, str | None]]) -> list[Interaction]:
-        """Take the void state (voided_at, voided_by) now of entries that changed in
-        place: only those are counted again. Ids the board has not read are skipped
-        (they come with their state when read). Returns the entries that changed."""
-        changed = []
-        for entry_id, (at, by) in states.items():
-            entry = self.entries.get(entry_id)
-            if entry is not None and (entry.voided_at, entry.voided_by) != (at, by):
-                changed.append(replace(entry, voided_at=at, voided_by=by))
-        for entry in changed:
-            self.apply(entry)
-        return changed
-
-    def _voids(self, voided_now: dict[int, tuple[str, str | None]]) -> list[Interaction]:
-        states: dict[int, tuple[str | None, str | None]] = dict(voided_now)
-        for entry_id in self.voided - voided_now.keys():
-            states[entry_id] = (None, None)
-        return self.revise(states)
-
-    def apply(self, entry: Interaction) -> None:
-        """Apply an entry read from the file, or a new state (voided or restored) of a
-        known one. Never call it with an entry that was not read from the file: the
-        board's last_id would pass entries it has not seen."""
-        old = self.entries.get(entry.id)
-        if old is None:
-            self.order.append(entry.id)
-            self._by_round[entry.round_id].append(entry.id)
-            self._by_round_group[(entry.round_id, entry.group_id)].append(entry.id)
             self.last_id = max(self.last_id, entry.id)
-        elif (old.voided_at is None) == (entry.voided_at is None):
-            self.entries[entry.id] = entry
-            return
-        elif old.voided_at is None:
-            self._count(old, -1)  # live -> voided: count it out
-        self.entries[entry.id] = entry
-        if entry.voided_at is None:
-            self.voided.discard(entry.id)
-            self._count(entry, 1)
-        else:
-            self.voided.add(entry.id)
+            if entry.voided_at is None:
+                self._count(entry, 1)
+            else:
+                self.voided.add(entry.id)
+            changed.append(entry)
+        if changed:
+            self.version += 1
+        return changed
+
+    def revise(self, now: Iterable[Interaction]) -> list[Interaction]:
+        """Take entries changed in place (undone or brought back, by anyone), in
+        their state now: each whose live state moved is counted in or out. Ids
+        above last_id are skipped (read() takes them with their state). Returns
+        the entries whose state moved."""
+        changed = []
+        for entry in now:
+            if entry.id > self.last_id:
+                continue
+            was_live, live = entry.id not in self.voided, entry.voided_at is None
+            if was_live == live:
+                continue
+            if live:
+                self.voided.discard(entry.id)
+            else:
+                self.voided.add(entry.id)
+            self._count(entry, 1 if live else -1)
+            changed.append(entry)
+        if changed:
+            self.version += 1
+        return changed
 
     def _count(self, entry: Interaction, sign: int) -> None:
         directed = entry.kind not in self.undirected
-        for tally in (self.total, self.groups[entry.group_id], self.rounds[entry.round_id]):
-            tally.apply(entry, sign, self.turn_kind, directed)
+        for scope in scopes_of(entry):
+            tally = self.scopes.get(scope)
+            if tally is not None:
+                tally.apply(entry, sign, self.turn_kind, directed)
 
     # ------------------------------------------------------------------ reading
-    def recent(self, limit: int = 20) -> list[Interaction]:
-        """The newest entries, newest first, voided ones included (struck through)."""
-        return [self.entries[i] for i in reversed(self.order[-limit:])]
+    def tally(self, scope: Scope) -> Tally:
+        """A scope's tally (KeyError until add_scope counted it)."""
+        return self.scopes[scope]
 
-    def tally(self, group_id: int | None = None, *, whole_session: bool = False) -> Tally:
-        """The tally of one group, or of everything with whole_session=True."""
-        return self.total if whole_session else self.groups[group_id]
-
-    def latest_live(self, round_id: int | None, group_id: object = ANY_GROUP,
-                    since: str | None = None) -> Interaction | None:
-        """The newest live entry of a round (None: between rounds) in one group, or in
-        any group (ANY_GROUP); with since, only entries at or after that moment (so
-        the chain of an ended round does not carry on between rounds)."""
-        ids = (self._by_round[round_id] if group_id is ANY_GROUP
-               else self._by_round_group[(round_id, group_id)])  # type: ignore[index]
-        # Newest by time, not by id: a correction is logged later (a higher id) at
-        # the moment of the entry it replaces, so a correction three entries back
-        # must not become the "previous speaker". Entries are otherwise in time
-        # order, so the scan stops at the first one no newer than the best so far.
-        best: Interaction | None = None
-        for entry_id in reversed(ids):
-            entry = self.entries[entry_id]
-            if since is not None and entry.at < since:
-                break
-            if entry.voided_at is not None:
-                continue
-            if best is not None and entry.at <= best.at:
-                break
-            best = entry
-        return best
+    @property
+    def total(self) -> Tally:
+        return self.scopes[WHOLE_SESSION]
 
 
 # ---------------------------------------------------------------------- summaries

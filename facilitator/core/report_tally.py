@@ -23,28 +23,11 @@ from facilitator.models.store import SessionStore
 
 
 def counted_tally(rows: Iterable[EntryCount], turn_kind: str, undirected: frozenset[str]) -> Tally:
-    """A Tally (spoke, addressed, turns, by_kind, pairs, states) from grouped counts."""
+    """A Tally (spoke, addressed, turns, by_kind, pairs, states) from grouped counts:
+    each row counted by the live tally's own rule (Tally.apply), n entries at once."""
     tally = Tally()
     for row in rows:
-        tally.entries += row.count
-        source, target = row.source_id, row.target_id
-        if source is None:
-            tally.states[row.kind] += row.count
-            continue
-        both = row.kind in undirected and target is not None
-        for person in (source, target) if both else (source,):
-            assert person is not None
-            tally.spoke[person] += row.count
-            tally.by_kind[person][row.kind] += row.count
-            if row.kind == turn_kind:
-                tally.turns[person] += row.count
-        if target is None:
-            continue
-        if both:
-            tally.together[(min(source, target), max(source, target))] += row.count
-        else:
-            tally.addressed[target] += row.count
-            tally.pairs[(source, target)] += row.count
+        tally.apply(row, row.count, turn_kind, row.kind not in undirected)
     return tally
 
 

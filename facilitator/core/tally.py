@@ -1,10 +1,15 @@
-"""The tally, read, computed and written: what the tally screen and the report call.
+"""The tally, read, computed and written: what the tally screen calls.
 
 LiveTally is the tally screen's view of the file: the codebook, roster, round and
 groups, a TallyBoard fed only with what was read from the file (never with our own
 writes: after a write it reads like after anyone's, so an entry another process
-committed just before ours is never skipped), and the turn chain, which is derived
-from the board too (only a pause lives in this process: it is not an event).
+committed just before ours is never skipped), and the turn chain, which is asked
+of the file too (only a pause lives in this process: it is not an event).
+
+The board holds counts, not entries: each scope the screen shows starts from
+grouped counts in SQL (models.aggregates.scope_counts) and then moves with the
+entries the file says are new or changed. So opening a session of any length
+costs a few indexed GROUP BYs, and memory does not grow with the log.
 
 Turn chain: a turn is addressed to the previous speaker of the observed group and
 round. In the whole-session view, only when both are in the same group this round
@@ -14,20 +19,20 @@ other. The chain of an ended round does not carry on between rounds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from facilitator.analysis.tallies import ANY_GROUP, TallyBoard, summarise
+from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard
 from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
 from facilitator.models.codebook import codebook, turn_kind
+from facilitator.models.aggregates import scope_counts, voided_ids
 from facilitator.models.groups import Group, groups_of_round
 from facilitator.models.interactions import (
     log_interaction, restore_interaction, rewrite_stamp, void_interaction)
 from facilitator.models.records import Interaction, Kind, Participant, Round
 from facilitator.models.roster import participants
 from facilitator.models.rounds import current_round, rounds
-from facilitator.models.session import session_info
 from facilitator.models.store import SessionError, SessionStore
 
 #: The small tables the tally view reads (their write counts say when to re-read).
@@ -39,11 +44,40 @@ COLUMNS = ("id, at, source_id, target_id, kind, group_id, round_id, logged_by, n
 
 
 # ---------------------------------------------------------------------- the board
-def read_board(store: SessionStore) -> TallyBoard:
-    """Read the whole log once (for the report, and the tally screen's worker)."""
-    board = empty_board(codebook(store), session_turn_kind(store))
-    sync_board(store, board)
+def read_board(store: SessionStore, scopes: Iterable[Scope] = (WHOLE_SESSION,)) -> TallyBoard:
+    """A board of the file as it is, counting these scopes (more are counted when
+    asked for: count_scopes)."""
+    board = start_board(store, codebook(store), session_turn_kind(store))
+    count_scopes(store, board, scopes)
     return board
+
+
+def start_board(store: SessionStore, kinds: list[Kind], turn: Kind | None) -> TallyBoard:
+    """A board at the file's moment now: its highest id, the undone entries up to
+    it and the feed's position, read in one snapshot. It counts no scope yet."""
+    board = empty_board(kinds, turn)
+    board.start(*_moment(store))
+    return board
+
+
+def _moment(store: SessionStore) -> tuple[int, list[int], int]:
+    """The file's moment for a board: its highest id, the undone entries up to it,
+    the feed's position (one snapshot)."""
+    with store.reading():
+        last_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM interactions"))
+        return last_id, voided_ids(store, last_id), store.feed_position()
+
+
+def count_scopes(store: SessionStore, board: TallyBoard, scopes: Iterable[Scope]) -> list[Interaction]:
+    """Bring the board to the file's moment and start counting the scopes it does
+    not count yet, from grouped counts in SQL, in one snapshot (so a scope's counts
+    and the board's moment agree). Returns the entries that changed."""
+    with store.reading():
+        changed = sync_board(store, board)
+        for scope in scopes:
+            if not board.has(scope):
+                board.add_scope(scope, scope_counts(store, scope, board.last_id))
+    return changed
 
 
 def session_turn_kind(store: SessionStore) -> Kind | None:
@@ -68,17 +102,20 @@ def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
     the highest id the board has read. Entries changed in place (an undo or a redo,
     in any process) come from the file's feed of changes (interaction_changes):
     only the few named since the board last looked are read again."""
-    if board.last_id == 0 and board.feed_seq == 0:
-        # Reading from the start: whatever the feed holds now is in the rows read.
-        board.feed_seq = store.feed_position()
-        return board.read(_entries_above(store, 0))
-    seq, changed = store.changed_entries_since(board.feed_seq)
-    if any(r["gone"] for r in changed):
-        board.forget()  # a row deleted under us (not by facilitator): count afresh
-        return sync_board(store, board)
-    board.feed_seq = seq
-    done = board.revise({r["id"]: (r["voided_at"], r["voided_by"]) for r in changed})
-    return done + board.read(_entries_above(store, board.last_id))
+    with store.reading():
+        seq, changed = store.changed_entries_since(board.feed_seq)
+        if any(r["gone"] for r in changed):
+            # A row deleted under us (not by facilitator): count afresh.
+            scopes = list(board.scopes)
+            board.forget()
+            board.start(*_moment(store))
+            for scope in scopes:
+                board.add_scope(scope, scope_counts(store, scope, board.last_id))
+            return []
+        board.feed_seq = seq
+        ids = [r["id"] for r in changed if r["id"] <= board.last_id]
+        done = board.revise(_entries_by_id(store, ids)) if ids else []
+        return done + board.read(_entries_above(store, board.last_id))
 
 
 def _entries_above(store: SessionStore, last_id: int) -> list[Interaction]:
@@ -86,21 +123,47 @@ def _entries_above(store: SessionStore, last_id: int) -> list[Interaction]:
         f"SELECT {COLUMNS} FROM interactions WHERE id > ? ORDER BY id", (last_id,))]
 
 
+def _entries_by_id(store: SessionStore, ids: list[int]) -> list[Interaction]:
+    found = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found += [Interaction.from_row(r) for r in store.rows(
+            f"SELECT {COLUMNS} FROM interactions WHERE id IN ({', '.join('?' * len(part))})"
+            " ORDER BY id", part)]
+    return found
+
+
+def recent_entries(store: SessionStore, limit: int) -> list[Interaction]:
+    """The newest entries, newest first, undone ones included (struck through)."""
+    return [Interaction.from_row(r) for r in store.rows(
+        f"SELECT {COLUMNS} FROM interactions ORDER BY id DESC LIMIT ?", (limit,))]
+
+
 def latest_live_entry(store: SessionStore, round_id: int | None, group_id: int | None,
                       since: str | None) -> Interaction | None:
-    """TallyBoard.latest_live asked of the file (the newest live entry of a round, in
-    one group or any: group_id None), for while the board is still being read."""
-    where = "round_id IS ? AND voided_at IS NULL"
-    params: list[object] = [round_id]
+    """The newest live entry of a round (None: between rounds), in one group or in
+    any (group_id None); with since, only entries at or after that moment (so the
+    chain of an ended round does not carry on between rounds).
+
+    Newest by time, not by id: a correction is logged later (a higher id) at the
+    moment of the entry it replaces, so a correction three entries back must not
+    become the previous speaker. In any group, the scan runs back along the time
+    index (the newest entries are the current round's): `+round_id` keeps SQLite
+    from sorting a whole round's entries instead."""
+    where = "voided_at IS NULL"
+    params: list[object] = []
     if group_id is not None:
-        where += " AND group_id = ?"
-        params.append(group_id)
+        where += " AND round_id IS ? AND group_id = ?"
+        params += [round_id, group_id]
+    else:
+        where += " AND +round_id IS ?"
+        params.append(round_id)
+    if since is not None:
+        where += " AND at >= ?"
+        params.append(since)
     row = store.one(f"SELECT {COLUMNS} FROM interactions WHERE {where}"
-                    " ORDER BY id DESC LIMIT 1", params)
-    if row is None:
-        return None
-    entry = Interaction.from_row(row)
-    return None if since is not None and entry.at < since else entry
+                    " ORDER BY at DESC, id DESC LIMIT 1", params)
+    return None if row is None else Interaction.from_row(row)
 
 
 # ---------------------------------------------------------------------- entries
@@ -153,8 +216,9 @@ class LiveTally:
     board: TallyBoard | None = None
     #: models.interactions.rewrite_stamp when the board was started.
     rewrites: tuple[object, ...] = ()
-    #: Pauses typed here: (round, group) -> the last id read when it was pressed.
-    paused: dict[tuple[int | None, object], int] = field(default_factory=dict)
+    #: Pauses typed here: (round, group; None: the whole session) -> the last id
+    #: read when it was pressed.
+    paused: dict[tuple[int | None, int | None], int] = field(default_factory=dict)
     #: The file's write counts of the small tables as last read (store.change_counts).
     counts: dict[str, int] = field(default_factory=dict)
     def refresh_context(self) -> set[str]:
@@ -179,8 +243,8 @@ class LiveTally:
 
     def refresh(self, *, load: bool = True) -> list[Interaction]:
         """Re-read what changed: the small tables whose count moved, and the log's
-        new and changed entries. Without a board yet, read the whole log here, or
-        with load=False leave that to the caller (take_board: a worker reads it)."""
+        new and changed entries. Without a board yet, start one here, or with
+        load=False leave that to the caller (load(), once the screen is painted)."""
         self.refresh_context()
         if self.board is not None and not self.fits(self.board):
             self.board = None  # another codebook counts by other rules: count again
@@ -190,22 +254,32 @@ class LiveTally:
         if self.board is None:
             if not load:
                 return []
-            self.board = empty_board(self.kinds, self.turn)
+            self.load()
         return self.sync()
+
+    def load(self, scopes: Iterable[Scope] = ()) -> None:
+        """Start the board at the file's moment (no entry is read one by one: each
+        scope shown is counted in SQL when first asked for)."""
+        self.board = start_board(self.store, self.kinds, self.turn)
+        if scopes:
+            count_scopes(self.store, self.board, scopes)
+
+    def tally(self, scope: Scope) -> Tally:
+        """The tally of a scope, counted when first asked for (the board brought to
+        the file's moment first, in the same snapshot)."""
+        assert self.board is not None
+        if not self.board.has(scope):
+            count_scopes(self.store, self.board, [scope])
+        return self.board.tally(scope)
+
+    def recent(self, limit: int) -> list[Interaction]:
+        """The newest entries of the file, newest first."""
+        return recent_entries(self.store, limit)
 
     def fits(self, board: TallyBoard) -> bool:
         """Whether a board counts by this codebook's rules (turn kind, undirected kinds)."""
         return (board.turn_kind == (self.turn.name if self.turn else "")
                 and board.undirected == {k.name for k in self.kinds if not k.directed})
-
-    def take_board(self, board: TallyBoard) -> bool:
-        """A board read elsewhere (a worker, on its own connection): adopt it if it
-        counts by this codebook, and bring it up to date. False: read it again."""
-        if not self.fits(board):
-            return False
-        self.board = board
-        self.sync()
-        return True
 
     def sync(self) -> list[Interaction]:
         """The log's new and changed entries (nothing while the board is still
@@ -232,12 +306,8 @@ class LiveTally:
     def previous_speaker(self, group_id: int | None) -> int | None:
         """Whom a turn in this group (None: the whole session) would address."""
         round_id, since = self._chain_round()
-        where: object = ANY_GROUP if group_id is None else group_id
-        if self.board is not None:
-            entry = self.board.latest_live(round_id, where, since)
-        else:  # the log is still being read: ask the file for the one entry needed
-            entry = latest_live_entry(self.store, round_id, group_id, since)
-        if entry is None or entry.id <= self.paused.get((round_id, where), 0):
+        entry = latest_live_entry(self.store, round_id, group_id, since)
+        if entry is None or entry.id <= self.paused.get((round_id, group_id), 0):
             return None
         return entry.source_id
 
@@ -247,7 +317,7 @@ class LiveTally:
         round_id, _ = self._chain_round()
         last = (self.board.last_id if self.board is not None
                 else int(self.store.scalar("SELECT COALESCE(MAX(id), 0) FROM interactions")))
-        self.paused[(round_id, ANY_GROUP if group_id is None else group_id)] = last
+        self.paused[(round_id, group_id)] = last
 
     def turn_target(self, person: Participant, group_id: int | None) -> Participant | None:
         """The previous speaker, if the turn may address them: present, and in the
@@ -290,24 +360,3 @@ class LiveTally:
         written = log_interaction(self.store, kind, source, target, group_id=group_id, note=note)
         what = describe(written, self.people, {k.name: k for k in self.kinds})
         return entry_change(self.store, written.id, what)
-
-
-# ---------------------------------------------------------------------- report
-def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
-    """`facilitator report`: per participant `by_kind` and `turns`; top-level `equity`
-    (Gini over present participants, whole session) and `not_spoken` (present
-    participants who have not spoken in the current round)."""
-    board = read_board(store)
-    people = participants(store)
-    by_name = {p.name: p.id for p in people}
-    for entry in report.get("participants", []):
-        pid = by_name.get(entry.get("name"))
-        kinds = board.total.by_kind.get(pid) if pid is not None else None
-        entry["by_kind"] = {k: n for k, n in sorted((kinds or {}).items()) if n > 0}
-        entry["turns"] = board.total.turns[pid] if pid is not None else 0
-    present = [p.id for p in sorted(people, key=lambda p: p.name.lower()) if p.present]
-    round_id = session_info(store).current_round_id
-    summary = summarise(board.total, present, board.rounds[round_id])
-    report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
-    names = {p.id: p.name for p in people}
-    report["not_spoken"] = [names[p] for p in summary.not_spoken]

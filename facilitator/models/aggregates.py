@@ -74,3 +74,39 @@ def voided_entries(store: SessionStore) -> int:
     """How many entries were undone (the partial index on voided_at)."""
     return store.scalar("SELECT COUNT(*) FROM interactions INDEXED BY interactions_voided"
                         " WHERE voided_at IS NOT NULL")
+
+
+class ScopeCount(NamedTuple):
+    """How many live entries went from source to target with this kind, in a scope."""
+
+    source_id: int | None
+    target_id: int | None
+    kind: str
+    count: int
+
+
+#: The column a live tally's scope filters on (analysis.tallies.Scope's first part).
+_SCOPE_COLUMNS = {"session": None, "group": "group_id", "round": "round_id"}
+
+
+def scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) -> list[ScopeCount]:
+    """The live entries with ids up to `upto` of a tally's scope (the whole session,
+    a group's, a round's), grouped by (source, target, kind): off the covering
+    index interactions_counts, so the log's rows are never read one by one."""
+    column = _SCOPE_COLUMNS[scope[0]]
+    where, params = "voided_at IS NULL AND id <= ?", [upto]
+    if column is not None:
+        where += f" AND {column} IS ?"
+        params.append(scope[1])
+    rows = store.rows(
+        "SELECT source_id, target_id, kind, COUNT(*) FROM interactions"
+        f" INDEXED BY interactions_counts WHERE {where} GROUP BY source_id, target_id, kind",
+        params)
+    return [ScopeCount._make(r) for r in rows]
+
+
+def voided_ids(store: SessionStore, upto: int) -> list[int]:
+    """The undone entries with ids up to `upto` (the partial index on voided_at)."""
+    return [r[0] for r in store.rows(
+        "SELECT id FROM interactions INDEXED BY interactions_voided"
+        " WHERE voided_at IS NOT NULL AND id <= ?", (upto,))]

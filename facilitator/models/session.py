@@ -8,15 +8,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator.models.codebook import DEFAULT_CODEBOOK, write_codebook
 from facilitator.models.names import identity_key
 from facilitator.models.roster import RosterIndex, insert_participant
-from facilitator.models.roster_import import RosterEntry
 from facilitator.models.rounds import insert_round
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
-from facilitator.models.templates import Template
+
+if TYPE_CHECKING:  # only named in signatures: the app does not pay for YAML at start-up
+    from facilitator.models.roster_import import RosterEntry
+    from facilitator.models.templates import Template
 
 SESSIONS_DIR = Path("sessions")
 

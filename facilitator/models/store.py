@@ -455,6 +455,21 @@ class SessionStore:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN IMMEDIATE")
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Reads inside see one snapshot of the file (a deferred BEGIN; nothing is
+        written in it). Inside a transaction already, they are part of that one."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
     def transact(self, body: Callable[[sqlite3.Connection], T]) -> T:
         """Run body(conn) in one BEGIN IMMEDIATE transaction, retried while the file
         is locked by another process. Returns once the commit is durable; raises

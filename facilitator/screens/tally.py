@@ -9,7 +9,6 @@ the file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from textual import events, on
@@ -17,11 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import _character_to_key
-from textual.message import Message
-from textual.worker import Worker, WorkerState
 
-from facilitator.analysis.tallies import Tally, TallyBoard, summarise
-from facilitator.core.tally import LiveTally, read_board
+from facilitator.analysis.tallies import WHOLE_SESSION, Tally, group_scope, round_scope, summarise
+from facilitator.core.tally import LiveTally
 from facilitator.core.tally_keys import GroupState
 from facilitator.models.groups import Group
 from facilitator.models.records import Participant
@@ -58,13 +55,6 @@ with who and when. ctrl+r starts or ends a round for everyone,
 after a confirmation; entries typed while no round runs are 'between rounds'."""
 
 
-@dataclass
-class BoardRead(Message):
-    """The whole log, counted in a worker."""
-
-    board: TallyBoard
-
-
 class TallyScreen(SessionScreen):
     """Type a speaker's code to log a turn addressed to the previous speaker."""
 
@@ -98,10 +88,10 @@ class TallyScreen(SessionScreen):
         self.this_round_only = False
         """Whole-session view: count this round only (R), or all rounds."""
         self._states_bound = False
-        self._loading = False
         #: The file's write counts when the prompt was configured and the view drawn.
         self._configured: dict[str, int] = {}
-        self._drawn: dict[str, int] = {}
+        #: The board's version and the write counts last drawn.
+        self._drawn: tuple[object, ...] = ()
         #: Remembered between keystrokes (each keyed by what it is made from).
         self._kinds_texts: dict[tuple[tuple[str, int], ...], str] = {}
         self._shown: tuple[object, list[Participant]] = (None, [])
@@ -128,13 +118,11 @@ class TallyScreen(SessionScreen):
         """Everything shown is what was read from the file, after anyone's commit
         (ours included: the app calls this after every Written). Only what changed
         is read: the small tables whose write count moved, the log's new and changed
-        entries. The whole log is read once, in a worker: the screen paints (and
-        takes codes) before it arrives, and fills in when it does."""
+        entries. The board is started once the screen is painted (load_board): the
+        first frame never waits for the log, however long."""
         live = self.live
-        changed = live.refresh(load=False)
+        live.refresh(load=False)
         if live.board is None:
-            # Once the screen is painted: a thread reading started now would compete
-            # with the first paint for the interpreter.
             self.call_after_refresh(self.load_board)
         if self._configured != live.counts or not self._configured:
             self._configured = dict(live.counts)
@@ -144,8 +132,8 @@ class TallyScreen(SessionScreen):
                                   live.groups, self.store.read_only)
         if not self._states_bound:  # after configure: the prompt knows the codebook then
             self.bind_group_states()
-        if changed or live.board is None or self._drawn != live.counts:
-            self._drawn = dict(live.counts)
+        drawn = (live.board.version if live.board else None, dict(live.counts))
+        if live.board is None or self._drawn != drawn:
             self.render_all()
 
     def written(self) -> None:
@@ -156,37 +144,13 @@ class TallyScreen(SessionScreen):
         super().written()
 
     def load_board(self) -> None:
-        """Read the whole log in a thread; BoardRead brings the counts back. On the
-        store's own connection: with a second, read-only one opened and closed in
-        this process for the read, a co-facilitator test (test_tally_rules) read a
-        stale entry; the shared one serialises its statements."""
-        if self._loading:
+        """Start the board and count the scopes on view: a few GROUP BYs on an
+        index (models.aggregates), not a read of the log, so it runs here, after the
+        first frame, in one snapshot with the board's moment."""
+        live = self.live
+        if live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
             return
-        self._loading = True
-        store = self.store
-
-        def run() -> None:
-            self.post_message(BoardRead(read_board(store)))
-
-        self.run_worker(run, thread=True, exclusive=True, group="tally-board",
-                        name="reading the log", description="tally board",
-                        exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "tally-board" and event.state in (
-                WorkerState.ERROR, WorkerState.CANCELLED):
-            self._loading = False  # the next refresh tries again
-        super().on_worker_state_changed(event)
-
-    @on(BoardRead)
-    def board_read(self, message: BoardRead) -> None:
-        self._loading = False
-        if self.live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
-            return
-        self.live.refresh_context()
-        if not self.live.take_board(message.board):
-            self.load_board()  # the codebook changed while it was read
-            return
+        live.load([self.shown_scope(), round_scope(live.round_id)])
         self.render_all()
 
     def bind_group_states(self) -> None:
@@ -278,15 +242,16 @@ class TallyScreen(SessionScreen):
             self._shown = (key, sorted(people, key=lambda p: p.name.lower()))
         return self._shown[1]
 
-    def shown_tally(self) -> Tally:
-        """A group's tally (its groups belong to one round), or the whole session's:
-        all rounds, or this round only (R switches)."""
-        board = self.live.board
-        assert board is not None
+    def shown_scope(self) -> tuple[str, int | None]:
+        """A group's entries (its groups belong to one round), or the whole
+        session's: all rounds, or this round only (R switches)."""
         observed = self.prompt.observed
-        if observed is None and self.this_round_only:
-            return board.rounds[self.live.round_id]
-        return board.tally(observed, whole_session=observed is None)
+        if observed is None:
+            return round_scope(self.live.round_id) if self.this_round_only else WHOLE_SESSION
+        return group_scope(observed)
+
+    def shown_tally(self) -> Tally:
+        return self.live.tally(self.shown_scope())
 
     # ---------------------------------------------------------------- drawing
     def render_all(self) -> None:
@@ -301,7 +266,7 @@ class TallyScreen(SessionScreen):
             return
         shown = self.shown_people()
         summary = summarise(self.shown_tally(), [p.id for p in shown],
-                            live.board.rounds[live.round_id])
+                            live.tally(round_scope(live.round_id)))
         top = max(summary.rows, key=lambda r: r.spoke, default=None)
         biggest = top.spoke if top and top.spoke > 0 else 1
         silent = set(summary.not_spoken)
@@ -325,6 +290,7 @@ class TallyScreen(SessionScreen):
                                           m.a_to_b, m.b_to_a) for m in summary.mutual])
         self.render_feed()
         self.render_bar()
+        self._drawn = (live.board.version, dict(live.counts))
 
     def kinds_text(self, by_kind: dict[str, int]) -> str:
         """"a2 n1": a card's non-turn kinds by codebook key (remembered: a keystroke
@@ -343,9 +309,8 @@ class TallyScreen(SessionScreen):
 
     def render_feed(self) -> None:
         live = self.live
-        assert live.board is not None
         labels = {k.name: k.label for k in live.kinds}
-        recent = live.board.recent(FEED_LINES)
+        recent = live.recent(FEED_LINES)
         rounds = {e.round_id for e in recent}
         names = live.round_names
         # Headings only where they tell something: a session with rounds, and more
