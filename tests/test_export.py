@@ -470,3 +470,30 @@ def test_every_file_shows_the_same_moment_while_others_log(small_session: Path, 
     assert sum(int(p["as_source"]) for p in people) == 1
     with SessionStore.open(small_session, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM interactions") == 2  # it was logged
+
+
+def test_an_export_killed_midway_leaves_nothing_after_the_next_one(small_session: Path,
+                                                                  tmp_path: Path) -> None:
+    """A SIGKILL cannot clean up; the next export into the folder removes what the
+    killed one left (its process is gone), and nothing of a running export or of
+    anyone else's."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = out / f".interactions.csv.part-{dead}-k1ll3d"
+    running = out / f".interactions.csv.part-{os.getpid()}-running"
+    old_style = out / ".roster.csv.part-x7y8z9"
+    fresh_old_style = out / ".kinds.csv.part-a1b2c3"
+    theirs = out / ".notes.txt.part-1-theirs"
+    for path in (killed, running, old_style, fresh_old_style, theirs):
+        path.write_text("half a file")
+    os.utime(old_style, (1, 1))
+    assert run("export", str(small_session), "--out", str(out)).exit_code == 0
+    left = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    assert left == sorted(p.name for p in (running, fresh_old_style, theirs))
+    assert (out / "interactions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
