@@ -497,3 +497,14 @@ def test_an_export_killed_midway_leaves_nothing_after_the_next_one(small_session
     left = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
     assert left == sorted(p.name for p in (running, fresh_old_style, theirs))
     assert (out / "interactions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_report_goes_to_standard_output_with_out_dash(demo_session: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    markdown = run("report", str(demo_session), "--format", "md", "--out", "-")
+    assert markdown.exit_code == 0, markdown.output
+    assert markdown.output.startswith("# ") and "Wrote the report" not in markdown.output
+    page = run("report", str(demo_session), "--format", "html", "--out", "-")
+    assert page.exit_code == 0 and page.output.lstrip().lower().startswith("<!doctype html>")
+    assert not (tmp_path / "export").exists() and not list(tmp_path.glob("*.md"))  # no file

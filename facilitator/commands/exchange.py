@@ -47,8 +47,9 @@ def export(path: str, out_dir: str | None, formats: str, force: bool, no_bom: bo
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON (stable keys).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text",
               show_default=True, help="md or html: write the organisers' report to a file.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False),
-              help="The report file for --format md|html (default: export/<session>/report.<ext>).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="The report file for --format md|html (default: export/<session>/report.<ext>;"
+                   " - for standard output).")
 @click.option("--force", is_flag=True, help="Replace an existing report file.")
 @reports_errors
 def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool) -> None:
@@ -58,6 +59,7 @@ def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool
     Example:
         facilitator report sessions/demo.db
         facilitator report sessions/demo.db --format html --out report.html
+        facilitator report sessions/demo.db --format md --out - | less
         facilitator report sessions/demo.db --json > report.json
     """
     from facilitator.core.report import build_report
@@ -71,6 +73,11 @@ def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool
             from facilitator.core.exporting import report_summary
 
             click.echo(plain(report_summary(store)))
+            return
+        if out_file == "-":  # to standard output, for a pipe or a redirect
+            from facilitator.core.exporting import report_text
+
+            click.echo(report_text(store, fmt), nl=False)
             return
         from facilitator.core.exporting import write_report_file
 

@@ -298,6 +298,15 @@ def _ticker(store: SessionStore, formats: tuple[str, ...], tables: list[Table],
     return tick
 
 
+def report_text(store: SessionStore, fmt: str) -> str:
+    """`facilitator report --format md|html --out -`: the report itself, for a pipe."""
+    from facilitator.export.report_doc import render_report
+
+    with all_or_nothing(store, "no report was written", []):
+        return render_report(fmt, report_doc(store))
+    raise AssertionError("unreachable")  # all_or_nothing re-raises every failure
+
+
 def write_report_file(store: SessionStore, fmt: str, target: Path, force: bool = False) -> Path:
     """`facilitator report --format md|html --out FILE`: one file, written safely."""
     opened: list[ExportFiles] = []

@@ -46,15 +46,18 @@ SECTIONS = (("participation", "Participation and equity"),
             ("timeline", "Timeline"))
 
 
-def write_report(files: ExportFiles, name: str, fmt: str, doc: ReportDoc) -> None:
+def render_report(fmt: str, doc: ReportDoc) -> str:
+    """The organisers' report as HTML or Markdown text."""
     if fmt == "html":
         from facilitator.export.report_html import render_html
 
-        text = render_html(doc)
-    else:
-        text = render_markdown(doc)
+        return render_html(doc)
+    return render_markdown(doc)
+
+
+def write_report(files: ExportFiles, name: str, fmt: str, doc: ReportDoc) -> None:
     with files.open_text(name, bom=False) as handle:
-        handle.write(text)
+        handle.write(render_report(fmt, doc))
 
 
 def names(items: list[str], limit: int = 6) -> str:
