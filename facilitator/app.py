@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from collections import deque
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,6 +96,8 @@ class FacilitatorApp(App[None]):
         self.said: deque[Said] = deque(maxlen=MESSAGES_KEPT)
         #: Rounds whose time-up notice this app has shown (see notice_time_up).
         self._time_up_noticed: set[tuple[object, ...]] = set()
+        #: When the header's countdown was last worked out (update_header).
+        self._clock: datetime | None = None
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
@@ -298,7 +300,7 @@ class FacilitatorApp(App[None]):
                 # between a poll's timer firing and its run): the screen's own mount,
                 # or the next poll, reads the file.
                 pass
-        self.update_header()
+        self.update_header(tick=False)
 
     # ------------------------------------------------------------ messages up
     def on_written(self, message: object) -> None:
@@ -336,19 +338,26 @@ class FacilitatorApp(App[None]):
             pass  # presence is a courtesy; never interrupt the facilitator for it
         self.update_header()
 
-    def update_header(self) -> None:
+    def update_header(self, tick: bool = True) -> None:
         """The header's line, and the app's one timer: the round's time left (or
         over) is computed here once a second from the file's round, for the header
-        only, so no two counters on screen can disagree."""
+        only, so no two counters on screen can disagree.
+
+        tick=False (after a change in the file): the clock stays at the last
+        second's tick. Otherwise a keystroke's refresh could move the countdown a
+        frame after the rest of what the keystroke changed, a second repaint for
+        nothing; the next tick moves it anyway."""
         from facilitator.widgets.session_header import SessionHeader
 
         if not self.is_running:
             return
+        if tick or self._clock is None:
+            self._clock = datetime.now(timezone.utc)
         info = session_info(self.store)
         round_ = current_round(self.store)
         round_text, overtime = "", False
         if round_ is not None:
-            left = remaining_seconds(round_)
+            left = remaining_seconds(round_, self._clock)
             overtime = left is not None and left < 0
             state = "ended" if round_.ended_at else format_remaining(left) or "running"
             round_text = f"{round_.name} {state}"
