@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from facilitator.widgets.panel import Panel
+
 
 class FilterBar(Static):
     """Which part of the session the picture shows."""
@@ -29,17 +31,19 @@ class NetworkSide(VerticalScroll):
     can_focus = False
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static("", id="network-side-title")
-        yield Static("", id="network-side-body")
+        yield Panel("", id="network-side-title")
+        yield Panel("", id="network-side-body")
 
     def show(self, title: str, lines: list[str]) -> None:
-        self.query_one("#network-side-title", Static).update(Text(title, style="bold"))
+        """Redrawn only where the text changed, and laid out again only when its
+        height did: new findings after a filter key repaint the panel, not the screen."""
+        self.query_one("#network-side-title", Panel).show_text(Text(title, style="bold"))
         body = Text()
         for index, line in enumerate(lines):
             if index:
                 body.append("\n")
             body.append(line if line.startswith("  ") else "• " + line)
-        self.query_one("#network-side-body", Static).update(body)
+        self.query_one("#network-side-body", Panel).show_text(body)
 
     def text(self) -> str:
         title = self.query_one("#network-side-title", Static).render()
