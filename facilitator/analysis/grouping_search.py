@@ -110,18 +110,28 @@ def descend(layout: Layout, rng: random.Random, low: int, high: int) -> None:
     Only a unit with weight inside its own group can gain from a swap, so only
     those are tried as the first of the pair."""
     units = list(range(len(layout.assign)))
+    # The inner loop is Layout.swap_delta written out (the same sum in the same
+    # order, so the same choices): a method call per pair was most of the time.
+    assign, sums, weights = layout.assign, layout.sums, layout.weights
     improved = True
     while improved:
         improved = False
         rng.shuffle(units)
         for u in units:
-            if layout.sums[u][layout.assign[u]] <= EPS:
+            gu = assign[u]
+            su = sums[u]
+            own = su[gu]
+            if own <= EPS:
                 continue
+            wu = weights[u]
             best_v, best_delta = -1, -EPS
             for v in units:
-                if layout.assign[v] == layout.assign[u]:
+                gv = assign[v]
+                if gv == gu:
                     continue
-                delta = layout.swap_delta(u, v)
+                sv = sums[v]
+                w = wu.get(v, 0.0)
+                delta = (su[gv] - w) + (sv[gu] - w) - own - sv[gv]
                 if delta < best_delta and layout.swap_keeps_bounds(u, v, low, high):
                     best_v, best_delta = v, delta
             if best_v >= 0:
