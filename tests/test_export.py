@@ -112,6 +112,9 @@ def test_interactions_stream_in_chunks_exactly_as_the_text_rule_reads_them(
         conn.execute("UPDATE interactions SET note = CAST(X'6e6f7420757466ff38' AS TEXT)"
                      " WHERE id = ?", (ids[50],))
         conn.execute("UPDATE interactions SET id = id + 100000 WHERE id = ?", (ids[-1],))
+        # Names from the small tables: a risky one anywhere makes its column tested row by row.
+        conn.execute("UPDATE rounds SET name = '=SUM(A1)' WHERE id = (SELECT MIN(id) FROM rounds)")
+        conn.execute("UPDATE kinds SET label = '@label' WHERE name = 'ask'")
     conn.close()
     monkeypatch.setattr(tables, "CHUNK", 7)
     out = tmp_path / "out"
@@ -131,6 +134,7 @@ def test_interactions_stream_in_chunks_exactly_as_the_text_rule_reads_them(
     text = written.decode("utf-8-sig")
     assert "\x1b" not in text and "\r" not in text.replace("\r\n", "") and "\x85" not in text
     assert "␛[31mred" in text and "a␍b" in text and "not utf\ufffd8" in text
+    assert "\"'=SUM(A1)\"" in text and "\"'@label\"" in text and ',"=' not in text
     notes = {r["note"] for r in csv.DictReader(io.StringIO(text, newline=""))}
     assert {"plain", "¤ the sign chunks are joined with", "line one\nline two", "␛[31mred␛[0m",
             "'=1+2", "''=x", "'+41 22 000", "-", 'Zoë, "quoted"'} <= notes

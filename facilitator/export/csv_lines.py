@@ -46,20 +46,28 @@ def cell_sql(expression: str) -> str:
             f" ELSE ifnull({expression}, '') END")
 
 
-def line_sql(columns: Sequence[str], texts: frozenset[str], raw: bool = False) -> str:
+def line_sql(columns: Sequence[str], texts: frozenset[str], raw: bool = False,
+             clean: frozenset[str] = frozenset()) -> str:
     """One SQL expression: the CSV line of a row (without its line ending), every
     text cell neutralised (needs register_functions on the connection). The
-    columns are names (quoted here), or with raw=True expressions such as `s.name`."""
+    columns are names (quoted here), or with raw=True expressions such as `s.name`.
+    `clean` text columns are known to hold no risky start (has_risky_start said so
+    of the small table they come from): quoted, but not tested row by row."""
     formats, args = [], []
     for column in columns:
         quoted = column if raw else '"' + column.replace('"', '""') + '"'
         if column in texts:
             formats.append('"%w"')
-            args.append(cell_sql(quoted))
+            args.append(f"ifnull({quoted}, '')" if column in clean else cell_sql(quoted))
         else:
             formats.append("%s")
             args.append(f"ifnull({quoted}, '')")
     return f"printf('{','.join(formats)}', {', '.join(args)})"
+
+
+def risky_starts_sql(table: str, column: str) -> str:
+    """A query: does any value of table.column start with a risky character?"""
+    return f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} GLOB {_RISKY_START})"
 
 
 def format_row(row: Sequence[object], quoted: Sequence[bool]) -> str:

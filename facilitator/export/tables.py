@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.export.csv_lines import format_row, line_sql, register_functions
+from facilitator.export.csv_lines import format_row, line_sql, register_functions, risky_starts_sql
 from facilitator.models.store import SessionStore
 
 Row = Sequence[object]
@@ -36,6 +36,10 @@ class Table:
     #: its integer key), so its CSV lines are built straight from the joined rows,
     #: a chunk of keys at a time.
     inline: tuple[tuple[str, ...], str, str] | None = None
+    #: Inline expressions that come from a small table (expression -> table, column):
+    #: when none of that table's values starts riskily, the million rows that
+    #: repeat them need no test each (checked in the export's snapshot).
+    joined_texts: tuple[tuple[str, str, str], ...] = ()
 
     def raw_chunks(self, store: SessionStore) -> Iterator[list[Row]]:
         """The rows as stored, a chunk at a time (never the whole table in memory)."""
@@ -64,8 +68,10 @@ class Table:
         register_functions(store.conn)
         if self.inline is not None:
             expressions, source, key = self.inline
+            clean = frozenset(e for e, table, column in self.joined_texts
+                              if not store.scalar(risky_starts_sql(table, column)))
             line = line_sql(expressions, frozenset(e for c, e in zip(self.columns, expressions)
-                                                   if c in quoted), raw=True)
+                                                   if c in quoted), raw=True, clean=clean)
             yield from _line_chunks(store, line, source, key)
             return
         sql = f"SELECT {line_sql(self.columns, quoted)} FROM ({self.sql})"
@@ -176,6 +182,9 @@ INTERACTIONS = Table(
     times=frozenset({"at", "voided_at"}),
     sql=INTERACTIONS_SQL,
     inline=(tuple(e for _, e in INTERACTION_COLUMNS), INTERACTIONS_FROM, "i.id"),
+    joined_texts=(("r.name", "rounds", "name"), ("g.name", "groups", "name"),
+                  ("s.name", "participants", "name"), ("t.name", "participants", "name"),
+                  ("k.label", "kinds", "label")),
     description="every entry of the log, undone ones included (voided_at set)")
 
 #: One row per tie: directed kinds per direction, undirected kinds once per pair.
