@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Bytecode for the app's own modules, written even where PYTHONDONTWRITEBYTECODE is
+# set (an editable install has none): without it every launch compiles them again.
 demo: $(STAMP)
+	$(BIN)/python -m compileall -q facilitator
 	$(BIN)/facilitator demo
 
 test: $(STAMP)
