@@ -48,9 +48,11 @@ class Tally:
     _ranked: dict[object, tuple[int, list["MutualPair"]]] = field(default_factory=dict)
 
     def apply(self, entry: "Interaction | Counted", sign: int, turn_kind: str,
-              directed: bool = True) -> None:
+              directed: bool = True, track: bool = True) -> None:
         """Count an entry in (sign=1) or out again (sign=-1, when it is voided); or
-        with sign=n, n entries alike (grouped counts: every figure is a sum)."""
+        with sign=n, n entries alike (grouped counts: every figure is a sum).
+        track=False leaves the mutual pairs to recount_mutual (a tally built from
+        many rows at once)."""
         self.entries += sign
         source, target = entry.source_id, entry.target_id
         if source is None:
@@ -68,7 +70,8 @@ class Tally:
         if directed:
             self.addressed[target] += sign
             self.pairs[(source, target)] += sign
-            self._pair_moved(source, target, sign > 0)
+            if track:
+                self._pair_moved(source, target, sign > 0)
         else:
             self.together[(min(source, target), max(source, target))] += sign
 
@@ -85,6 +88,20 @@ class Tally:
             drop = len(self.moves) - MOVES_KEPT // 2
             del self.moves[:drop]
             self.moves_base += drop
+
+    def recount_mutual(self) -> None:
+        """The mutual pairs worked out from every pair (after applying with
+        track=False); rankings start afresh."""
+        pairs = self.pairs
+        self.mutual = {}
+        for (a, b), n in pairs.items():
+            if a < b and n > 0:
+                back = pairs.get((b, a), 0)
+                if back > 0:
+                    self.mutual[(a, b)] = (n, back)
+        self.moves_base += len(self.moves)
+        self.moves = []
+        self._ranked.clear()
 
     @property
     def moves_seen(self) -> int:
@@ -165,7 +182,9 @@ class TallyBoard:
         last_id (as the board holds them live: read in the same snapshot)."""
         tally = Tally()
         for row in counts:
-            tally.apply(row, row.count, self.turn_kind, row.kind not in self.undirected)
+            tally.apply(row, row.count, self.turn_kind, row.kind not in self.undirected,
+                        track=False)
+        tally.recount_mutual()
         self.scopes[scope] = tally
         self.version += 1
         return tally

@@ -98,11 +98,13 @@ def scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) 
     if column is not None:
         where += f" AND {column} IS ?"
         params.append(scope[1])
-    rows = store.rows(
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: thousands of rows, made into ScopeCounts at once
+    rows = cursor.execute(
         "SELECT source_id, target_id, kind, COUNT(*) FROM interactions"
         f" INDEXED BY interactions_counts WHERE {where} GROUP BY source_id, target_id, kind",
         params)
-    return [ScopeCount._make(r) for r in rows]
+    return list(map(ScopeCount._make, rows))
 
 
 def voided_ids(store: SessionStore, upto: int) -> list[int]:
