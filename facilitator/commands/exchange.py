@@ -102,9 +102,9 @@ def import_(path: str, csv_file: str, add_missing: bool, identity: str | None) -
     from facilitator.models.interactions_import import import_interactions, read_interactions_csv
 
     file = Path(csv_file)
-    rows = read_interactions_csv(file)
+    table = read_interactions_csv(file)
     with open_store(path, identity) as store:
-        done = import_interactions(store, rows, file.name, add_missing=add_missing)
+        done = import_interactions(store, table, file.name, add_missing=add_missing)
     click.echo(plain(done.sentence(file.name)))
 
 

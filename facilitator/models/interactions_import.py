@@ -4,26 +4,29 @@ interactions.csv that `facilitator export` writes (so an export round-trips).
 Every column is one this module knows, or the file is refused, naming the column:
 a typo'd "timestmp" would otherwise drop every time silently. Cells neutralised
 for spreadsheets on export get their value back (models.cells.restore). All rows
-are checked before anything is written; then one transaction writes them all."""
+are checked before anything is written; then one transaction writes them all.
+
+Built for files of a whole session (100k rows and more): every distinct cell of the
+columns that repeat (people, kinds, rounds, groups, notes, who logged) is resolved
+once into a dict, the rows are checked in one tight loop that makes one tuple per
+row, and one executemany writes them. Only what the command needs is imported: the
+roster's full name search and the group and round writers load when a file needs them."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from facilitator.models.cells import restore
-from facilitator.models.codebook import find_kind, turn_kind
-from facilitator.models.groups import insert_group
-from facilitator.models.interactions import insert_interaction
-from facilitator.models.records import Kind, Participant
-from facilitator.models.roster import find_participant
-from facilitator.models.rounds import current_round_id, insert_round, parse_time
-from facilitator.models.store import SessionError, SessionStore
-from facilitator.models.text import MAX_LOG_FILE_BYTES, SAVE_AS_CSV_UTF8, problems_error, read_text_file, visible
+from facilitator.models.store import SessionError, SessionStore, now
+from facilitator.models.text import (MAX_LOG_FILE_BYTES, SAVE_AS_CSV_UTF8, clean_text,
+                                     problems_error, read_text_file, visible)
 
 #: Columns read, and what they hold. "timestamp" is the older name of "at".
 COLUMNS = {
@@ -37,24 +40,28 @@ COLUMNS = {
     "id": "the entry's number in the exported file", "kind_label": "the kind's label",
 }
 REQUIRED = ("source", "target")
+#: As models.interactions.MAX_NOTE_LENGTH (not imported: that module is the live log's).
+MAX_NOTE_LENGTH = 2000
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    line: int
-    source: str
-    target: str
-    kind: str
-    at: str | None
-    note: str | None
-    round: str | None = None  # None: the column is absent (the current round is used)
-    group: str | None = None
-    logged_by: str | None = None
-    voided_at: str | None = None
-    voided_by: str | None = None
+class InteractionsTable:
+    """The rows of an interactions CSV as read: the columns (lower case), and for
+    each row that is not blank its cells (as the file has them, padded to the
+    columns) and the line it starts on. Kept as lists, one per row: no record
+    object per row."""
+
+    __slots__ = ("columns", "records", "lines")
+
+    def __init__(self, columns: list[str], records: list[list[str]], lines: list[int]) -> None:
+        self.columns = columns
+        self.records = records
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
-def read_interactions_csv(path: Path) -> list[ImportRow]:
+def read_interactions_csv(path: Path) -> InteractionsTable:
     """Rows of an interactions CSV; blank lines skipped; unknown columns refused."""
     text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8, max_bytes=MAX_LOG_FILE_BYTES)
     # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
@@ -81,37 +88,41 @@ def read_interactions_csv(path: Path) -> list[ImportRow]:
         if missing:
             raise SessionError(f"{visible(path.name)} line 1: missing column(s) {', '.join(missing)};"
                                " nothing was imported.")
-        rows = []
+        width = len(columns)
+        padding = [""] * width
+        records: list[list[str]] = []
+        lines: list[int] = []
+        add_record, add_line = records.append, lines.append
         for record in reader:
-            if not any(cell.strip() for cell in record):
+            cells = len(record)
+            if cells != width:
+                if cells > width:
+                    raise SessionError(f"{visible(path.name)} line {reader.line_num}: {cells} cells"
+                                       f" but {width} columns; nothing was imported.")
+                record += padding[cells:]  # a short row: its missing cells are empty
+            # Blank (every cell empty or spaces) exactly when the cells joined are.
+            if not "".join(record).strip():
                 continue
-            if len(record) > len(columns):
-                raise SessionError(f"{visible(path.name)} line {reader.line_num}: {len(record)} cells but"
-                                   f" {len(columns)} columns; nothing was imported.")
-            cells = {c: restore(v.strip()) for c, v in zip(columns, record)}
-
-            def cell(name: str) -> str | None:
-                return cells.get(name) or None
-
-            rows.append(ImportRow(
-                reader.line_num, cells.get("source", ""), cells.get("target", ""),
-                cells.get("kind", ""), cell("at") or cell("timestamp"), cell("note"),
-                round=(cells.get("round", "") if "round" in columns else None),
-                group=cell("group"), logged_by=cell("logged_by"),
-                voided_at=cell("voided_at"), voided_by=cell("voided_by")))
+            add_record(record)
+            add_line(reader.line_num)
     except csv.Error as error:
         # An unterminated quote, a NUL byte.
         raise SessionError(f"{visible(path.name)} line {reader.line_num}: {visible(str(error))};"
                            " nothing was imported.") from None
-    return rows
+    return InteractionsTable(columns, records, lines)
 
 
-@dataclass
 class Imported:
-    entries: int = 0
-    voided: int = 0
-    new_rounds: list[str] = field(default_factory=list)
-    new_groups: list[str] = field(default_factory=list)
+    """What an import wrote, for its one sentence."""
+
+    __slots__ = ("entries", "voided", "new_rounds", "new_groups")
+
+    def __init__(self, entries: int = 0, voided: int = 0, new_rounds: list[str] | None = None,
+                 new_groups: list[str] | None = None) -> None:
+        self.entries = entries
+        self.voided = voided
+        self.new_rounds = new_rounds if new_rounds is not None else []
+        self.new_groups = new_groups if new_groups is not None else []
 
     def sentence(self, label: str) -> str:
         text = f"Imported {self.entries} interactions from {label}"
@@ -127,21 +138,139 @@ class Imported:
         return text + "."
 
 
-def _when(text: str, what: str, label: str, line: int, problems: list[str]) -> str | None:
-    try:
+def _cell(raw: str) -> str:
+    """A cell's value: blanks around it dropped, a spreadsheet-neutralised value restored."""
+    value = raw.strip()
+    return restore(value) if value[:1] == "'" else value
+
+
+#: The stored form of a time (what export writes): UTC, milliseconds.
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", re.ASCII)
+
+
+class _Times:
+    """Timestamps to the stored form (UTC, milliseconds), refusing what is not a
+    time or lies in the future."""
+
+    def __init__(self) -> None:
+        # A future time would stretch the timeline and the replay to that day.
+        self.latest = datetime.now(timezone.utc) + timedelta(minutes=1)
+        self.latest_text = self.latest.isoformat(timespec="milliseconds")
+        self.is_stored_form = _STORED_TIME.fullmatch
+
+    def stored(self, text: str) -> str | None:
+        """The time as stored, or None when it is in the future; ValueError or
+        OverflowError when it is no time."""
+        if self.is_stored_form(text):
+            # Already the stored form: parsing checks it is a real date and time, and
+            # formatting it again would give the same text back. That form sorts by
+            # time as text, so the future is a comparison.
+            datetime.fromisoformat(text)
+            return text if text <= self.latest_text else None
+        from facilitator.models.rounds import parse_time
+
         when = parse_time(text).astimezone(timezone.utc)
+        if when > self.latest:
+            return None
+        # Stored in UTC like every other entry, so the log sorts by time as text.
+        return when.isoformat(timespec="milliseconds")
+
+
+def _when(times: _Times, text: str, what: str, label: str, line: int,
+          problems: list[str]) -> str | None:
+    try:
+        stored = times.stored(text)
     except (ValueError, OverflowError):  # 0001-01-01T00:00:00+14:00 overflows
         problems.append(f"{label} line {line}: {text!r} is not a timestamp ({what}).")
         return None
-    # A future time would stretch the timeline and the replay to that day.
-    if when > datetime.now(timezone.utc) + timedelta(minutes=1):
+    if stored is None:
         problems.append(f"{label} line {line}: {text!r} is in the future.")
-        return None
-    # Stored in UTC like every other entry, so the log sorts by time as text.
-    return when.isoformat(timespec="milliseconds")
+    return stored
 
 
-def import_interactions(store: SessionStore, rows: list[ImportRow], label: str = "file", *,
+class _People:
+    """Who a source or target cell names, each distinct cell looked up once: an exact
+    code, or a name as typed (the first two rules of the roster's search) from dicts;
+    anything else (a prefix, accents left out, a typo) through the roster's own
+    search, so every answer and every refusal is the one `log` gives."""
+
+    def __init__(self, store: SessionStore) -> None:
+        from facilitator.models.names import identity_key
+
+        self.store = store
+        self.identity_key = identity_key
+        self.by_code: dict[str, tuple[int, str]] = {}
+        self.by_name: dict[str, list[tuple[int, str]]] = {}
+        for row in store.rows("SELECT id, name, code FROM participants"):
+            person = (row[0], row[1])
+            self.by_code[row[2]] = person
+            self.by_name.setdefault(identity_key(row[1]), []).append(person)
+        self.roster: list[Any] | None = None
+        #: cell as in the file -> (id, name) or the refusal's sentence.
+        self.cache: dict[str, tuple[int, str] | str | None] = {}
+
+    def find(self, raw: str) -> tuple[int, str] | str | None:
+        """(id, name), the sentence that says why not, or None for an empty cell."""
+        try:
+            return self.cache[raw]
+        except KeyError:
+            typed = _cell(raw)
+            found = self.cache[raw] = self._look_up(typed) if typed.strip() else None
+            return found
+
+    def _look_up(self, typed: str) -> tuple[int, str] | str:
+        text = " ".join(typed.split())
+        person = self.by_code.get(text.lower())
+        if person is not None:
+            return person
+        named = self.by_name.get(self.identity_key(text))
+        if named is not None and len(named) == 1:
+            return named[0]
+        from facilitator.models.roster import participants, pick_person
+
+        if self.roster is None:
+            self.roster = participants(self.store)
+        try:
+            chosen = pick_person(self.roster, typed)
+        except SessionError as error:
+            return str(error)
+        return (chosen.id, chosen.name)
+
+
+class _Kinds:
+    """The codebook, read once: a kind by name (any case) or key, as codebook.find_kind."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.kinds = [(r[0], r[1], r[2], bool(r[3])) for r in store.rows(
+            "SELECT name, key, scope, is_turn FROM kinds ORDER BY position")]
+        turn = next((k for k in self.kinds if k[3]), None) or next(
+            (k for k in self.kinds if k[2] == "pair"), None)
+        if turn is None:
+            raise SessionError("The codebook has no kind of interaction between people; add one.")
+        #: (name, scope) of a plain speaking turn: the kind of a row that names none.
+        self.turn = (turn[0], turn[2])
+        #: cell as in the file -> (name, scope), or the text that is no kind.
+        self.cache: dict[str, tuple[str, str] | str] = {}
+
+    def find(self, raw: str) -> tuple[str, str] | str:
+        found = self.cache.get(raw)
+        if found is None:
+            text = _cell(raw)
+            found = self.turn if not text else next(
+                ((name, scope) for name, key, scope, _ in self.kinds
+                 if text.lower() == name.lower() or text == key), text)
+            self.cache[raw] = found
+        return found
+
+
+#: The round of a row when the file has no round column: the session's current round.
+CURRENT = object()
+#: The columns of an entry an import writes, in the order of the rows it checked.
+WRITTEN = ("at", "source_id", "target_id", "kind", "group_id", "round_id", "logged_by", "note",
+           "voided_at", "voided_by")
+
+
+def import_interactions(store: SessionStore, table: InteractionsTable, label: str = "file", *,
                         add_missing: bool = False) -> Imported:
     """Append many entries in one transaction: every row, or none.
 
@@ -149,115 +278,276 @@ def import_interactions(store: SessionStore, rows: list[ImportRow], label: str =
     add_missing, those the session lacks are created, else each is a problem.
     Each bad row is reported with its line; nothing is written unless all are good."""
     problems: list[str] = []
-    people: dict[str, Participant] = {}
-    default_kind = turn_kind(store)
+    add_problem = problems.append
+    kinds = _Kinds(store)
+    people = _People(store)
+    times = _Times()
+    columns = table.columns
+
+    def index(*names: str) -> int | None:
+        return next((columns.index(n) for n in names if n in columns), None)
+
+    i_source, i_target, i_kind = index("source"), index("target"), index("kind")
+    i_at, i_note, i_round, i_group = index("at", "timestamp"), index("note"), index("round"), index("group")
+    i_logged_by, i_voided_at, i_voided_by = index("logged_by"), index("voided_at"), index("voided_by")
+    assert i_source is not None and i_target is not None  # REQUIRED, checked on reading
+
+    # Where each row goes: a round id, None (between rounds), ("new", name) for a round
+    # to create; CURRENT when the file has no round column (the session's current
+    # round, read again inside the transaction). A group: an id, None, or ("new", key).
     rounds = {r[1].casefold(): r[0] for r in store.rows("SELECT id, name FROM rounds ORDER BY position DESC")}
     groups = {(r[2], r[1].casefold()): r[0] for r in store.rows(
         "SELECT id, name, round_id FROM groups WHERE voided_at IS NULL ORDER BY id DESC")}
+    current = store.scalar("SELECT current_round_id FROM session")
     new_rounds: list[str] = []
     new_groups: list[tuple[object, str]] = []
-    current = store.scalar("SELECT current_round_id FROM session")
 
-    def person(text: str, line: int) -> Participant | None:
-        key = text.strip().lower()
-        if key not in people:
-            try:
-                people[key] = find_participant(store, text)
-            except SessionError as error:
-                problems.append(f"{label} line {line}: {error}")
-                return None
-        return people[key]
-
-    def round_of(row: ImportRow) -> tuple[bool, object]:
-        """(known, round): the round id, "current" (no round column), None (between
-        rounds), or the name of a round to create."""
-        if row.round is None:
-            return True, "current"
-        if not row.round:
-            return True, None
-        key = row.round.casefold()
-        if key in rounds:
-            return True, rounds[key]
+    def place(round_raw: str | None, group_raw: str) -> tuple[object, object] | str:
+        """(round, group) of a row, or the problem with them (what follows "line N: ")."""
+        round_name = None if round_raw is None else _cell(round_raw)
+        group_name = _cell(group_raw)
+        round_: object
+        if round_name is None:
+            round_ = CURRENT
+        elif not round_name:
+            round_ = None
+        elif round_name.casefold() in rounds:
+            round_ = rounds[round_name.casefold()]
+        elif add_missing:
+            if round_name not in new_rounds:
+                new_rounds.append(round_name)
+            round_ = ("new", round_name)
+        else:
+            return (f"there is no round {round_name!r} in this session;"
+                    " add it, or import with --add-missing to create it.")
+        if not group_name:
+            return (round_, None)
+        round_ref = current if round_ is CURRENT else round_
+        found = None if isinstance(round_ref, tuple) else groups.get((round_ref, group_name.casefold()))
+        if found is not None:
+            return (round_, found)
         if add_missing:
-            if row.round not in new_rounds:
-                new_rounds.append(row.round)
-            return True, ("new", row.round)
-        problems.append(f"{label} line {row.line}: there is no round {row.round!r} in this session;"
-                        " add it, or import with --add-missing to create it.")
-        return False, None
+            key = (round_ref, group_name)
+            if key not in new_groups:
+                new_groups.append(key)
+            return (round_, ("new", key))
+        where = f" in round {round_name!r}" if round_name else ""
+        return (f"there is no group {group_name!r}{where};"
+                " add it, or import with --add-missing to create it.")
 
-    resolved = []
-    for row in rows:
-        kind: Kind | None = find_kind(store, row.kind) if row.kind else default_kind
-        if kind is None:
-            problems.append(f"{label} line {row.line}: {row.kind!r} is not a kind in the codebook.")
-            continue
-        if kind.scope == "group" and (row.source.strip() or row.target.strip()):
-            # As `log` says: a whole-group state has no source and no target.
-            problems.append(f"{label} line {row.line}: {kind.name!r} is a whole-group state; "
-                            "leave source and target empty.")
-            continue
-        if kind.scope == "pair" and not row.source.strip():
-            problems.append(f"{label} line {row.line}: the source is empty.")
-            continue
-        source = person(row.source, row.line) if row.source.strip() else None
-        target = person(row.target, row.line) if row.target.strip() and kind.scope == "pair" else None
-        if source and target and source.id == target.id:
-            problems.append(f"{label} line {row.line}: {source.name} cannot address themselves.")
-            continue
-        at = _when(row.at, "at", label, row.line, problems) if row.at else None
-        voided_at = _when(row.voided_at, "voided_at", label, row.line, problems) if row.voided_at else None
-        known, round_ = round_of(row)
-        if not known:
-            continue
-        group: object = None
-        if row.group:
-            # The round the group belongs to: an id, None, or ("new", name).
-            round_ref = current if round_ == "current" else round_
-            found = None if isinstance(round_ref, tuple) else groups.get((round_ref, row.group.casefold()))
-            if found is not None:
-                group = found
-            elif add_missing:
-                key = (round_ref, row.group)
-                if key not in new_groups:
-                    new_groups.append(key)
-                group = ("new", key)
-            else:
-                where = f" in round {row.round!r}" if row.round else ""
-                problems.append(f"{label} line {row.line}: there is no group {row.group!r}{where};"
-                                " add it, or import with --add-missing to create it.")
+    def text(raw: str, what: str) -> str | None | SessionError:
+        """A note or a name as stored, by the one text rule (models.text), or the refusal."""
+        try:
+            return clean_text(_cell(raw), what, max_length=MAX_NOTE_LENGTH, required=False) or None
+        except SessionError as error:
+            return error
+
+    # Each distinct cell is resolved once; these dicts hold the answers.
+    kind_of, person_of = kinds.cache, people.cache
+    places: dict[tuple[str | None, str], tuple[object, object] | str] = {}
+    notes: dict[str, str | None | SessionError] = {}
+    loggers: dict[str, str | None | SessionError] = {}
+    undoers: dict[str, str | None | SessionError] = {}
+    identity = store.identity
+    stored_form, latest, from_iso = times.is_stored_form, times.latest_text, datetime.fromisoformat
+    stamp = now()  # the time of the rows that give none
+    no_place = i_round is None and i_group is None
+    resolved: list[tuple[Any, ...]] = []
+    add_row = resolved.append
+    voided = 0
+    for line, record in zip(table.lines, table.records):
+        if i_kind is None:
+            kind = kinds.turn
+        else:
+            raw = record[i_kind]
+            kind = kind_of.get(raw) or kinds.find(raw)
+            if type(kind) is str:
+                add_problem(f"{label} line {line}: {kind!r} is not a kind in the codebook.")
                 continue
-        resolved.append((row, kind, source, target, at, voided_at, round_, group))
+        raw = record[i_source]
+        source = person_of[raw] if raw in person_of else people.find(raw)
+        raw = record[i_target]
+        target = person_of[raw] if raw in person_of else people.find(raw)
+        if kind[1] == "group":
+            if source is not None or target is not None:
+                # As `log` says: a whole-group state has no source and no target.
+                add_problem(f"{label} line {line}: {kind[0]!r} is a whole-group state; "
+                            "leave source and target empty.")
+                continue
+        else:
+            if source is None:
+                add_problem(f"{label} line {line}: the source is empty.")
+                continue
+            if type(source) is str:
+                add_problem(f"{label} line {line}: {source}")
+                source = None
+            if type(target) is str:
+                add_problem(f"{label} line {line}: {target}")
+                target = None
+            elif source is not None and target is not None and source[0] == target[0]:
+                add_problem(f"{label} line {line}: {source[1]} cannot address themselves.")
+                continue
+        at = stamp
+        if i_at is not None:
+            raw = record[i_at].strip()
+            if raw:
+                if stored_form(raw) and raw <= latest:
+                    # The stored form (what export writes) and not in the future: kept as
+                    # it is once parsing shows it is a real date and time.
+                    try:
+                        from_iso(raw)
+                        at = raw
+                    except ValueError:
+                        at = _when(times, raw, "at", label, line, problems)
+                else:
+                    at = _when(times, restore(raw), "at", label, line, problems)
+        voided_at = voided_by = None
+        if i_voided_at is not None:
+            raw = record[i_voided_at].strip()
+            if raw:
+                voided_at = _when(times, restore(raw), "voided_at", label, line, problems)
+        if no_place:
+            round_, group = CURRENT, None
+        else:
+            key = (None if i_round is None else record[i_round], "" if i_group is None else record[i_group])
+            where = places.get(key)
+            if where is None:
+                where = places[key] = place(*key)
+            if type(where) is str:
+                add_problem(f"{label} line {line}: {where}")
+                continue
+            round_, group = where  # type: ignore[misc]
+        note = logged_by = None
+        if i_note is not None:
+            raw = record[i_note]
+            note = notes[raw] if raw in notes else notes.setdefault(raw, text(raw, "the note"))
+        if i_logged_by is not None:
+            raw = record[i_logged_by]
+            logged_by = loggers[raw] if raw in loggers else loggers.setdefault(
+                raw, text(raw, "the logged_by cell"))
+        if voided_at is not None and i_voided_by is not None:
+            raw = record[i_voided_by]
+            voided_by = undoers[raw] if raw in undoers else undoers.setdefault(
+                raw, text(raw, "the voided_by cell"))
+        if type(note) is SessionError or type(logged_by) is SessionError or type(voided_by) is SessionError:
+            bad = next(t for t in (note, logged_by, voided_by) if type(t) is SessionError)
+            add_problem(f"{label} line {line}: {bad}")
+            continue
+        if voided_at is not None:
+            voided += 1
+        add_row((at, source[0] if source else None, target[0] if target else None, kind[0],
+                 group, round_, logged_by or identity, note, voided_at, voided_by))
     if problems:
         raise problems_error(problems, "nothing was imported")
+    return _write(store, resolved, voided, new_rounds, new_groups)
+
+
+#: Imports of at least this many rows into a log no larger rebuild its indexes.
+REBUILD_INDEXES_FROM = 10_000
+#: The page cache while an import writes (negative: KiB, as PRAGMA cache_size reads it).
+IMPORT_CACHE_KIB = -256_000
+
+
+def _write(store: SessionStore, resolved: list[tuple[Any, ...]], voided: int,
+           new_rounds: list[str], new_groups: list[tuple[object, str]]) -> Imported:
+    """The checked rows in one transaction, with the rounds and groups they need.
+
+    A column that holds one value in every row (the current round, the one who
+    imports, no note) is written as that value in the statement, not bound again for
+    each row: binding is most of what the sqlite3 module costs per row."""
+    # at, source, target and kind are bound always; the others when they vary.
+    varying = [i for i in range(len(WRITTEN)) if i < 4 or len({row[i] for row in resolved}) > 1]
 
     def body(conn: sqlite3.Connection) -> Imported:
-        done = Imported(new_rounds=list(new_rounds))
-        made_rounds = {name: insert_round(conn, name, None) for name in new_rounds}
+        done = Imported(len(resolved), voided, new_rounds=list(new_rounds))
+        made_rounds: dict[str, int] = {}
         made_groups: dict[object, int] = {}
-        for round_ref, name in new_groups:
-            round_id = made_rounds[round_ref[1]] if isinstance(round_ref, tuple) else round_ref
-            made_groups[(round_ref, name)] = insert_group(conn, name, round_id,  # type: ignore[arg-type]
-                                                          created_by=store.identity)
-            done.new_groups.append(name)
-        now_round = current_round_id(conn)
-        for row, kind, source, target, at, voided_at, round_, group in resolved:
-            if round_ == "current":
-                round_id = now_round
-            elif isinstance(round_, tuple):
-                round_id = made_rounds[round_[1]]
-            else:
-                round_id = round_  # type: ignore[assignment]
-            group_id = made_groups[group[1]] if isinstance(group, tuple) else group  # type: ignore[index]
-            entry = insert_interaction(
-                conn, kind=kind.name, source_id=source.id if source else None,
-                target_id=target.id if target else None, group_id=group_id,
-                round_id=round_id, logged_by=row.logged_by or store.identity, note=row.note, at=at)
-            if voided_at:
-                conn.execute("UPDATE interactions SET voided_at = ?, voided_by = ? WHERE id = ?",
-                             (voided_at, row.voided_by, entry))
-                done.voided += 1
-            done.entries += 1
+        if new_rounds:
+            from facilitator.models.rounds import insert_round
+
+            made_rounds = {name: insert_round(conn, name, None) for name in new_rounds}
+        if new_groups:
+            from facilitator.models.groups import insert_group
+
+            for round_ref, name in new_groups:
+                round_id = made_rounds[round_ref[1]] if isinstance(round_ref, tuple) else round_ref  # type: ignore[index]
+                made_groups[(round_ref, name)] = insert_group(conn, name, round_id,  # type: ignore[arg-type]
+                                                              created_by=store.identity)
+                done.new_groups.append(name)
+        if not resolved:
+            return done
+        # Rounds and groups just created, and the current round, are known only now.
+        now_round = conn.execute("SELECT current_round_id FROM session").fetchone()[0]
+
+        def group_id(value: object) -> object:
+            return made_groups[value[1]] if isinstance(value, tuple) else value  # type: ignore[index]
+
+        def round_id(value: object) -> object:
+            if value is CURRENT:
+                return now_round
+            return made_rounds[value[1]] if isinstance(value, tuple) else value  # type: ignore[index]
+
+        rows: Any = resolved
+        if (new_rounds or new_groups) and (4 in varying or 5 in varying):
+            rows = [(*row[:4], group_id(row[4]), round_id(row[5]), *row[6:]) for row in resolved]
+        constant = {i: resolved[0][i] for i in range(len(WRITTEN)) if i not in varying}
+        if 4 in constant:
+            constant[4] = group_id(constant[4])
+        if 5 in constant:
+            constant[5] = round_id(constant[5])
+        written = {i: v for i, v in constant.items() if v is not None}  # NULL: left out
+        names = [WRITTEN[i] for i in varying] + [WRITTEN[i] for i in written]
+        values = ["?"] * len(varying) + [_literal(v) for v in written.values()]
+        if len(varying) < len(WRITTEN):
+            rows = map(itemgetter(*varying), rows)
+        rebuilt = _indexes_to_rebuild(conn, len(resolved))
+        for name, _sql in rebuilt:
+            conn.execute(f"DROP INDEX {_identifier(name)}")
+        conn.executemany(f"INSERT INTO interactions ({', '.join(names)}) VALUES ({', '.join(values)})",
+                         rows)
+        for _name, sql in rebuilt:
+            conn.execute(sql)
         return done
 
-    return store.transact(body)
+    # The log's indexes take each row at a random place: with SQLite's default cache
+    # (2 MB) their pages are written out and read back again and again within the
+    # one transaction. A cache that holds them (only what is used is allocated) for
+    # the length of the import.
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        return store.transact(body)
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _indexes_to_rebuild(conn: sqlite3.Connection, adding: int) -> list[tuple[str, str]]:
+    """The log's indexes (name, the SQL that made it) to drop before a large import and
+    make again after it, in the same transaction: when the import brings at least as
+    many entries as the log holds, sorting every entry once per index costs about half
+    of placing each new one at its random place in each index. None for a small
+    import, a large log, or a file someone ran ANALYZE on (dropping an index drops its
+    statistics, which would change how SQLite plans the report's queries)."""
+    if adding < REBUILD_INDEXES_FROM:
+        return []
+    if (conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0) > adding:
+        return []
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        return []
+    # As bytes: the store's text rule would show a tab in the SQL as a picture.
+    return [(bytes(name).decode(), bytes(sql).decode()) for name, sql in conn.execute(
+        "SELECT CAST(name AS BLOB), CAST(sql AS BLOB) FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = 'interactions' AND sql IS NOT NULL")]
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: object) -> str:
+    """A value in SQL: an integer, or a text quoted as SQL quotes it (only ' is special)."""
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"not a column value: {value!r}")
