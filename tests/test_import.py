@@ -215,3 +215,23 @@ def test_a_fresh_session_takes_an_import_into_its_current_round(tmp_path: Path) 
     assert run("import", str(path), str(write_csv(tmp_path / "o.csv", [["al", "bs", "", "", ""]]))).exit_code == 0
     with SessionStore.open(path, read_only=True) as store:
         assert store.scalar("SELECT r.name FROM interactions i JOIN rounds r ON r.id = i.round_id") == "Morning"
+
+
+def test_importing_loads_neither_the_app_nor_the_export_and_report_code(small_session: Path,
+                                                                         tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    file = write_csv(tmp_path / "o.csv", [["al", "bs", "", "", ""]])
+    code = ("import sys; from facilitator.cli import cli\n"
+            "try:\n"
+            f"    cli(['import', {str(small_session)!r}, {str(file)!r}])\n"
+            "except SystemExit as end:\n"
+            "    assert not end.code, end.code\n"
+            "heavy = ('textual', 'rich', 'networkx', 'numpy', 'yaml', 'sqlite_utils', 'json',\n"
+            "         'facilitator.core', 'facilitator.export', 'facilitator.analysis')\n"
+            "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Imported 1 interactions" in result.stdout
+    assert result.stdout.splitlines()[-1] == "heavy:"

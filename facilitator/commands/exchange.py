@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -64,6 +63,8 @@ def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool
 
     with open_store(path, read_only=True) as store:
         if as_json:
+            import json
+
             data = build_report(store)
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return

@@ -439,7 +439,12 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
                  group, round_, logged_by or identity, note, voided_at, voided_by))
     if problems:
         raise problems_error(problems, "nothing was imported")
-    return _write(store, resolved, voided, new_rounds, new_groups)
+    # Which columns vary: at, source, target and kind always; a column the file lacks
+    # never (no group, the current round, the one who imports, no note, not undone).
+    in_file = (i_group, i_round, i_logged_by, i_note, i_voided_at, i_voided_at)
+    varying = [0, 1, 2, 3] + [i for i, where in enumerate(in_file, start=4) if where is not None
+                              and len(set(map(itemgetter(i), resolved))) > 1]
+    return _write(store, resolved, varying, voided, new_rounds, new_groups)
 
 
 #: Imports of at least this many rows into a log no larger rebuild its indexes.
@@ -448,16 +453,13 @@ REBUILD_INDEXES_FROM = 10_000
 IMPORT_CACHE_KIB = -256_000
 
 
-def _write(store: SessionStore, resolved: list[tuple[Any, ...]], voided: int,
+def _write(store: SessionStore, resolved: list[tuple[Any, ...]], varying: list[int], voided: int,
            new_rounds: list[str], new_groups: list[tuple[object, str]]) -> Imported:
     """The checked rows in one transaction, with the rounds and groups they need.
 
     A column that holds one value in every row (the current round, the one who
     imports, no note) is written as that value in the statement, not bound again for
     each row: binding is most of what the sqlite3 module costs per row."""
-    # at, source, target and kind are bound always; the others when they vary.
-    varying = [i for i in range(len(WRITTEN)) if i < 4 or len({row[i] for row in resolved}) > 1]
-
     def body(conn: sqlite3.Connection) -> Imported:
         done = Imported(len(resolved), voided, new_rounds=list(new_rounds))
         made_rounds: dict[str, int] = {}
