@@ -175,13 +175,19 @@ def test_undone_entries_arrive_undone_and_new_rounds_are_counted_as_written(
         ("2025-05-01T09:00:00.000+00:00", None, None, None, None)]
 
 
-def test_a_note_too_long_is_refused_with_its_line(small_session: Path, tmp_path: Path) -> None:
+def test_a_note_is_held_to_logs_limit_and_one_too_long_is_refused_with_its_line(
+        small_session: Path, tmp_path: Path) -> None:
+    from facilitator.models.interactions import MAX_NOTE_LENGTH
+
     before = sha(small_session)
-    rows = [["al", "bs", "ask", "", "fine"], ["bs", "al", "", "", "x" * 2001]]
+    longest = "x" * MAX_NOTE_LENGTH
+    rows = [["al", "bs", "ask", "", longest], ["bs", "al", "", "", longest + "y"]]
     result = CliRunner().invoke(cli, ["import", str(small_session), str(write_csv(tmp_path / "n.csv", rows))])
     assert result.exit_code == 1
-    assert "n.csv line 3: The note is 2001 characters long; the limit is 2000" in result.stderr
+    assert (f"n.csv line 3: The note is {MAX_NOTE_LENGTH + 1} characters long; the limit is"
+            f" {MAX_NOTE_LENGTH}") in result.stderr
     assert sha(small_session) == before
+    assert run("import", str(small_session), str(write_csv(tmp_path / "ok.csv", rows[:1]))).exit_code == 0
 
 
 def test_times_in_the_stored_form_are_checked_like_any_other(small_session: Path, tmp_path: Path) -> None:

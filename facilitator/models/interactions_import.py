@@ -1,115 +1,37 @@
-"""Importing interactions from CSV: a hand-made observations file, or the
-interactions.csv that `facilitator export` writes (so an export round-trips).
+"""Importing interactions from CSV (models.interactions_csv reads the file): a
+hand-made observations file, or the interactions.csv that `facilitator export`
+writes, so an export round-trips.
 
-Every column is one this module knows, or the file is refused, naming the column:
-a typo'd "timestmp" would otherwise drop every time silently. Cells neutralised
-for spreadsheets on export get their value back (models.cells.restore). All rows
-are checked before anything is written; then one transaction writes them all.
+Cells neutralised for spreadsheets on export get their value back
+(models.cells.restore); every text goes through the one text rule (models.text).
+All rows are checked before anything is written, each bad row named by its line;
+then one transaction writes them all.
 
 Built for files of a whole session (100k rows and more): every distinct cell of the
 columns that repeat (people, kinds, rounds, groups, notes, who logged) is resolved
-once into a dict, the rows are checked in one tight loop that makes one tuple per
-row, and one executemany writes them. Only what the command needs is imported: the
-roster's full name search and the group and round writers load when a file needs them."""
+once into a dict (models.interactions_cells), the rows are checked in one loop that
+makes one tuple per row, and one executemany writes them. Only what the command
+needs is imported: the roster's full name search and the group and round writers
+load when a file needs them."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from facilitator.models.cells import restore
+from facilitator.models.interactions_cells import Kinds, People, Times, cell, stored_time
+from facilitator.models.interactions_csv import COLUMNS, REQUIRED, InteractionsTable, read_interactions_csv
 from facilitator.models.store import SessionError, SessionStore, now
-from facilitator.models.text import (MAX_LOG_FILE_BYTES, SAVE_AS_CSV_UTF8, clean_text,
-                                     problems_error, read_text_file, visible)
+from facilitator.models.text import clean_text, problems_error
 
-#: Columns read, and what they hold. "timestamp" is the older name of "at".
-COLUMNS = {
-    "source": "who did it (name or code)", "target": "whom (empty: the whole group)",
-    "kind": "a kind of the codebook (default: a speaking turn)",
-    "at": "when (ISO 8601; default: now)", "timestamp": "when (the older name of 'at')",
-    "note": "a note", "round": "the round's name (empty: between rounds)",
-    "group": "the group's name within its round", "logged_by": "who logged it",
-    "voided_at": "when it was undone (empty: it counts)", "voided_by": "who undid it",
-    # Written by export, read and left aside: the new session numbers and labels its own.
-    "id": "the entry's number in the exported file", "kind_label": "the kind's label",
-}
-REQUIRED = ("source", "target")
+__all__ = ["COLUMNS", "REQUIRED", "Imported", "InteractionsTable", "import_interactions",
+           "read_interactions_csv"]
+
 #: As models.interactions.MAX_NOTE_LENGTH (not imported: that module is the live log's).
 MAX_NOTE_LENGTH = 2000
-
-
-class InteractionsTable:
-    """The rows of an interactions CSV as read: the columns (lower case), and for
-    each row that is not blank its cells (as the file has them, padded to the
-    columns) and the line it starts on. Kept as lists, one per row: no record
-    object per row."""
-
-    __slots__ = ("columns", "records", "lines")
-
-    def __init__(self, columns: list[str], records: list[list[str]], lines: list[int]) -> None:
-        self.columns = columns
-        self.records = records
-        self.lines = lines
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-
-def read_interactions_csv(path: Path) -> InteractionsTable:
-    """Rows of an interactions CSV; blank lines skipped; unknown columns refused."""
-    text = read_text_file(path, not_utf8_hint=SAVE_AS_CSV_UTF8, max_bytes=MAX_LOG_FILE_BYTES)
-    # newline="": the csv module splits rows itself, at \n and \r only (str.splitlines
-    # would also split at U+2028 and U+2029 inside a cell); a quoted line break stays.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise SessionError(f"{visible(path.name)} is empty; nothing was imported.")
-        columns = [c.strip().lower() for c in header]
-        for column in columns:
-            if column not in COLUMNS:
-                shown = column or "(a column with no name)"
-                raise SessionError(
-                    f"{visible(path.name)} line 1: unknown column {shown!r}; the columns are "
-                    f"{', '.join(c for c in COLUMNS if c not in ('id', 'kind_label'))};"
-                    " nothing was imported.")
-        doubled = sorted({c for c in columns if columns.count(c) > 1})
-        if doubled or ("at" in columns and "timestamp" in columns):
-            which = doubled[0] if doubled else "at and timestamp"
-            raise SessionError(f"{visible(path.name)} line 1: the column {which} is there twice;"
-                               " nothing was imported.")
-        missing = [c for c in REQUIRED if c not in columns]
-        if missing:
-            raise SessionError(f"{visible(path.name)} line 1: missing column(s) {', '.join(missing)};"
-                               " nothing was imported.")
-        width = len(columns)
-        padding = [""] * width
-        records: list[list[str]] = []
-        lines: list[int] = []
-        add_record, add_line = records.append, lines.append
-        for record in reader:
-            cells = len(record)
-            if cells != width:
-                if cells > width:
-                    raise SessionError(f"{visible(path.name)} line {reader.line_num}: {cells} cells"
-                                       f" but {width} columns; nothing was imported.")
-                record += padding[cells:]  # a short row: its missing cells are empty
-            # Blank (every cell empty or spaces) exactly when the cells joined are.
-            if not "".join(record).strip():
-                continue
-            add_record(record)
-            add_line(reader.line_num)
-    except csv.Error as error:
-        # An unterminated quote, a NUL byte.
-        raise SessionError(f"{visible(path.name)} line {reader.line_num}: {visible(str(error))};"
-                           " nothing was imported.") from None
-    return InteractionsTable(columns, records, lines)
 
 
 class Imported:
@@ -138,131 +60,6 @@ class Imported:
         return text + "."
 
 
-def _cell(raw: str) -> str:
-    """A cell's value: blanks around it dropped, a spreadsheet-neutralised value restored."""
-    value = raw.strip()
-    return restore(value) if value[:1] == "'" else value
-
-
-#: The stored form of a time (what export writes): UTC, milliseconds.
-_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", re.ASCII)
-
-
-class _Times:
-    """Timestamps to the stored form (UTC, milliseconds), refusing what is not a
-    time or lies in the future."""
-
-    def __init__(self) -> None:
-        # A future time would stretch the timeline and the replay to that day.
-        self.latest = datetime.now(timezone.utc) + timedelta(minutes=1)
-        self.latest_text = self.latest.isoformat(timespec="milliseconds")
-        self.is_stored_form = _STORED_TIME.fullmatch
-
-    def stored(self, text: str) -> str | None:
-        """The time as stored, or None when it is in the future; ValueError or
-        OverflowError when it is no time."""
-        if self.is_stored_form(text):
-            # Already the stored form: parsing checks it is a real date and time, and
-            # formatting it again would give the same text back. That form sorts by
-            # time as text, so the future is a comparison.
-            datetime.fromisoformat(text)
-            return text if text <= self.latest_text else None
-        from facilitator.models.rounds import parse_time
-
-        when = parse_time(text).astimezone(timezone.utc)
-        if when > self.latest:
-            return None
-        # Stored in UTC like every other entry, so the log sorts by time as text.
-        return when.isoformat(timespec="milliseconds")
-
-
-def _when(times: _Times, text: str, what: str, label: str, line: int,
-          problems: list[str]) -> str | None:
-    try:
-        stored = times.stored(text)
-    except (ValueError, OverflowError):  # 0001-01-01T00:00:00+14:00 overflows
-        problems.append(f"{label} line {line}: {text!r} is not a timestamp ({what}).")
-        return None
-    if stored is None:
-        problems.append(f"{label} line {line}: {text!r} is in the future.")
-    return stored
-
-
-class _People:
-    """Who a source or target cell names, each distinct cell looked up once: an exact
-    code, or a name as typed (the first two rules of the roster's search) from dicts;
-    anything else (a prefix, accents left out, a typo) through the roster's own
-    search, so every answer and every refusal is the one `log` gives."""
-
-    def __init__(self, store: SessionStore) -> None:
-        from facilitator.models.names import identity_key
-
-        self.store = store
-        self.identity_key = identity_key
-        self.by_code: dict[str, tuple[int, str]] = {}
-        self.by_name: dict[str, list[tuple[int, str]]] = {}
-        for row in store.rows("SELECT id, name, code FROM participants"):
-            person = (row[0], row[1])
-            self.by_code[row[2]] = person
-            self.by_name.setdefault(identity_key(row[1]), []).append(person)
-        self.roster: list[Any] | None = None
-        #: cell as in the file -> (id, name) or the refusal's sentence.
-        self.cache: dict[str, tuple[int, str] | str | None] = {}
-
-    def find(self, raw: str) -> tuple[int, str] | str | None:
-        """(id, name), the sentence that says why not, or None for an empty cell."""
-        try:
-            return self.cache[raw]
-        except KeyError:
-            typed = _cell(raw)
-            found = self.cache[raw] = self._look_up(typed) if typed.strip() else None
-            return found
-
-    def _look_up(self, typed: str) -> tuple[int, str] | str:
-        text = " ".join(typed.split())
-        person = self.by_code.get(text.lower())
-        if person is not None:
-            return person
-        named = self.by_name.get(self.identity_key(text))
-        if named is not None and len(named) == 1:
-            return named[0]
-        from facilitator.models.roster import participants, pick_person
-
-        if self.roster is None:
-            self.roster = participants(self.store)
-        try:
-            chosen = pick_person(self.roster, typed)
-        except SessionError as error:
-            return str(error)
-        return (chosen.id, chosen.name)
-
-
-class _Kinds:
-    """The codebook, read once: a kind by name (any case) or key, as codebook.find_kind."""
-
-    def __init__(self, store: SessionStore) -> None:
-        self.kinds = [(r[0], r[1], r[2], bool(r[3])) for r in store.rows(
-            "SELECT name, key, scope, is_turn FROM kinds ORDER BY position")]
-        turn = next((k for k in self.kinds if k[3]), None) or next(
-            (k for k in self.kinds if k[2] == "pair"), None)
-        if turn is None:
-            raise SessionError("The codebook has no kind of interaction between people; add one.")
-        #: (name, scope) of a plain speaking turn: the kind of a row that names none.
-        self.turn = (turn[0], turn[2])
-        #: cell as in the file -> (name, scope), or the text that is no kind.
-        self.cache: dict[str, tuple[str, str] | str] = {}
-
-    def find(self, raw: str) -> tuple[str, str] | str:
-        found = self.cache.get(raw)
-        if found is None:
-            text = _cell(raw)
-            found = self.turn if not text else next(
-                ((name, scope) for name, key, scope, _ in self.kinds
-                 if text.lower() == name.lower() or text == key), text)
-            self.cache[raw] = found
-        return found
-
-
 #: The round of a row when the file has no round column: the session's current round.
 CURRENT = object()
 #: The columns of an entry an import writes, in the order of the rows it checked.
@@ -279,9 +76,9 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     Each bad row is reported with its line; nothing is written unless all are good."""
     problems: list[str] = []
     add_problem = problems.append
-    kinds = _Kinds(store)
-    people = _People(store)
-    times = _Times()
+    kinds = Kinds(store)
+    people = People(store)
+    times = Times()
     columns = table.columns
 
     def index(*names: str) -> int | None:
@@ -304,8 +101,8 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
 
     def place(round_raw: str | None, group_raw: str) -> tuple[object, object] | str:
         """(round, group) of a row, or the problem with them (what follows "line N: ")."""
-        round_name = None if round_raw is None else _cell(round_raw)
-        group_name = _cell(group_raw)
+        round_name = None if round_raw is None else cell(round_raw)
+        group_name = cell(group_raw)
         round_: object
         if round_name is None:
             round_ = CURRENT
@@ -338,7 +135,7 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     def text(raw: str, what: str) -> str | None | SessionError:
         """A note or a name as stored, by the one text rule (models.text), or the refusal."""
         try:
-            return clean_text(_cell(raw), what, max_length=MAX_NOTE_LENGTH, required=False) or None
+            return clean_text(cell(raw), what, max_length=MAX_NOTE_LENGTH, required=False) or None
         except SessionError as error:
             return error
 
@@ -398,14 +195,14 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
                         from_iso(raw)
                         at = raw
                     except ValueError:
-                        at = _when(times, raw, "at", label, line, problems)
+                        at = stored_time(times, raw, "at", label, line, problems)
                 else:
-                    at = _when(times, restore(raw), "at", label, line, problems)
+                    at = stored_time(times, restore(raw), "at", label, line, problems)
         voided_at = voided_by = None
         if i_voided_at is not None:
             raw = record[i_voided_at].strip()
             if raw:
-                voided_at = _when(times, restore(raw), "voided_at", label, line, problems)
+                voided_at = stored_time(times, restore(raw), "voided_at", label, line, problems)
         if no_place:
             round_, group = CURRENT, None
         else:
