@@ -203,8 +203,13 @@ def test_times_in_the_stored_form_are_checked_like_any_other(small_session: Path
     assert sha(small_session) == before
 
 
-def test_an_empty_file_imports_nothing(small_session: Path, tmp_path: Path) -> None:
-    result = run("import", str(small_session), str(write_csv(tmp_path / "e.csv", [["", "", "", "", ""]])))
+def test_blank_lines_are_skipped_however_many_commas_they_have(small_session: Path, tmp_path: Path) -> None:
+    file = tmp_path / "e.csv"
+    file.write_text("source,target,kind\n\n , ,\n,,,,,,\nal,bs\n\n", encoding="utf-8")
+    result = run("import", str(small_session), str(file))
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 interactions" in result.output
+    result = run("import", str(small_session), str(write_csv(tmp_path / "b.csv", [["", "", "", "", ""]])))
     assert result.exit_code == 0, result.output
     assert "Imported 0 interactions" in result.output
 

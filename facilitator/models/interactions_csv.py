@@ -79,15 +79,17 @@ def read_interactions_csv(path: Path) -> InteractionsTable:
         lines: list[int] = []
         add_record, add_line = records.append, lines.append
         for record in reader:
+            # Blank (every cell empty or spaces, however many) exactly when the cells
+            # joined are; a first cell with something in it settles it at once.
+            first = record[0] if record else ""
+            if (not first or first.isspace()) and not "".join(record).strip():
+                continue
             cells = len(record)
             if cells != width:
                 if cells > width:
                     raise SessionError(f"{visible(path.name)} line {reader.line_num}: {cells} cells"
                                        f" but {width} columns; nothing was imported.")
                 record += padding[cells:]  # a short row: its missing cells are empty
-            # Blank (every cell empty or spaces) exactly when the cells joined are.
-            if not "".join(record).strip():
-                continue
             add_record(record)
             add_line(reader.line_num)
     except csv.Error as error:
