@@ -146,8 +146,12 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     loggers: dict[str, str | None | SessionError] = {}
     undoers: dict[str, str | None | SessionError] = {}
     identity = store.identity
-    stored_form, latest, from_iso = times.is_stored_form, times.latest_text, datetime.fromisoformat
+    stored_form, latest = times.is_stored_form, times.latest_text
     stamp = now()  # the time of the rows that give none
+    # A file whose every time is in the stored form and none in the future (what export
+    # writes) is checked once, column-wise; then the loop takes each cell as it is.
+    at_as_stored = i_at is not None and _all_stored(
+        [record[i_at] for record in table.records], stored_form, latest)
     no_place = i_round is None and i_group is None
     resolved: list[tuple[Any, ...]] = []
     add_row = resolved.append
@@ -184,20 +188,15 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
             elif source is not None and target is not None and source[0] == target[0]:
                 add_problem(f"{label} line {line}: {source[1]} cannot address themselves.")
                 continue
-        at = stamp
-        if i_at is not None:
+        if at_as_stored:
+            at = record[i_at]
+        elif i_at is None:
+            at = stamp
+        else:
+            at = stamp
             raw = record[i_at].strip()
             if raw:
-                if stored_form(raw) and raw <= latest:
-                    # The stored form (what export writes) and not in the future: kept as
-                    # it is once parsing shows it is a real date and time.
-                    try:
-                        from_iso(raw)
-                        at = raw
-                    except ValueError:
-                        at = stored_time(times, raw, "at", label, line, problems)
-                else:
-                    at = stored_time(times, restore(raw), "at", label, line, problems)
+                at = stored_time(times, restore(raw), "at", label, line, problems)
         voided_at = voided_by = None
         if i_voided_at is not None:
             raw = record[i_voided_at].strip()
@@ -242,6 +241,18 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     varying = [0, 1, 2, 3] + [i for i, where in enumerate(in_file, start=4) if where is not None
                               and len(set(map(itemgetter(i), resolved))) > 1]
     return _write(store, resolved, varying, voided, new_rounds, new_groups)
+
+
+def _all_stored(cells: list[str], stored_form: Any, latest: str) -> bool:
+    """Whether every cell is a time in the stored form, a real date and time, and not
+    later than `latest`: such a cell is kept as it is (formatting it again would give
+    the same text back), and the form sorts by time as text."""
+    if not cells or not all(map(stored_form, cells)) or max(cells) > latest:
+        return False
+    try:
+        return all(map(datetime.fromisoformat, cells))  # every datetime is true
+    except ValueError:  # no such day: the loop names the line
+        return False
 
 
 #: Imports of at least this many rows into a log no larger rebuild its indexes.
