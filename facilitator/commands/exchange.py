@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -66,6 +65,8 @@ def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool
 
     with open_store(path, read_only=True) as store:
         if as_json:
+            import json
+
             data = build_report(store)
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
@@ -109,9 +110,9 @@ def import_(path: str, csv_file: str, add_missing: bool, identity: str | None) -
     from facilitator.models.interactions_import import import_interactions, read_interactions_csv
 
     file = Path(csv_file)
-    rows = read_interactions_csv(file)
+    table = read_interactions_csv(file)
     with open_store(path, identity) as store:
-        done = import_interactions(store, rows, file.name, add_missing=add_missing)
+        done = import_interactions(store, table, file.name, add_missing=add_missing)
     click.echo(plain(done.sentence(file.name)))
 
 
