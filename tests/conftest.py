@@ -68,3 +68,21 @@ def facilitator_command() -> list[str]:
         "facilitator")
     assert script, "the facilitator command is not installed (run make test)"
     return [script]
+
+
+def heavy_modules_after(args: list[str], heavy: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Run the CLI with `args` in a fresh interpreter; its result and which of the
+    `heavy` modules it had imported by the end (a command imports what it needs)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from facilitator.cli import cli\n"
+            "try:\n"
+            f"    cli({args!r})\n"
+            "except SystemExit as end:\n"
+            "    assert not end.code, end.code\n"
+            f"heavy = {heavy!r}\n"
+            "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    loaded = result.stdout.splitlines()[-1].removeprefix("heavy:") if result.stdout else None
+    return result, loaded

@@ -3,12 +3,11 @@ lists and documents every command."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from conftest import heavy_modules_after
 from facilitator.cli import COMMANDS, cli
 
 
@@ -27,19 +26,13 @@ def test_each_mapping_names_the_command_it_loads() -> None:
 
 
 def test_logging_imports_neither_the_app_nor_other_commands(small_session: Path) -> None:
-    code = ("import sys; from facilitator.cli import cli\n"
-            "try:\n"
-            f"    cli(['log', {str(small_session)!r}, 'al', 'bs'])\n"
-            "except SystemExit as end:\n"
-            "    assert not end.code, end.code\n"
-            "heavy = ('textual', 'rich', 'networkx', 'yaml', 'sqlite_utils',\n"
-            "         'facilitator.commands.goals', 'facilitator.commands.network',\n"
-            "         'facilitator.commands.host', 'facilitator.core.report')\n"
-            "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result, loaded = heavy_modules_after(
+        ["log", str(small_session), "al", "bs"],
+        ("textual", "rich", "networkx", "yaml", "sqlite_utils", "facilitator.commands.goals",
+         "facilitator.commands.network", "facilitator.commands.host", "facilitator.core.report"))
     assert result.returncode == 0, result.stderr
     assert "Logged #1: Ana Lopez" in result.stdout
-    assert result.stdout.splitlines()[-1] == "heavy:"
+    assert loaded == ""
 
 
 def test_an_unknown_command_is_a_usage_error() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import heavy_modules_after
 from facilitator.cli import cli
 from facilitator.models import interactions_import
 from facilitator.models.session import create_session
@@ -234,15 +235,10 @@ def test_importing_loads_neither_the_app_nor_the_export_and_report_code(small_se
     import sys
 
     file = write_csv(tmp_path / "o.csv", [["al", "bs", "", "", ""]])
-    code = ("import sys; from facilitator.cli import cli\n"
-            "try:\n"
-            f"    cli(['import', {str(small_session)!r}, {str(file)!r}])\n"
-            "except SystemExit as end:\n"
-            "    assert not end.code, end.code\n"
-            "heavy = ('textual', 'rich', 'networkx', 'numpy', 'yaml', 'sqlite_utils', 'json',\n"
-            "         'facilitator.core', 'facilitator.export', 'facilitator.analysis')\n"
-            "print('heavy:' + ','.join(m for m in heavy if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result, loaded = heavy_modules_after(
+        ["import", str(small_session), str(file)],
+        ("textual", "rich", "networkx", "numpy", "yaml", "sqlite_utils", "json",
+         "facilitator.core", "facilitator.export", "facilitator.analysis"))
     assert result.returncode == 0, result.stderr
     assert "Imported 1 interactions" in result.stdout
-    assert result.stdout.splitlines()[-1] == "heavy:"
+    assert loaded == ""
