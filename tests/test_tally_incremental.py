@@ -186,3 +186,39 @@ def test_a_board_started_from_grouped_counts_keeps_the_counts_of_every_entry(
                 assert figures(board.tally(scope)) == figures(counted_one_by_one(mine, board, scope)), (
                     step, scope)
         assert len(board.scopes) == len(scopes)
+
+
+async def test_a_board_that_cannot_be_counted_is_one_sentence_and_counted_later(
+        small_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grouped counts failing (a file gone bad under the app) is said in the
+    prompt line, never a traceback; the next refresh counts again."""
+    from facilitator.core import tally as core_tally
+
+    with SessionStore.open(small_session, identity="ben") as other:
+        log_interaction(other, "speak", find_participant(other, "al"), None)
+    real = core_tally.start_board
+    failing = [True]
+
+    def start_board(*args):  # type: ignore[no-untyped-def]
+        if failing[0]:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real(*args)
+
+    monkeypatch.setattr(core_tally, "start_board", start_board)
+    app = make_app(small_session, identity="ana", screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        for _ in range(20):
+            await pilot.pause()
+            if "damaged" in str(screen.prompt.render()) or "malformed" in str(screen.prompt.render()):
+                break
+        assert screen.live.board is None
+        said = " ".join(str(w.render()) for w in screen.prompt.query("*")) + str(screen.prompt.render())
+        assert "damaged" in said or "malformed" in said, said
+        failing[0] = False
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if screen.live.board is not None:
+                break
+        await pilot.pause()
+        assert "1 entry" in text(screen, TallyBar)

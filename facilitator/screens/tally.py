@@ -9,6 +9,7 @@ the file."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from textual import events, on
@@ -22,7 +23,7 @@ from facilitator.core.tally import LiveTally
 from facilitator.core.tally_keys import GroupState
 from facilitator.models.groups import Group
 from facilitator.models.records import Participant
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore, store_error
 from facilitator.screens.base import SessionScreen
 from facilitator.widgets.tally_cards import BAR_WIDTH, Card, TallyCards
 from facilitator.widgets.tally_panels import (
@@ -30,6 +31,8 @@ from facilitator.widgets.tally_panels import (
 from facilitator.widgets.tally_prompt import TallyPrompt, key_token
 
 FEED_LINES = 20
+#: How soon counting the board is tried again after it failed.
+LOAD_RETRY_SECONDS = 1.0
 BETWEEN_ROUNDS = "between rounds"
 
 TALLY_HELP = """\
@@ -150,7 +153,16 @@ class TallyScreen(SessionScreen):
         live = self.live
         if live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
             return
-        live.load([self.shown_scope(), round_scope(live.round_id)])
+        try:
+            live.load([self.shown_scope(), round_scope(live.round_id)])
+        except (SessionError, sqlite3.Error) as error:
+            # Said in the prompt line (never a traceback); the board stays unstarted
+            # and is tried again in a second (or at the next change of the file).
+            live.board = None
+            self.hint(str(store_error(self.store.path, error) or error)
+                      if isinstance(error, sqlite3.Error) else str(error), error=True)
+            self.set_timer(LOAD_RETRY_SECONDS, self.load_board)
+            return
         self.render_all()
 
     def bind_group_states(self) -> None:
