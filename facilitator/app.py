@@ -83,6 +83,10 @@ class FacilitatorApp(App[None]):
 
     def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
         self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}
+        # The first screen is Textual's default mode, built when the app composes:
+        # not an empty default screen first and a switch_mode later, which holds
+        # every paint back 50 ms (delay_update) and parses the stylesheet again.
+        self.DEFAULT_MODE = screen  # type: ignore[misc]
         super().__init__()
         self.store = store
         self.start_screen = screen
@@ -98,14 +102,16 @@ class FacilitatorApp(App[None]):
         self._time_up_noticed: set[tuple[object, ...]] = set()
         #: When the header's countdown was last worked out (update_header).
         self._clock: datetime | None = None
+        # Before the first screen is styled (it is built when the app composes).
+        self.theme = "textual-dark"
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
         return load_screen_class(name)(self.store)  # type: ignore[call-arg]
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
-        self.switch_mode(self.start_screen)
+        if self.current_mode != self.start_screen:
+            self.switch_mode(self.start_screen)
         self.set_interval(POLL_SECONDS, self.poll_for_changes)
         self.set_interval(PRESENCE_HEARTBEAT, self.announce_presence)
         self.set_interval(1.0, self.update_header)
