@@ -80,6 +80,15 @@ def test_the_board_reads_an_undo_elsewhere_from_the_feed_as_that_one_entry(
         assert board.total.spoke[al.id] == 4 and board.total.entries == 4
 
 
+async def board_started(pilot, screen: TallyScreen) -> None:  # type: ignore[no-untyped-def]
+    """Once the screen's board is counted (a condition, not a fixed pause), and drawn."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if screen.live.board is not None:
+            break
+    await pilot.pause()
+
+
 async def test_the_screen_paints_and_takes_codes_before_the_log_is_read(
         small_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with SessionStore.open(small_session, identity="ben") as other:
@@ -106,11 +115,7 @@ async def test_the_screen_paints_and_takes_codes_before_the_log_is_read(
         await pilot.press("b", "s")  # a turn, addressed to Ana (the last speaker)
         assert live(small_session)[-1][:3] == ("bs", "al", "speak")
         release.set()
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.live.board is not None:
-                break
-        await pilot.pause()
+        await board_started(pilot, screen)
         assert "2 entries" in text(screen, TallyBar)
         cards = text(screen, TallyCards)
         assert "1 spoke · 1 addr" in cards and "1 spoke · 0 addr" in cards
@@ -216,9 +221,5 @@ async def test_a_board_that_cannot_be_counted_is_one_sentence_and_counted_later(
         said = " ".join(str(w.render()) for w in screen.prompt.query("*")) + str(screen.prompt.render())
         assert "damaged" in said or "malformed" in said, said
         failing[0] = False
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if screen.live.board is not None:
-                break
-        await pilot.pause()
+        await board_started(pilot, screen)
         assert "1 entry" in text(screen, TallyBar)
