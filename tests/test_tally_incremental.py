@@ -223,3 +223,19 @@ async def test_a_board_that_cannot_be_counted_is_one_sentence_and_counted_later(
         failing[0] = False
         await board_started(pilot, screen)
         assert "1 entry" in text(screen, TallyBar)
+
+
+async def test_the_side_panels_show_their_first_counts_whole(demo_session: Path) -> None:
+    """The panels grow from their one-line "…" once the board is counted: every
+    line of them is on screen (the equity and pairs panels once stayed one line)."""
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await board_started(pilot, screen)
+        for _ in range(40):
+            await pilot.pause(0.02)
+            seen = "\n".join("".join(seg.text for seg in strip)
+                             for strip in screen._compositor.render_strips())
+            if "⇄" in seen and "Top voice" in seen:
+                break
+        assert "Top voice" in seen and "⇄" in seen, seen
