@@ -31,13 +31,9 @@ NEUTRALISE = "facilitator_neutralise"
 _RISKY_START = "'[-" + RISKY.replace("-", "").replace("'", "''") + "]*'"
 
 
-def _neutralise(value: object) -> object:
-    return neutralise(value)
-
-
 def register_functions(conn: sqlite3.Connection) -> None:
     """Make line_sql's expressions runnable on `conn` (idempotent)."""
-    conn.create_function(NEUTRALISE, 1, _neutralise, deterministic=True)
+    conn.create_function(NEUTRALISE, 1, neutralise, deterministic=True)
 
 
 def cell_sql(expression: str) -> str:

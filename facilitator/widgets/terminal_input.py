@@ -14,6 +14,7 @@ Paste event holding the text exactly as pasted, shown harmlessly."""
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterable
 from typing import Any
 
@@ -186,8 +187,6 @@ WRITER_SECONDS = 0.5
 def _put_while_terminal_alive(writer: Any, data: str | None) -> bool:
     """Queue `data` for Textual's writer thread, waiting while the terminal answers;
     False when it is gone (the data is dropped: nobody would read it)."""
-    import queue
-
     while True:
         try:
             writer._queue.put(data, timeout=WRITER_SECONDS)
