@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,31 +50,49 @@ class Tally:
     def apply(self, entry: "Interaction | Counted", sign: int, turn_kind: str,
               directed: bool = True, track: bool = True) -> None:
         """Count an entry in (sign=1) or out again (sign=-1, when it is voided); or
-        with sign=n, n entries alike (grouped counts: every figure is a sum).
-        track=False leaves the mutual pairs to recount_mutual (a tally built from
-        many rows at once)."""
-        self.entries += sign
-        source, target = entry.source_id, entry.target_id
-        if source is None:
-            self.states[entry.kind] += sign
-            return
-        both = not directed and target is not None
-        for person in (source, target) if both else (source,):
-            assert person is not None
-            self.spoke[person] += sign
-            self.by_kind[person][entry.kind] += sign
-            if entry.kind == turn_kind:
-                self.turns[person] += sign
-        if target is None:
-            return
-        if directed:
-            self.addressed[target] += sign
-            self.pairs[(source, target)] += sign
-            if track:
-                self._pair_moved(source, target, sign > 0)
-        else:
-            self.together[(min(source, target), max(source, target))] += sign
+        with sign=n, n entries alike (grouped counts: every figure is a sum)."""
+        self.count(((entry.source_id, entry.target_id, entry.kind, sign),), turn_kind,
+                   () if directed else (entry.kind,), track)
 
+    def count(self, rows: "Iterable[tuple[int | None, int | None, str, int]]", turn_kind: str,
+              undirected: "Collection[str]" = (), track: bool = True) -> None:
+        """The one counting rule, for rows (source, target, kind, n): n entries alike
+        counted in (n < 0: out again). An entry of an undirected kind counts for both
+        people; a whole-group state (no source) is nobody's. track=False leaves the
+        mutual pairs to recount_mutual (a tally built from many rows at once).
+
+        A tight loop: a scope of a long session starts from tens of thousands of
+        grouped rows, on the UI thread."""
+        spoke, addressed, turns, by_kind = self.spoke, self.addressed, self.turns, self.by_kind
+        pairs, together, states = self.pairs, self.together, self.states
+        entries = 0
+        for source, target, kind, n in rows:
+            entries += n
+            if source is None:
+                states[kind] = states.get(kind, 0) + n
+                continue
+            kinds = by_kind[source]
+            kinds[kind] = kinds.get(kind, 0) + n
+            spoke[source] = spoke.get(source, 0) + n
+            if kind == turn_kind:
+                turns[source] = turns.get(source, 0) + n
+            if target is None:
+                continue
+            if kind not in undirected:
+                addressed[target] = addressed.get(target, 0) + n
+                key = (source, target)
+                pairs[key] = pairs.get(key, 0) + n
+                if track:
+                    self._pair_moved(source, target, n > 0)
+                continue
+            kinds = by_kind[target]
+            kinds[kind] = kinds.get(kind, 0) + n
+            spoke[target] = spoke.get(target, 0) + n
+            if kind == turn_kind:
+                turns[target] = turns.get(target, 0) + n
+            key = (source, target) if source < target else (target, source)
+            together[key] = together.get(key, 0) + n
+        self.entries += entries
 
     def _pair_moved(self, source: int, target: int, grew: bool) -> None:
         a, b = min(source, target), max(source, target)
@@ -177,13 +195,12 @@ class TallyBoard:
         self.version += 1
 
     # ------------------------------------------------------------------ applying
-    def add_scope(self, scope: Scope, counts: Iterable[Counted]) -> Tally:
+    def add_scope(self, scope: Scope,
+                  counts: "Iterable[Counted] | Iterable[tuple[int | None, int | None, str, int]]") -> Tally:
         """Start counting a scope from the grouped counts of its live entries up to
         last_id (as the board holds them live: read in the same snapshot)."""
         tally = Tally()
-        for row in counts:
-            tally.apply(row, row.count, self.turn_kind, row.kind not in self.undirected,
-                        track=False)
+        tally.count(counts, self.turn_kind, self.undirected, track=False)
         tally.recount_mutual()
         self.scopes[scope] = tally
         self.version += 1
