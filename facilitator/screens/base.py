@@ -114,6 +114,18 @@ class SessionScreen(Screen[None]):
         self.refresh_data()
         self.post_message(Shown())
 
+    def _compositor_refresh(self) -> None:
+        """Textual 8.2 renders the whole screen after each layout while the app
+        starts, then drops it unseen (App._display ignores updates while a batch
+        is open): twice at start-up, a full render of every card and panel each
+        time. Here, while a batch is open, the screen is only marked for a repaint,
+        which Textual does as soon as the batch ends. (Look at this again on any
+        Textual upgrade: the tmux launch tests would show a screen left blank.)"""
+        if self.app._batch_count and not self.app.is_inline:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         forward_worker_failure(self, event)
 
