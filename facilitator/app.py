@@ -27,8 +27,11 @@ from textual.screen import ModalScreen, Screen
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from facilitator.core.opening import Opening
+
     from facilitator.widgets.failures import WorkerFailed
 
+from facilitator.core.opening import resume_collecting
 from facilitator.core.screens import SCREEN_NAMES
 from facilitator.widgets.terminal_input import terminal_alive
 from facilitator.screens.messages import Said
@@ -45,6 +48,8 @@ SCREENS_BY_NAME: dict[str, str] = {
     name: f"facilitator.screens.{name}:{name.capitalize()}Screen" for name in SCREEN_NAMES
 }
 POLL_SECONDS = 0.25
+#: When Python's cycle collector resumes after start-up (core.opening).
+GC_RESUME_SECONDS = 1.0
 #: Messages kept for the log (ctrl+l).
 MESSAGES_KEPT = 200
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -81,7 +86,8 @@ class FacilitatorApp(App[None]):
 
         return driver_class(super().get_driver_class())
 
-    def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True):
+    def __init__(self, store: SessionStore, *, screen: str = "roster", mouse: bool = True,
+                 opening: "Opening | None" = None):
         self.MODES = {name: partial(self._make_screen, name) for name in SCREEN_NAMES}
         # The first screen is Textual's default mode, built when the app composes:
         # not an empty default screen first and a switch_mode later, which holds
@@ -89,6 +95,8 @@ class FacilitatorApp(App[None]):
         self.DEFAULT_MODE = screen  # type: ignore[misc]
         super().__init__()
         self.store = store
+        #: The file as opened in a thread (core.opening): the tally's first counts.
+        self.opening = opening
         self.start_screen = screen
         self.mouse = mouse
         self._seen_version = store.data_version()
@@ -121,6 +129,7 @@ class FacilitatorApp(App[None]):
         self._on_terminal = not self.is_headless and terminal_alive()
         if self.store.read_only_reason:
             self.notify(self.store.read_only_reason, severity="warning", markup=False, timeout=10)
+        self.set_timer(GC_RESUME_SECONDS, resume_collecting)
 
     def _exit_on_signals(self) -> None:
         """SIGHUP (the terminal or the SSH connection went) and SIGTERM end the app the
@@ -460,9 +469,13 @@ def screen_bindings(screen_class: type[Screen[None]]) -> list[Binding]:
 
 
 def make_app(path: str | Path, *, identity: str | None = None, read_only: bool = False,
-             screen: str = "roster", mouse: bool = True) -> FacilitatorApp:
-    """Open the session file and build the app, exactly as users get it."""
+             screen: str = "roster", mouse: bool = True,
+             opening: "Opening | None" = None) -> FacilitatorApp:
+    """Open the session file and build the app, exactly as users get it (with
+    `opening`: the file opened already, in a thread, with the same arguments)."""
     if screen not in SCREENS_BY_NAME:
         raise SessionError(f"There is no {screen!r} screen; choose one of {', '.join(SCREEN_NAMES)}.")
+    if opening is not None:
+        return FacilitatorApp(opening.store(), screen=screen, mouse=mouse, opening=opening)
     store = SessionStore.open(path, identity=identity, read_only=read_only)
     return FacilitatorApp(store, screen=screen, mouse=mouse)

@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard
+from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard, round_scope
 from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
 from facilitator.models.codebook import codebook, turn_kind
-from facilitator.models.aggregates import scope_counts, voided_ids
+from facilitator.models.aggregates import (
+    Packed, packed_scope_counts, scope_counts, unpack_counts, voided_ids)
 from facilitator.models.groups import Group, groups_of_round
 from facilitator.models.interactions import (
     log_interaction, restore_interaction, rewrite_stamp, void_interaction)
@@ -78,6 +79,27 @@ def count_scopes(store: SessionStore, board: TallyBoard, scopes: Iterable[Scope]
             if not board.has(scope):
                 board.add_scope(scope, scope_counts(store, scope, board.last_id))
     return changed
+
+
+@dataclass(frozen=True)
+class CountedStart:
+    """A board's start counted ahead, on another connection (core.opening): the
+    file's moment, its rewrite stamp and the grouped counts of the whole session
+    and of the current round (packed: models.aggregates), all from one snapshot."""
+
+    moment: tuple[int, list[int], int]
+    rewrites: tuple[object, ...]
+    packed: dict[Scope, Packed]
+
+
+def count_ahead(store: SessionStore) -> CountedStart:
+    """What the tally screen counts first, read in one snapshot."""
+    with store.reading():
+        moment = _moment(store)
+        current = current_round(store)
+        scopes = (WHOLE_SESSION, round_scope(current.id if current else None))
+        return CountedStart(moment, rewrite_stamp(store),
+                            {scope: packed_scope_counts(store, scope, moment[0]) for scope in scopes})
 
 
 def session_turn_kind(store: SessionStore) -> Kind | None:
@@ -263,6 +285,16 @@ class LiveTally:
         self.board = start_board(self.store, self.kinds, self.turn)
         if scopes:
             count_scopes(self.store, self.board, scopes)
+
+    def start_from(self, ahead: CountedStart) -> None:
+        """Start the board from counts made ahead (core.opening). The next refresh
+        brings it to the file's moment now, or counts again if a merge rewrote
+        entries since, like any board."""
+        board = empty_board(self.kinds, self.turn)
+        board.start(*ahead.moment)
+        for scope, packed in ahead.packed.items():
+            board.add_scope(scope, unpack_counts(packed))
+        self.board, self.rewrites = board, ahead.rewrites
 
     def tally(self, scope: Scope) -> Tally:
         """The tally of a scope, counted when first asked for (the board brought to

@@ -9,11 +9,12 @@ columns of the same index."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from facilitator.models.store import SessionStore
+from facilitator.models.text import text_from_file
 
 
 class EntryCount(NamedTuple):
@@ -89,22 +90,59 @@ class ScopeCount(NamedTuple):
 _SCOPE_COLUMNS = {"session": None, "group": "group_id", "round": "round_id"}
 
 
-def scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) -> list[ScopeCount]:
-    """The live entries with ids up to `upto` of a tally's scope (the whole session,
-    a group's, a round's), grouped by (source, target, kind): off the covering
-    index interactions_counts, so the log's rows are never read one by one."""
+def _scope_query(scope: tuple[str, int | None], upto: int) -> tuple[str, list[object]]:
+    """The grouped count of a tally's scope (the whole session, a group's, a round's)
+    up to id `upto`, off the covering index interactions_counts."""
     column = _SCOPE_COLUMNS[scope[0]]
     where, params = "voided_at IS NULL AND id <= ?", [upto]
     if column is not None:
         where += f" AND {column} IS ?"
         params.append(scope[1])
+    return ("SELECT source_id, target_id, kind, COUNT(*) AS n FROM interactions"
+            f" INDEXED BY interactions_counts WHERE {where} GROUP BY source_id, target_id, kind",
+            params)
+
+
+def scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) -> list[ScopeCount]:
+    """The live entries with ids up to `upto` of a tally's scope (the whole session,
+    a group's, a round's), grouped by (source, target, kind): off the covering
+    index interactions_counts, so the log's rows are never read one by one."""
+    sql, params = _scope_query(scope, upto)
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: thousands of rows, made into ScopeCounts at once
-    rows = cursor.execute(
-        "SELECT source_id, target_id, kind, COUNT(*) FROM interactions"
-        f" INDEXED BY interactions_counts WHERE {where} GROUP BY source_id, target_id, kind",
-        params)
-    return list(map(ScopeCount._make, rows))
+    return list(map(ScopeCount._make, cursor.execute(sql, params)))
+
+
+#: What packed_scope_counts gives: each column of the grouped counts as one text.
+Packed = tuple[str, str, str, str]
+
+
+def packed_scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) -> Packed:
+    """scope_counts as four texts made by SQLite, a column each (sources, targets,
+    kinds in hex, counts; comma-separated, -1 for NULL): one step of SQLite, which
+    runs without Python's lock, so a thread can count while the UI thread starts
+    (row by row, it would wait for the lock at every row), and a few splits to read
+    back (unpack_counts)."""
+    sql, params = _scope_query(scope, upto)
+    row = store.one(
+        "SELECT group_concat(ifnull(source_id, -1)), group_concat(ifnull(target_id, -1)),"
+        f" group_concat(hex(kind)), group_concat(n) FROM ({sql})", params)
+    if row is None or row[0] is None:
+        return ("", "", "", "")
+    return (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
+def unpack_counts(packed: Packed) -> "Iterator[tuple[int | None, int | None, str, int]]":
+    """The rows (source, target, kind, n) of packed_scope_counts; each kind's text
+    goes through the store's text rule (models.text.text_from_file), as any text
+    read from the file."""
+    sources, targets, codes, counts = packed
+    if not sources:
+        return iter(())
+    kinds = {code: text_from_file(bytes.fromhex(code)) for code in set(codes.split(","))}
+    return zip([None if n < 0 else n for n in map(int, sources.split(","))],
+               [None if n < 0 else n for n in map(int, targets.split(","))],
+               map(kinds.__getitem__, codes.split(",")), map(int, counts.split(",")))
 
 
 def voided_ids(store: SessionStore, upto: int) -> list[int]:

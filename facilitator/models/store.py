@@ -318,6 +318,16 @@ class SessionStore:
             raise
         return store
 
+    def reader(self) -> "SessionStore":
+        """A second connection to the same file, for reading only (another thread's:
+        each connection has its own snapshots). The file was checked when this one
+        opened, so nothing is checked again."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return SessionStore(self.path, conn, self.identity, True)
+
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, identity: str | None = None) -> "SessionStore":
         """Create a new session file; never overwrites an existing one."""

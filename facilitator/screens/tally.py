@@ -35,6 +35,8 @@ FEED_LINES = 20
 LOAD_RETRY_SECONDS = 1.0
 #: How soon after the first counts the side panels are laid out again.
 RELAYOUT_SECONDS = 0.05
+#: How often the screen looks whether the opening thread has counted the board.
+AHEAD_POLL_SECONDS = 0.02
 BETWEEN_ROUNDS = "between rounds"
 
 TALLY_HELP = """\
@@ -127,7 +129,7 @@ class TallyScreen(SessionScreen):
         first frame never waits for the log, however long."""
         live = self.live
         live.refresh(load=False)
-        if live.board is None:
+        if live.board is None and not self.take_counted_ahead():
             self.call_after_refresh(self.load_board)
         if self._configured != live.counts or not self._configured:
             self._configured = dict(live.counts)
@@ -148,12 +150,34 @@ class TallyScreen(SessionScreen):
         self.refresh_data()
         super().written()
 
+    def take_counted_ahead(self) -> bool:
+        """Start the board from the counts the opening thread made (core.opening),
+        if they are ready: then the first frame shows counts. Taken once."""
+        opening = getattr(self.app, "opening", None)
+        ahead = opening.counted_if_ready() if opening is not None else None
+        if ahead is None:
+            return False
+        self.app.opening = None  # type: ignore[attr-defined]
+        live = self.live
+        live.start_from(ahead)
+        live.refresh(load=False)  # to the file's moment now (or dropped, if stale)
+        return live.board is not None
+
     def load_board(self) -> None:
         """Start the board and count the scopes on view: a few GROUP BYs on an
         index (models.aggregates), not a read of the log, so it runs here, after the
-        first frame, in one snapshot with the board's moment."""
+        first frame, in one snapshot with the board's moment. While the opening
+        thread is still counting them, wait for it (the screen says it is reading)."""
         live = self.live
         if live.board is not None or not self.is_mounted or not self.query(TallyPrompt):
+            return
+        opening = getattr(self.app, "opening", None)
+        if opening is not None and not opening.counted.done():
+            self.set_timer(AHEAD_POLL_SECONDS, self.load_board)
+            return
+        if self.take_counted_ahead():
+            self.render_all()
+            self.set_timer(RELAYOUT_SECONDS, self._lay_out_panels)
             return
         try:
             live.load([self.shown_scope(), round_scope(live.round_id)])
