@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
 
 from facilitator.widgets.panel import Panel
 
@@ -104,40 +107,99 @@ class FeedHeading:
     text: str
 
 
-class FeedPanel(Panel):
+#: One line of the feed: its title, a round heading, an entry or an entry's note.
+FeedRow = tuple[str, "FeedLine | FeedHeading | None"]
+TITLE: FeedRow = ("title", None)
+
+
+class FeedPanel(Widget):
     """Recent entries, newest first; voided ones struck through and marked ✗ (strike
     and dim are lost on some terminals and without colour); who logged each; a
-    heading where the round changes ("between rounds" for entries outside any)."""
+    heading where the round changes ("between rounds" for entries outside any).
+
+    Drawn line by line from strips kept per line: after a keystroke the feed
+    gains one line and the others move down, so only the new line is made (as a
+    Static, every line was made again, a tenth of a turn key's frame)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[FeedRow] = [("wait", None)]
+        self._strips: dict[tuple[FeedRow, int], Strip] = {}
+
+    def wait(self) -> None:
+        """While the session's log is still being read: say so, show no entry."""
+        self._show([("wait", None)])
 
     def show(self, lines: list[FeedLine | FeedHeading]) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("Recent entries · ✗ = undone", style="bold")
+        rows: list[FeedRow] = [TITLE]
         if not lines:
-            text.append("\n none yet: type a code")
+            rows.append(("none", None))
         for line in lines:
             if isinstance(line, FeedHeading):
-                text.append("\n")
-                text.append(f"— {line.text} —", style="italic")
+                rows.append(("heading", line))
                 continue
-            row = Text(no_wrap=True, overflow="ellipsis", style="strike dim" if line.voided else "")
-            row.append(f"{line.at} ")
-            if line.voided:
-                row.append("✗ ")
-            if line.source:
-                row.append(line.source, style="bold")
-                row.append(f" {line.label} ")
-                row.append(line.target or "the group")
-            else:
-                row.append(f"— {line.label}", style="italic")
-            row.append(f" ·{line.logged_by}", style="dim")
-            text.append("\n")
-            text.append_text(row)
+            rows.append(("entry", line))
             if line.note:
                 # On a line of its own under the entry: beside it, any note was cut
                 # even at 100 columns.
-                note = Text(no_wrap=True, overflow="ellipsis",
-                            style="strike dim" if line.voided else "italic")
-                note.append(f"      “{line.note}”")
-                text.append("\n")
-                text.append_text(note)
-        self.show_text(text)
+                rows.append(("note", line))
+        self._show(rows)
+
+    def _show(self, rows: list[FeedRow]) -> None:
+        if rows == self._rows:
+            return
+        self._rows = rows
+        kept = set(rows)
+        self._strips = {key: strip for key, strip in self._strips.items() if key[0] in kept}
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # the theme changed: styles baked into strips are stale
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y >= len(self._rows):
+            return Strip.blank(width, base)
+        key = (self._rows[y], width)
+        strip = self._strips.get(key)
+        if strip is None:
+            text = row_text(self._rows[y])
+            text.truncate(width, overflow="ellipsis")
+            strip = self._strips[key] = Strip(
+                Segment.apply_style(text.render(self.app.console), base)).adjust_cell_length(width, base)
+        return strip
+
+    def render(self) -> Text:
+        """The whole feed as text (for reading out and for tests; drawn by render_line)."""
+        return Text("\n").join(row_text(row) for row in self._rows)
+
+
+def row_text(row: FeedRow) -> Text:
+    """One line of the feed, as styled text (user text as plain text, never markup)."""
+    kind, line = row
+    if kind == "title":
+        return Text("Recent entries · ✗ = undone", style="bold", no_wrap=True)
+    if kind == "wait":
+        return Text("…", style="dim")
+    if kind == "none":
+        return Text(" none yet: type a code", no_wrap=True)
+    if isinstance(line, FeedHeading):
+        return Text(f"— {line.text} —", style="italic", no_wrap=True)
+    assert isinstance(line, FeedLine)
+    if kind == "note":
+        return Text(f"      “{line.note}”", style="strike dim" if line.voided else "italic",
+                    no_wrap=True)
+    text = Text(no_wrap=True, style="strike dim" if line.voided else "")
+    text.append(f"{line.at} ")
+    if line.voided:
+        text.append("✗ ")
+    if line.source:
+        text.append(line.source, style="bold")
+        text.append(f" {line.label} ")
+        text.append(line.target or "the group")
+    else:
+        text.append(f"— {line.label}", style="italic")
+    text.append(f" ·{line.logged_by}", style="dim")
+    return text
