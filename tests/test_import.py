@@ -105,6 +105,75 @@ def test_one_bad_row_deep_in_a_large_file_names_its_line_and_leaves_the_file_unt
     assert sha(small_session) == before
 
 
+#: An import in its own process that kills itself (SIGKILL: no cleanup, no rollback)
+#: when its connection starts the statement beginning with argv[3]: its indexes
+#: dropped and its rows in (CREATE INDEX), or all done but the commit (COMMIT). A
+#: small page cache, so uncommitted pages have already gone out to the WAL file.
+KILLED_IMPORT = """
+import os, signal, sys
+from pathlib import Path
+from facilitator.models import interactions_import as imp
+from facilitator.models.store import SessionStore
+imp.REBUILD_INDEXES_FROM = 50
+imp.IMPORT_CACHE_KIB = -64
+table = imp.read_interactions_csv(Path(sys.argv[2]))
+store = SessionStore.open(sys.argv[1])
+store.conn.set_trace_callback(
+    lambda sql: os.kill(os.getpid(), signal.SIGKILL) if sql.lstrip().startswith(sys.argv[3]) else None)
+imp.import_interactions(store, table, "log.csv")
+print("not killed")
+"""
+
+
+@pytest.mark.parametrize("when", ["CREATE INDEX", "COMMIT"])
+def test_an_import_killed_half_way_leaves_the_session_as_it_was(
+        small_session: Path, tmp_path: Path, when: str) -> None:
+    """The power goes, or someone kills the import, while the log's indexes are being
+    made again: the session opens as it was, every index there, no entry of the file."""
+    import subprocess
+    import sys
+
+    assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
+                                                           many_rows(3)))).exit_code == 0
+    before = schema_of(small_session)
+    file = write_csv(tmp_path / "log.csv", many_rows(3000))
+    done = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(small_session), str(file), when],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stdout + done.stderr
+    assert schema_of(small_session) == before
+    with SessionStore.open(small_session, read_only=True) as store:
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        assert store.scalar("SELECT count(*) FROM interactions") == 3
+    result = run("import", str(small_session), str(file))  # and the same file goes in after
+    assert result.exit_code == 0, result.output
+    assert schema_of(small_session) == before
+
+
+def test_a_co_facilitator_reading_during_a_large_import_sees_before_then_after(
+        small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process's connection (a co-facilitator's app, polling) keeps its snapshot
+    while the import drops and makes the log's indexes again, and afterwards its
+    statements, prepared before the import, run on the new schema and count it all."""
+    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
+                                                           many_rows(8)))).exit_code == 0
+    count = "SELECT count(*) FROM interactions WHERE source_id = ? AND voided_at IS NULL"
+    with SessionStore.open(small_session) as other:
+        ana = other.scalar("SELECT id FROM participants WHERE name = 'Ana Lopez'")
+        assert other.scalar(count, (ana,)) == 2
+        version = other.data_version()
+        other.conn.execute("BEGIN")  # a read in progress when the import commits
+        assert other.conn.execute(count, (ana,)).fetchone()[0] == 2
+        result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", many_rows(1200))))
+        assert result.exit_code == 0, result.output
+        assert other.conn.execute(count, (ana,)).fetchone()[0] == 2
+        other.conn.execute("COMMIT")
+        assert other.data_version() != version
+        assert other.scalar(count, (ana,)) == 2 + 300
+        plan = " ".join(str(tuple(r)) for r in other.rows("EXPLAIN QUERY PLAN " + count, (ana,)))
+        assert "USING" in plan and "INDEX interactions_" in plan
+
+
 def test_names_and_kinds_are_found_as_log_finds_them(small_session: Path, tmp_path: Path) -> None:
     """Codes, any case, the start of a name: each distinct cell is looked up once, by
     the same rules as `facilitator log`, and a name that fits two people is asked about."""
