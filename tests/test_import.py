@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import heavy_modules_after
 from facilitator.cli import cli
-from facilitator.models import interactions_import
+from facilitator.models import interactions_write
 from facilitator.models.session import create_session
 from facilitator.models.store import SessionStore
 
@@ -61,7 +61,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
         small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: int) -> None:
     # A small threshold so that a test-sized file takes the large-file way (its
     # indexes rebuilt in the transaction) when the log is no larger than the file.
-    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
     if existing:
         assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
                                                                many_rows(existing)))).exit_code == 0
@@ -89,7 +89,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
 
 def test_one_bad_row_deep_in_a_large_file_names_its_line_and_leaves_the_file_untouched(
         small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
     rows = many_rows(3000)
     rows[2500][1] = "Nobody Here"
     rows[2700][3] = "2025-02-30T10:00:00.000+00:00"  # the stored form, but no such day
@@ -112,10 +112,10 @@ def test_one_bad_row_deep_in_a_large_file_names_its_line_and_leaves_the_file_unt
 KILLED_IMPORT = """
 import os, signal, sys
 from pathlib import Path
-from facilitator.models import interactions_import as imp
+from facilitator.models import interactions_import as imp, interactions_write as write
 from facilitator.models.store import SessionStore
-imp.REBUILD_INDEXES_FROM = 50
-imp.IMPORT_CACHE_KIB = -64
+write.REBUILD_INDEXES_FROM = 50
+write.IMPORT_CACHE_KIB = -64
 table = imp.read_interactions_csv(Path(sys.argv[2]))
 store = SessionStore.open(sys.argv[1])
 store.conn.set_trace_callback(
@@ -154,7 +154,7 @@ def test_a_co_facilitator_reading_during_a_large_import_sees_before_then_after(
     """Another process's connection (a co-facilitator's app, polling) keeps its snapshot
     while the import drops and makes the log's indexes again, and afterwards its
     statements, prepared before the import, run on the new schema and count it all."""
-    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
     assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
                                                            many_rows(8)))).exit_code == 0
     count = "SELECT count(*) FROM interactions WHERE source_id = ? AND voided_at IS NULL"
