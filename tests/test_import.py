@@ -174,6 +174,31 @@ def test_a_co_facilitator_reading_during_a_large_import_sees_before_then_after(
         assert "USING" in plan and "INDEX interactions_" in plan
 
 
+def test_someone_removed_while_the_file_is_read_is_named_and_nothing_is_imported(
+        small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A co-facilitator takes a mistyped person off the roster between the moment the
+    import has checked the file and the moment it writes: one sentence, nothing written."""
+    from facilitator.models import interactions_import
+
+    write = interactions_import.write_entries
+
+    def removed_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        other = sqlite3.connect(small_session)
+        other.execute("DELETE FROM participants WHERE name = 'Dev Patel'")
+        other.commit()
+        other.close()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(interactions_import, "write_entries", removed_meanwhile)
+    rows = many_rows(40) + [["Ana Lopez", "Dev Patel", "ask", "", ""]]
+    result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", rows)))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("facilitator: A participant the file names was removed from the session"
+                                     " while it was being imported; nothing was imported; import it again.")
+    with SessionStore.open(small_session, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM interactions") == 0
+
+
 def test_names_and_kinds_are_found_as_log_finds_them(small_session: Path, tmp_path: Path) -> None:
     """Codes, any case, the start of a name: each distinct cell is looked up once, by
     the same rules as `facilitator log`, and a name that fits two people is asked about."""

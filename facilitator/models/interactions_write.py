@@ -11,7 +11,7 @@ import sqlite3
 from operator import itemgetter
 from typing import Any
 
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 
 
 class Imported:
@@ -76,6 +76,8 @@ def write_entries(store: SessionStore, resolved: list[tuple[Any, ...]], varying:
                 made_groups[(round_ref, name)] = insert_group(conn, name, round_id,  # type: ignore[arg-type]
                                                               created_by=store.identity)
                 done.new_groups.append(name)
+            _check_references(conn, "groups", ["round_id"],
+                              [(r,) for r, _ in new_groups if not isinstance(r, tuple)], {})
         if not resolved:
             return done
         # Rounds and groups just created, and the current round, are known only now.
@@ -101,7 +103,9 @@ def write_entries(store: SessionStore, resolved: list[tuple[Any, ...]], varying:
         names = [WRITTEN[i] for i in varying] + [WRITTEN[i] for i in written]
         values = ["?"] * len(varying) + [_literal(v) for v in written.values()]
         if len(varying) < len(WRITTEN):
-            rows = map(itemgetter(*varying), rows)
+            rows = list(map(itemgetter(*varying), rows))
+        _check_references(conn, "interactions", names[:len(varying)], rows,
+                          {WRITTEN[i]: v for i, v in written.items()})
         rebuilt = _indexes_to_rebuild(conn, len(resolved))
         for name, _sql in rebuilt:
             conn.execute(f"DROP INDEX {_identifier(name)}")
@@ -114,13 +118,56 @@ def write_entries(store: SessionStore, resolved: list[tuple[Any, ...]], varying:
     # The log's indexes take each row at a random place: with SQLite's default cache
     # (2 MB) their pages are written out and read back again and again within the
     # one transaction. A cache that holds them (only what is used is allocated) for
-    # the length of the import.
-    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    # the length of the import. And the rows' references are checked once per
+    # distinct value (_check_references), not by SQLite for each row and key (a
+    # third of the insert's time at 100k rows): PRAGMA foreign_keys, which can only
+    # change outside a transaction, is off for the length of the import.
+    conn = store.conn
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
         return store.transact(body)
     finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if keys else 'OFF'}")
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+#: What a parent table of the log holds, for the sentence when one has gone.
+HELD = {"participants": "A participant", "kinds": "A kind of the codebook", "rounds": "A round",
+        "groups": "A group", "interactions": "An entry"}
+
+
+def _check_references(conn: sqlite3.Connection, table: str, bound: list[str],
+                      rows: list[tuple[Any, ...]], fixed: dict[str, object]) -> None:
+    """What SQLite's foreign keys check for each row, checked once per distinct value
+    (a few hundred people and a dozen kinds, not a look-up per row and key): every
+    value the new rows of `table` give a column that references another table (bound
+    from the rows, or fixed in the statement) is a key of that table. Inside the import's
+    transaction, so nothing is removed between this check and the commit; the rows
+    were checked against the tables before it began, so this fails only when another
+    process removed something meanwhile."""
+    keys = conn.execute(f"PRAGMA foreign_key_list({_identifier(table)})").fetchall()
+    for number, part, parent, column, key, *_ in keys:
+        if column in fixed:
+            wanted = [fixed[column]]
+        elif column in bound:
+            wanted = [v for v in set(map(itemgetter(bound.index(column)), rows)) if v is not None]
+        else:
+            continue  # NULL in every new entry
+        if key is None or part or sum(k[0] == number for k in keys) > 1:
+            # Not in the schema: a key of several columns, or one naming no column.
+            raise RuntimeError(f"{table}.{column}: a reference this check does not know")
+        found = 0
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found += conn.execute(f"SELECT count(*) FROM {_identifier(parent)} WHERE {_identifier(key)}"
+                                  f" IN ({', '.join('?' * len(chunk))})", chunk).fetchone()[0]
+        if found != len(wanted):
+            raise SessionError(f"{HELD.get(parent, 'Something')} the file names was removed from the"
+                               " session while it was being imported; nothing was imported;"
+                               " import it again.")
 
 
 def _indexes_to_rebuild(conn: sqlite3.Connection, adding: int) -> list[tuple[str, str]]:
