@@ -309,6 +309,33 @@ def test_blank_lines_are_skipped_however_many_commas_they_have(small_session: Pa
     assert "Imported 0 interactions" in result.output
 
 
+@pytest.mark.parametrize(("before", "note"), [
+    ("al,bs,ask,,fine\n", "fine"),                       # rows of one line each
+    ("al,bs,ask,,fine\n\n , , , ,\n", "fine"),           # and blank ones
+    ("al,bs,ask,,\"two\nlines\"\n", "two lines"),       # a note with a line break in it
+    ("al,bs\n", None),                                   # a short row
+], ids=["plain", "blank lines", "a note over two lines", "a short row"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_bad_row_is_named_by_its_line_in_the_file_whatever_comes_before_it(
+        small_session: Path, tmp_path: Path, before: str, note: str | None, newline: str) -> None:
+    """The line a text editor shows: blank lines and a cell's own line breaks count."""
+    text = "source,target,kind,at,note\n" + before + "al,Nobody Here,,,\nbs,al,,,\n"
+    file = tmp_path / "obs.csv"
+    file.write_bytes(text.replace("\n", newline).encode())
+    result = CliRunner().invoke(cli, ["import", str(small_session), str(file)])
+    assert result.exit_code == 1
+    line = text.count("\n") - 1
+    assert f"obs.csv line {line}: No participant is called or coded 'Nobody Here'" in result.stderr
+    file.write_bytes(text.replace("Nobody Here", "cd").replace("\n", newline).encode())
+    result = run("import", str(small_session), str(file))
+    assert result.exit_code == 0, result.output
+    with SessionStore.open(small_session, read_only=True) as store:
+        got = [tuple(r) for r in store.rows(
+            "SELECT s.code, t.code, i.note FROM interactions i JOIN participants s ON s.id = i.source_id"
+            " JOIN participants t ON t.id = i.target_id ORDER BY i.id")]
+    assert got == [("al", "bs", note), ("al", "cd", None), ("bs", "al", None)]
+
+
 def test_a_fresh_session_takes_an_import_into_its_current_round(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with create_session(path, "Rounds") as store:
