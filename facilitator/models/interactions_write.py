@@ -76,7 +76,7 @@ def write_entries(store: SessionStore, resolved: list[tuple[Any, ...]], varying:
                 made_groups[(round_ref, name)] = insert_group(conn, name, round_id,  # type: ignore[arg-type]
                                                               created_by=store.identity)
                 done.new_groups.append(name)
-            _check_references(conn, "groups", ["round_id"],
+            _check_references(conn, "groups", {"round_id": 0},
                               [(r,) for r, _ in new_groups if not isinstance(r, tuple)], {})
         if not resolved:
             return done
@@ -102,10 +102,10 @@ def write_entries(store: SessionStore, resolved: list[tuple[Any, ...]], varying:
         written = {i: v for i, v in constant.items() if v is not None}  # NULL: left out
         names = [WRITTEN[i] for i in varying] + [WRITTEN[i] for i in written]
         values = ["?"] * len(varying) + [_literal(v) for v in written.values()]
-        if len(varying) < len(WRITTEN):
-            rows = list(map(itemgetter(*varying), rows))
-        _check_references(conn, "interactions", names[:len(varying)], rows,
+        _check_references(conn, "interactions", {WRITTEN[i]: i for i in varying}, rows,
                           {WRITTEN[i]: v for i, v in written.items()})
+        if len(varying) < len(WRITTEN):
+            rows = map(itemgetter(*varying), rows)
         rebuilt = _indexes_to_rebuild(conn, len(resolved))
         for name, _sql in rebuilt:
             conn.execute(f"DROP INDEX {_identifier(name)}")
@@ -139,12 +139,13 @@ HELD = {"participants": "A participant", "kinds": "A kind of the codebook", "rou
         "groups": "A group", "interactions": "An entry"}
 
 
-def _check_references(conn: sqlite3.Connection, table: str, bound: list[str],
+def _check_references(conn: sqlite3.Connection, table: str, bound: dict[str, int],
                       rows: list[tuple[Any, ...]], fixed: dict[str, object]) -> None:
     """What SQLite's foreign keys check for each row, checked once per distinct value
     (a few hundred people and a dozen kinds, not a look-up per row and key): every
     value the new rows of `table` give a column that references another table (bound
-    from the rows, or fixed in the statement) is a key of that table. Inside the import's
+    from the rows, at the place `bound` says, or fixed in the statement) is a key of
+    that table. Inside the import's
     transaction, so nothing is removed between this check and the commit; the rows
     were checked against the tables before it began, so this fails only when another
     process removed something meanwhile."""
@@ -153,7 +154,7 @@ def _check_references(conn: sqlite3.Connection, table: str, bound: list[str],
         if column in fixed:
             wanted = [fixed[column]]
         elif column in bound:
-            wanted = [v for v in set(map(itemgetter(bound.index(column)), rows)) if v is not None]
+            wanted = [v for v in set(map(itemgetter(bound[column]), rows)) if v is not None]
         else:
             continue  # NULL in every new entry
         if key is None or part or sum(k[0] == number for k in keys) > 1:
