@@ -7,6 +7,7 @@ refusals are in test_export.py, test_cli.py and test_qa_live.py."""
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -70,6 +71,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
     result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", rows)))
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Imported 1200 interactions from log.csv."
+    assert gc.isenabled()  # paused while the rows were made, running again
     assert schema_of(small_session) == before  # every index back, as the schema makes it
     with SessionStore.open(small_session, read_only=True) as store:
         assert store.scalar("PRAGMA integrity_check") == "ok"

@@ -22,7 +22,8 @@ from typing import Any
 
 from facilitator.models.cells import restore
 from facilitator.models.interactions_cells import Kinds, People, Times, cell, stored_time
-from facilitator.models.interactions_csv import COLUMNS, REQUIRED, InteractionsTable, read_interactions_csv
+from facilitator.models.interactions_csv import (COLUMNS, REQUIRED, InteractionsTable, collector_paused,
+                                                 read_interactions_csv)
 from facilitator.models.interactions_write import CURRENT, Imported, write_entries
 from facilitator.models.store import SessionError, SessionStore, now
 from facilitator.models.text import clean_text, problems_error
@@ -41,6 +42,11 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     Rounds and groups are found by name (a group within its round); with
     add_missing, those the session lacks are created, else each is a problem.
     Each bad row is reported with its line; nothing is written unless all are good."""
+    with collector_paused():
+        return _import(store, table, label, add_missing)
+
+
+def _import(store: SessionStore, table: InteractionsTable, label: str, add_missing: bool) -> Imported:
     problems: list[str] = []
     add_problem = problems.append
     kinds = Kinds(store)
