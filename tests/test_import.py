@@ -7,6 +7,7 @@ refusals are in test_export.py, test_cli.py and test_qa_live.py."""
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 
 from conftest import heavy_modules_after
 from facilitator.cli import cli
-from facilitator.models import interactions_import
+from facilitator.models import interactions_write
 from facilitator.models.session import create_session
 from facilitator.models.store import SessionStore
 
@@ -61,7 +62,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
         small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: int) -> None:
     # A small threshold so that a test-sized file takes the large-file way (its
     # indexes rebuilt in the transaction) when the log is no larger than the file.
-    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
     if existing:
         assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
                                                                many_rows(existing)))).exit_code == 0
@@ -70,6 +71,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
     result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", rows)))
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Imported 1200 interactions from log.csv."
+    assert gc.isenabled()  # paused while the rows were made, running again
     assert schema_of(small_session) == before  # every index back, as the schema makes it
     with SessionStore.open(small_session, read_only=True) as store:
         assert store.scalar("PRAGMA integrity_check") == "ok"
@@ -89,7 +91,7 @@ def test_a_large_file_comes_in_whole_in_its_order_and_the_file_stays_a_sound_ses
 
 def test_one_bad_row_deep_in_a_large_file_names_its_line_and_leaves_the_file_untouched(
         small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(interactions_import, "REBUILD_INDEXES_FROM", 50)
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
     rows = many_rows(3000)
     rows[2500][1] = "Nobody Here"
     rows[2700][3] = "2025-02-30T10:00:00.000+00:00"  # the stored form, but no such day
@@ -103,6 +105,100 @@ def test_one_bad_row_deep_in_a_large_file_names_its_line_and_leaves_the_file_unt
     assert "log.csv line 2702: '2025-02-30T10:00:00.000+00:00' is not a timestamp" in lines[0]
     assert lines[0].endswith("nothing was imported.")
     assert sha(small_session) == before
+
+
+#: An import in its own process that kills itself (SIGKILL: no cleanup, no rollback)
+#: when its connection starts the statement beginning with argv[3]: its indexes
+#: dropped and its rows in (CREATE INDEX), or all done but the commit (COMMIT). A
+#: small page cache, so uncommitted pages have already gone out to the WAL file.
+KILLED_IMPORT = """
+import os, signal, sys
+from pathlib import Path
+from facilitator.models import interactions_import as imp, interactions_write as write
+from facilitator.models.store import SessionStore
+write.REBUILD_INDEXES_FROM = 50
+write.IMPORT_CACHE_KIB = -64
+table = imp.read_interactions_csv(Path(sys.argv[2]))
+store = SessionStore.open(sys.argv[1])
+store.conn.set_trace_callback(
+    lambda sql: os.kill(os.getpid(), signal.SIGKILL) if sql.lstrip().startswith(sys.argv[3]) else None)
+imp.import_interactions(store, table, "log.csv")
+print("not killed")
+"""
+
+
+@pytest.mark.parametrize("when", ["CREATE INDEX", "COMMIT"])
+def test_an_import_killed_half_way_leaves_the_session_as_it_was(
+        small_session: Path, tmp_path: Path, when: str) -> None:
+    """The power goes, or someone kills the import, while the log's indexes are being
+    made again: the session opens as it was, every index there, no entry of the file."""
+    import subprocess
+    import sys
+
+    assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
+                                                           many_rows(3)))).exit_code == 0
+    before = schema_of(small_session)
+    file = write_csv(tmp_path / "log.csv", many_rows(3000))
+    done = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(small_session), str(file), when],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stdout + done.stderr
+    assert schema_of(small_session) == before
+    with SessionStore.open(small_session, read_only=True) as store:
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+        assert store.scalar("SELECT count(*) FROM interactions") == 3
+    result = run("import", str(small_session), str(file))  # and the same file goes in after
+    assert result.exit_code == 0, result.output
+    assert schema_of(small_session) == before
+
+
+def test_a_co_facilitator_reading_during_a_large_import_sees_before_then_after(
+        small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process's connection (a co-facilitator's app, polling) keeps its snapshot
+    while the import drops and makes the log's indexes again, and afterwards its
+    statements, prepared before the import, run on the new schema and count it all."""
+    monkeypatch.setattr(interactions_write, "REBUILD_INDEXES_FROM", 50)
+    assert run("import", str(small_session), str(write_csv(tmp_path / "first.csv",
+                                                           many_rows(8)))).exit_code == 0
+    count = "SELECT count(*) FROM interactions WHERE source_id = ? AND voided_at IS NULL"
+    with SessionStore.open(small_session) as other:
+        ana = other.scalar("SELECT id FROM participants WHERE name = 'Ana Lopez'")
+        assert other.scalar(count, (ana,)) == 2
+        version = other.data_version()
+        other.conn.execute("BEGIN")  # a read in progress when the import commits
+        assert other.conn.execute(count, (ana,)).fetchone()[0] == 2
+        result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", many_rows(1200))))
+        assert result.exit_code == 0, result.output
+        assert other.conn.execute(count, (ana,)).fetchone()[0] == 2
+        other.conn.execute("COMMIT")
+        assert other.data_version() != version
+        assert other.scalar(count, (ana,)) == 2 + 300
+        plan = " ".join(str(tuple(r)) for r in other.rows("EXPLAIN QUERY PLAN " + count, (ana,)))
+        assert "USING" in plan and "INDEX interactions_" in plan
+
+
+def test_someone_removed_while_the_file_is_read_is_named_and_nothing_is_imported(
+        small_session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A co-facilitator takes a mistyped person off the roster between the moment the
+    import has checked the file and the moment it writes: one sentence, nothing written."""
+    from facilitator.models import interactions_import
+
+    write = interactions_import.write_entries
+
+    def removed_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        other = sqlite3.connect(small_session)
+        other.execute("DELETE FROM participants WHERE name = 'Dev Patel'")
+        other.commit()
+        other.close()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(interactions_import, "write_entries", removed_meanwhile)
+    rows = many_rows(40) + [["Ana Lopez", "Dev Patel", "ask", "", ""]]
+    result = run("import", str(small_session), str(write_csv(tmp_path / "log.csv", rows)))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("facilitator: A participant the file names was removed from the session"
+                                     " while it was being imported; nothing was imported; import it again.")
+    with SessionStore.open(small_session, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM interactions") == 0
 
 
 def test_names_and_kinds_are_found_as_log_finds_them(small_session: Path, tmp_path: Path) -> None:
@@ -213,6 +309,33 @@ def test_blank_lines_are_skipped_however_many_commas_they_have(small_session: Pa
     result = run("import", str(small_session), str(write_csv(tmp_path / "b.csv", [["", "", "", "", ""]])))
     assert result.exit_code == 0, result.output
     assert "Imported 0 interactions" in result.output
+
+
+@pytest.mark.parametrize(("before", "note"), [
+    ("al,bs,ask,,fine\n", "fine"),                       # rows of one line each
+    ("al,bs,ask,,fine\n\n , , , ,\n", "fine"),           # and blank ones
+    ("al,bs,ask,,\"two\nlines\"\n", "two lines"),       # a note with a line break in it
+    ("al,bs\n", None),                                   # a short row
+], ids=["plain", "blank lines", "a note over two lines", "a short row"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_bad_row_is_named_by_its_line_in_the_file_whatever_comes_before_it(
+        small_session: Path, tmp_path: Path, before: str, note: str | None, newline: str) -> None:
+    """The line a text editor shows: blank lines and a cell's own line breaks count."""
+    text = "source,target,kind,at,note\n" + before + "al,Nobody Here,,,\nbs,al,,,\n"
+    file = tmp_path / "obs.csv"
+    file.write_bytes(text.replace("\n", newline).encode())
+    result = CliRunner().invoke(cli, ["import", str(small_session), str(file)])
+    assert result.exit_code == 1
+    line = text.count("\n") - 1
+    assert f"obs.csv line {line}: No participant is called or coded 'Nobody Here'" in result.stderr
+    file.write_bytes(text.replace("Nobody Here", "cd").replace("\n", newline).encode())
+    result = run("import", str(small_session), str(file))
+    assert result.exit_code == 0, result.output
+    with SessionStore.open(small_session, read_only=True) as store:
+        got = [tuple(r) for r in store.rows(
+            "SELECT s.code, t.code, i.note FROM interactions i JOIN participants s ON s.id = i.source_id"
+            " JOIN participants t ON t.id = i.target_id ORDER BY i.id")]
+    assert got == [("al", "bs", note), ("al", "cd", None), ("bs", "al", None)]
 
 
 def test_a_fresh_session_takes_an_import_into_its_current_round(tmp_path: Path) -> None:

@@ -10,20 +10,21 @@ then one transaction writes them all.
 Built for files of a whole session (100k rows and more): every distinct cell of the
 columns that repeat (people, kinds, rounds, groups, notes, who logged) is resolved
 once into a dict (models.interactions_cells), the rows are checked in one loop that
-makes one tuple per row, and one executemany writes them. Only what the command
+makes one tuple per row, and one executemany writes them (models.interactions_write). Only what the command
 needs is imported: the roster's full name search and the group and round writers
 load when a file needs them."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
 from facilitator.models.cells import restore
 from facilitator.models.interactions_cells import Kinds, People, Times, cell, stored_time
-from facilitator.models.interactions_csv import COLUMNS, REQUIRED, InteractionsTable, read_interactions_csv
+from facilitator.models.interactions_csv import (COLUMNS, REQUIRED, InteractionsTable, collector_paused,
+                                                 read_interactions_csv)
+from facilitator.models.interactions_write import CURRENT, Imported, write_entries
 from facilitator.models.store import SessionError, SessionStore, now
 from facilitator.models.text import clean_text, problems_error
 
@@ -34,39 +35,6 @@ __all__ = ["COLUMNS", "REQUIRED", "Imported", "InteractionsTable", "import_inter
 MAX_NOTE_LENGTH = 2000
 
 
-class Imported:
-    """What an import wrote, for its one sentence."""
-
-    __slots__ = ("entries", "voided", "new_rounds", "new_groups")
-
-    def __init__(self, entries: int = 0, voided: int = 0, new_rounds: list[str] | None = None,
-                 new_groups: list[str] | None = None) -> None:
-        self.entries = entries
-        self.voided = voided
-        self.new_rounds = new_rounds if new_rounds is not None else []
-        self.new_groups = new_groups if new_groups is not None else []
-
-    def sentence(self, label: str) -> str:
-        text = f"Imported {self.entries} interactions from {label}"
-        if self.voided:
-            text += f" ({self.voided} of them undone, as in the file)"
-        made = []
-        if self.new_rounds:
-            made.append(f"{len(self.new_rounds)} rounds ({', '.join(self.new_rounds)})")
-        if self.new_groups:
-            made.append(f"{len(self.new_groups)} groups ({', '.join(self.new_groups)})")
-        if made:
-            text += "; created " + " and ".join(made)
-        return text + "."
-
-
-#: The round of a row when the file has no round column: the session's current round.
-CURRENT = object()
-#: The columns of an entry an import writes, in the order of the rows it checked.
-WRITTEN = ("at", "source_id", "target_id", "kind", "group_id", "round_id", "logged_by", "note",
-           "voided_at", "voided_by")
-
-
 def import_interactions(store: SessionStore, table: InteractionsTable, label: str = "file", *,
                         add_missing: bool = False) -> Imported:
     """Append many entries in one transaction: every row, or none.
@@ -74,6 +42,11 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     Rounds and groups are found by name (a group within its round); with
     add_missing, those the session lacks are created, else each is a problem.
     Each bad row is reported with its line; nothing is written unless all are good."""
+    with collector_paused():
+        return _import(store, table, label, add_missing)
+
+
+def _import(store: SessionStore, table: InteractionsTable, label: str, add_missing: bool) -> Imported:
     problems: list[str] = []
     add_problem = problems.append
     kinds = Kinds(store)
@@ -240,7 +213,7 @@ def import_interactions(store: SessionStore, table: InteractionsTable, label: st
     in_file = (i_group, i_round, i_logged_by, i_note, i_voided_at, i_voided_at)
     varying = [0, 1, 2, 3] + [i for i, where in enumerate(in_file, start=4) if where is not None
                               and len(set(map(itemgetter(i), resolved))) > 1]
-    return _write(store, resolved, varying, voided, new_rounds, new_groups)
+    return write_entries(store, resolved, varying, voided, new_rounds, new_groups)
 
 
 def _all_stored(cells: list[str], stored_form: Any, latest: str) -> bool:
@@ -253,113 +226,3 @@ def _all_stored(cells: list[str], stored_form: Any, latest: str) -> bool:
         return all(map(datetime.fromisoformat, cells))  # every datetime is true
     except ValueError:  # no such day: the loop names the line
         return False
-
-
-#: Imports of at least this many rows into a log no larger rebuild its indexes.
-REBUILD_INDEXES_FROM = 10_000
-#: The page cache while an import writes (negative: KiB, as PRAGMA cache_size reads it):
-#: the pages that about 300k new entries and their indexes dirty (18 MB per 100k) fit in it.
-IMPORT_CACHE_KIB = -65_536
-
-
-def _write(store: SessionStore, resolved: list[tuple[Any, ...]], varying: list[int], voided: int,
-           new_rounds: list[str], new_groups: list[tuple[object, str]]) -> Imported:
-    """The checked rows in one transaction, with the rounds and groups they need.
-
-    A column that holds one value in every row (the current round, the one who
-    imports, no note) is written as that value in the statement, not bound again for
-    each row: binding is most of what the sqlite3 module costs per row."""
-    def body(conn: sqlite3.Connection) -> Imported:
-        done = Imported(len(resolved), voided, new_rounds=list(new_rounds))
-        made_rounds: dict[str, int] = {}
-        made_groups: dict[object, int] = {}
-        if new_rounds:
-            from facilitator.models.rounds import insert_round
-
-            made_rounds = {name: insert_round(conn, name, None) for name in new_rounds}
-        if new_groups:
-            from facilitator.models.groups import insert_group
-
-            for round_ref, name in new_groups:
-                round_id = made_rounds[round_ref[1]] if isinstance(round_ref, tuple) else round_ref  # type: ignore[index]
-                made_groups[(round_ref, name)] = insert_group(conn, name, round_id,  # type: ignore[arg-type]
-                                                              created_by=store.identity)
-                done.new_groups.append(name)
-        if not resolved:
-            return done
-        # Rounds and groups just created, and the current round, are known only now.
-        now_round = conn.execute("SELECT current_round_id FROM session").fetchone()[0]
-
-        def group_id(value: object) -> object:
-            return made_groups[value[1]] if isinstance(value, tuple) else value  # type: ignore[index]
-
-        def round_id(value: object) -> object:
-            if value is CURRENT:
-                return now_round
-            return made_rounds[value[1]] if isinstance(value, tuple) else value  # type: ignore[index]
-
-        rows: Any = resolved
-        if (new_rounds or new_groups) and (4 in varying or 5 in varying):
-            rows = [(*row[:4], group_id(row[4]), round_id(row[5]), *row[6:]) for row in resolved]
-        constant = {i: resolved[0][i] for i in range(len(WRITTEN)) if i not in varying}
-        if 4 in constant:
-            constant[4] = group_id(constant[4])
-        if 5 in constant:
-            constant[5] = round_id(constant[5])
-        written = {i: v for i, v in constant.items() if v is not None}  # NULL: left out
-        names = [WRITTEN[i] for i in varying] + [WRITTEN[i] for i in written]
-        values = ["?"] * len(varying) + [_literal(v) for v in written.values()]
-        if len(varying) < len(WRITTEN):
-            rows = map(itemgetter(*varying), rows)
-        rebuilt = _indexes_to_rebuild(conn, len(resolved))
-        for name, _sql in rebuilt:
-            conn.execute(f"DROP INDEX {_identifier(name)}")
-        conn.executemany(f"INSERT INTO interactions ({', '.join(names)}) VALUES ({', '.join(values)})",
-                         rows)
-        for _name, sql in rebuilt:
-            conn.execute(sql)
-        return done
-
-    # The log's indexes take each row at a random place: with SQLite's default cache
-    # (2 MB) their pages are written out and read back again and again within the
-    # one transaction. A cache that holds them (only what is used is allocated) for
-    # the length of the import.
-    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-    try:
-        return store.transact(body)
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
-
-
-def _indexes_to_rebuild(conn: sqlite3.Connection, adding: int) -> list[tuple[str, str]]:
-    """The log's indexes (name, the SQL that made it) to drop before a large import and
-    make again after it, in the same transaction: when the import brings at least as
-    many entries as the log holds, sorting every entry once per index takes about half
-    the time of placing each new one at its random place in each index (measured at
-    100k rows into an empty log: 0.4 s against 0.9 s). None for a small
-    import, a large log, or a file someone ran ANALYZE on (dropping an index drops its
-    statistics, which would change how SQLite plans the report's queries)."""
-    if adding < REBUILD_INDEXES_FROM:
-        return []
-    if (conn.execute("SELECT max(id) FROM interactions").fetchone()[0] or 0) > adding:
-        return []
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
-        return []
-    # As bytes: the store's text rule would show a tab in the SQL as a picture.
-    return [(bytes(name).decode(), bytes(sql).decode()) for name, sql in conn.execute(
-        "SELECT CAST(name AS BLOB), CAST(sql AS BLOB) FROM sqlite_master"
-        " WHERE type = 'index' AND tbl_name = 'interactions' AND sql IS NOT NULL")]
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: object) -> str:
-    """A value in SQL: an integer, or a text quoted as SQL quotes it (only ' is special)."""
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    raise TypeError(f"not a column value: {value!r}")
