@@ -115,7 +115,20 @@ class FacilitatorApp(App[None]):
 
     # ------------------------------------------------------------------ screens
     def _make_screen(self, name: str) -> Screen[None]:
-        return load_screen_class(name)(self.store)  # type: ignore[call-arg]
+        screen = load_screen_class(name)(self.store)  # type: ignore[call-arg]
+        # Textual 8.2 refreshes the whole stylesheet (parses every rule again, then
+        # restyles every node) for each new screen whose CSS count differs from the
+        # app's, which a new screen's always does: at start-up, a full parse for
+        # nothing. When the stylesheet's variables are the app's already, there is
+        # nothing for that refresh to change. (A theme change still refreshes.)
+        if self.stylesheet._variables == self.get_css_variables():
+            screen._css_update_count = self._css_update_count
+        # Its CSS file read here: Textual would add it when the screen is shown and
+        # then parse every rule again; read now, only the new file is parsed.
+        for path in screen.css_path:
+            if not self.stylesheet.has_source(str(path), ""):
+                self.stylesheet.read(path)
+        return screen
 
     def on_mount(self) -> None:
         if self.current_mode != self.start_screen:
