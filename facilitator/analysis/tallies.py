@@ -71,27 +71,24 @@ class Tally:
             if source is None:
                 states[kind] = states.get(kind, 0) + n
                 continue
-            kinds = by_kind[source]
-            kinds[kind] = kinds.get(kind, 0) + n
-            spoke[source] = spoke.get(source, 0) + n
-            if kind == turn_kind:
-                turns[source] = turns.get(source, 0) + n
+            both = target is not None and kind in undirected
+            for person in (source, target) if both else (source,):
+                kinds = by_kind[person]
+                kinds[kind] = kinds.get(kind, 0) + n
+                spoke[person] = spoke.get(person, 0) + n
+                if kind == turn_kind:
+                    turns[person] = turns.get(person, 0) + n
             if target is None:
                 continue
-            if kind not in undirected:
-                addressed[target] = addressed.get(target, 0) + n
-                key = (source, target)
-                pairs[key] = pairs.get(key, 0) + n
-                if track:
-                    self._pair_moved(source, target, n > 0)
+            if both:
+                key = (source, target) if source < target else (target, source)
+                together[key] = together.get(key, 0) + n
                 continue
-            kinds = by_kind[target]
-            kinds[kind] = kinds.get(kind, 0) + n
-            spoke[target] = spoke.get(target, 0) + n
-            if kind == turn_kind:
-                turns[target] = turns.get(target, 0) + n
-            key = (source, target) if source < target else (target, source)
-            together[key] = together.get(key, 0) + n
+            addressed[target] = addressed.get(target, 0) + n
+            key = (source, target)
+            pairs[key] = pairs.get(key, 0) + n
+            if track:
+                self._pair_moved(source, target, n > 0)
         self.entries += entries
 
     def _pair_moved(self, source: int, target: int, grew: bool) -> None:
