@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 FACILITATOR = str(Path(sys.executable).with_name("facilitator"))
 SIZES = [(40, 20_000), (200, 100_000)]
-LAUNCHES = 4
+LAUNCHES = 8
 KEYS = 10
 #: Keys of the busy-file figure: its target is a p95, and the p95 of 10 is their
 #: largest (one stray key decided it); of 30 it is the second largest.
