@@ -54,6 +54,25 @@ def test_every_filter_counts_the_same_ties_as_the_entries(busy: Path) -> None:
         assert counted.entries > 0 and tie_counts(data).together
 
 
+def test_the_latest_tie_skips_newer_undone_entries_and_group_states(tmp_path: Path) -> None:
+    """The whole session's last_at is read on its own (newest first, off
+    interactions_at): the newest entries here are an undone pair entry and a
+    whole-group state, neither of which the ties count."""
+    path = build_session(tmp_path / "latest.db", 8, 200, rounds=2)
+    with SessionStore.open(path) as store:
+        def newest(conn) -> None:  # type: ignore[no-untyped-def]
+            conn.execute("INSERT INTO interactions (at, source_id, target_id, kind, voided_at)"
+                         " VALUES ('2999-01-01T00:00:00.000+00:00', 1, 2, 'ask',"
+                         " '2999-01-01T00:00:01.000+00:00')")
+            conn.execute("INSERT INTO interactions (at, source_id, target_id, kind)"
+                         " VALUES ('2999-01-02T00:00:00.000+00:00', NULL, NULL, 'silence')")
+        store.transact(newest)
+        data = load_network(store)
+        _context, counted = counted_network(store)
+        same_ties(counted, tie_counts(data))
+        assert counted.last_at is not None and counted.last_at < "2999"
+
+
 def test_the_report_has_the_figures_of_the_entries(busy: Path) -> None:
     with SessionStore.open(busy, read_only=True) as store:
         report = build_report(store)
