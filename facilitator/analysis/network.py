@@ -443,7 +443,11 @@ def analyse(data: NetworkData, ties: Ties, seed: int = DEFAULT_SEED) -> NetworkA
     reciprocity = 2 * (directed_ties - one_way_or_both) / directed_ties if directed_ties else 0.0
     n = ug.number_of_nodes()
     betweenness = betweenness_centrality(ug)
-    connected = ug.subgraph([pid for pid in ug if ug.degree(pid) > 0])
+    tied = [pid for pid in ug if ug.degree(pid) > 0]
+    # When everyone has a tie (a busy session), louvain runs on ug itself: the same
+    # nodes and neighbours in the same order as the subgraph view, without the view's
+    # filtered lookups (a third of louvain's time at 15,000 ties).
+    connected = ug if len(tied) == n else ug.subgraph(tied)
     communities: list[tuple[int, ...]] = []
     if connected.number_of_edges():
         found = nx.community.louvain_communities(connected, weight="weight", seed=seed)

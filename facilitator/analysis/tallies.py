@@ -140,6 +140,16 @@ class Counted(Protocol):
     count: int
 
 
+def counted_tally(counts: Iterable[Counted], turn_kind: str, undirected: frozenset[str]) -> Tally:
+    """A Tally from grouped counts: each row counted by the live rule (Tally.apply),
+    n entries at once; the mutual pairs worked out once at the end, not per row."""
+    tally = Tally()
+    for row in counts:
+        tally.apply(row, row.count, turn_kind, row.kind not in undirected, track=False)
+    tally.recount_mutual()
+    return tally
+
+
 class TallyBoard:
     """Tallies of the live entries, one per scope asked for, kept incrementally.
 
@@ -180,11 +190,7 @@ class TallyBoard:
     def add_scope(self, scope: Scope, counts: Iterable[Counted]) -> Tally:
         """Start counting a scope from the grouped counts of its live entries up to
         last_id (as the board holds them live: read in the same snapshot)."""
-        tally = Tally()
-        for row in counts:
-            tally.apply(row, row.count, self.turn_kind, row.kind not in self.undirected,
-                        track=False)
-        tally.recount_mutual()
+        tally = counted_tally(counts, self.turn_kind, self.undirected)
         self.scopes[scope] = tally
         self.version += 1
         return tally

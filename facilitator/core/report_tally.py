@@ -9,26 +9,15 @@ grouped counts are read, so a log of a million entries costs what its distinct
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from facilitator.analysis.tallies import Tally, summarise
+from facilitator.analysis.tallies import counted_tally, summarise
 from facilitator.core.report_counts import session_counts
 from facilitator.core.tally import session_turn_kind
-from facilitator.models.aggregates import EntryCount
 from facilitator.models.codebook import codebook
 from facilitator.models.roster import participants
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
-
-
-def counted_tally(rows: Iterable[EntryCount], turn_kind: str, undirected: frozenset[str]) -> Tally:
-    """A Tally (spoke, addressed, turns, by_kind, pairs, states) from grouped counts:
-    each row counted by the live tally's own rule (Tally.apply), n entries at once."""
-    tally = Tally()
-    for row in rows:
-        tally.apply(row, row.count, turn_kind, row.kind not in undirected)
-    return tally
 
 
 def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
