@@ -123,3 +123,38 @@ def test_betweenness_is_networks_own(busy: Path) -> None:
     assert ours.keys() == theirs.keys()
     assert all(abs(ours[k] - theirs[k]) < 1e-12 for k in ours)
     assert any(value > 0 for value in ours.values())
+
+
+def test_counted_ahead_the_report_reads_that_count(busy: Path) -> None:
+    """count_ahead counts in a thread while importing; session_counts then hands out
+    that count (no second query) and it is the log's."""
+    from facilitator.core.report_counts import count_ahead, session_counts
+    from facilitator.models.aggregates import entry_counts
+
+    with SessionStore.open(busy, read_only=True) as store:
+        count_ahead(store, ("json",))
+        queries: list[str] = []
+        store.conn.set_trace_callback(queries.append)
+        counts = session_counts(store)
+        store.conn.set_trace_callback(None)
+        assert not any("GROUP BY" in q for q in queries)
+        assert counts == entry_counts(store) and counts
+
+
+def test_counted_ahead_while_another_statement_is_being_read(busy: Path) -> None:
+    """The count ahead goes through a temporary table; with another statement of the
+    connection still being read (another thread's), SQLite will not drop it: the
+    counts are still right, read once, and the file is not taken as changed."""
+    from facilitator.core.report_counts import count_ahead, session_counts
+    from facilitator.models.aggregates import entry_counts
+
+    with SessionStore.open(busy, read_only=True) as store:
+        reading = store.conn.execute("SELECT id FROM interactions")
+        reading.fetchone()
+        count_ahead(store, ())
+        first = session_counts(store)
+        assert session_counts(store) is first  # the table left behind moved no stamp
+        assert reading.fetchone() is not None
+        assert first == entry_counts(store) and sum(row.count for row in first) == store.scalar(
+            "SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
+        reading.close()

@@ -9,6 +9,8 @@ columns of the same index."""
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -41,6 +43,11 @@ class GroupScope:
     round_id: int | None
 
 
+#: Names for count_into_table's temporary tables (unique: one connection may
+#: count in two threads).
+_tables = itertools.count(1)
+
+
 def _selection(round_id: int | None, between_rounds: bool, kinds: Collection[str] | None,
                group: GroupScope | None) -> tuple[list[str], list[object]]:
     """The WHERE terms (and their parameters) of the live entries of one round (or
@@ -66,6 +73,12 @@ def _selection(round_id: int | None, between_rounds: bool, kinds: Collection[str
     return where, params
 
 
+def _count_sql(where: list[str], latest: bool) -> str:
+    return (f"SELECT source_id, target_id, kind, round_id, COUNT(*), {'MAX(at)' if latest else 'NULL'}"
+            " FROM interactions INDEXED BY interactions_counts"
+            f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id")
+
+
 def entry_counts(store: SessionStore, *, round_id: int | None = None,
                  between_rounds: bool = False, kinds: Collection[str] | None = None,
                  group: GroupScope | None = None, latest: bool = False) -> list[EntryCount]:
@@ -77,11 +90,44 @@ def entry_counts(store: SessionStore, *, round_id: int | None = None,
     where, params = _selection(round_id, between_rounds, kinds, group)
     cursor = store.conn.cursor()
     cursor.row_factory = None  # plain tuples: a hundred thousand rows, made into EntryCounts at once
-    rows = cursor.execute(
-        f"SELECT source_id, target_id, kind, round_id, COUNT(*), {'MAX(at)' if latest else 'NULL'}"
-        " FROM interactions INDEXED BY interactions_counts"
-        f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id", params)
-    return list(map(EntryCount._make, rows))
+    return list(map(EntryCount._make, cursor.execute(_count_sql(where, latest), params)))
+
+
+def count_into_table(store: SessionStore) -> str | None:
+    """The whole session's entry_counts into a temporary table, in one SQLite step,
+    which runs without the GIL: another thread imports meanwhile (count_ahead in
+    core.report_counts). Row by row, the thread reading would wait for the GIL at
+    every row. Returns the table's name (read it with counts_from_table), None
+    when SQLite has no room for temporary tables."""
+    where, params = _selection(None, False, None, None)
+    table = f"entry_counts_{next(_tables)}"
+    try:
+        store.conn.execute(f"CREATE TEMP TABLE {table} AS {_count_sql(where, False)}", params)
+    except sqlite3.OperationalError:
+        return None
+    return table
+
+
+def counts_from_table(store: SessionStore, table: str) -> list[EntryCount]:
+    """What count_into_table counted, in the GROUP BY's order (entry_counts'); the
+    table is dropped."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    try:
+        return list(map(EntryCount._make, cursor.execute(f"SELECT * FROM temp.{table}")))
+    finally:
+        drop_table(store, table)
+
+
+def drop_table(store: SessionStore, table: str) -> None:
+    """Drop a temporary table; while another statement of the connection is being
+    read (another thread's), SQLite refuses, and the table goes with the connection.
+    (Not emptied instead: a DELETE would move total_changes, which session_counts
+    reads as "this process wrote".)"""
+    try:
+        store.conn.execute(f"DROP TABLE temp.{table}")
+    except sqlite3.OperationalError:
+        pass
 
 
 def latest_pair_entry(store: SessionStore, pair_kinds: Collection[str]) -> str | None:
