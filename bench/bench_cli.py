@@ -40,11 +40,18 @@ RUNS = 5
 LONG_RUNS = 3
 
 #: What the report reads, as the sqlite3 shell would run it: the log grouped by
-#: (source, target, kind, round) off the same index, then every small table.
+#: (source, target, kind, round) off the same index (into a temporary table, as
+#: count_ahead does, then read), the latest entry between people (off
+#: interactions_at), then every small table.
 REPORT_SQL = """
-SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions
+CREATE TEMP TABLE entry_counts AS
+ SELECT source_id, target_id, kind, round_id, COUNT(*), NULL FROM interactions
  INDEXED BY interactions_counts WHERE voided_at IS NULL
  GROUP BY source_id, target_id, kind, round_id;
+SELECT * FROM temp.entry_counts; DROP TABLE temp.entry_counts;
+SELECT at FROM interactions INDEXED BY interactions_at WHERE voided_at IS NULL
+ AND source_id IS NOT NULL AND kind IN (SELECT name FROM kinds WHERE scope = 'pair')
+ ORDER BY at DESC LIMIT 1;
 SELECT COUNT(*) FROM interactions WHERE voided_at IS NOT NULL;
 SELECT * FROM session; SELECT * FROM kinds; SELECT * FROM participants; SELECT * FROM rounds;
 SELECT * FROM groups; SELECT * FROM current_members; SELECT * FROM memberships;
@@ -52,9 +59,14 @@ SELECT * FROM goals; SELECT * FROM goal_history; SELECT * FROM goal_essentials;
 SELECT * FROM essentials; SELECT * FROM challenges; SELECT * FROM layout; SELECT * FROM settings;
 """
 NETWORK_SQL = """
-SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions
+CREATE TEMP TABLE entry_counts AS
+ SELECT source_id, target_id, kind, round_id, COUNT(*), NULL FROM interactions
  INDEXED BY interactions_counts WHERE voided_at IS NULL
  GROUP BY source_id, target_id, kind, round_id;
+SELECT * FROM temp.entry_counts; DROP TABLE temp.entry_counts;
+SELECT at FROM interactions INDEXED BY interactions_at WHERE voided_at IS NULL
+ AND source_id IS NOT NULL AND kind IN (SELECT name FROM kinds WHERE scope = 'pair')
+ ORDER BY at DESC LIMIT 1;
 SELECT * FROM session; SELECT * FROM kinds; SELECT * FROM participants; SELECT * FROM rounds;
 SELECT * FROM groups; SELECT * FROM current_members; SELECT * FROM layout; SELECT * FROM settings;
 """

@@ -54,6 +54,25 @@ def test_every_filter_counts_the_same_ties_as_the_entries(busy: Path) -> None:
         assert counted.entries > 0 and tie_counts(data).together
 
 
+def test_the_latest_tie_skips_newer_undone_entries_and_group_states(tmp_path: Path) -> None:
+    """The whole session's last_at is read on its own (newest first, off
+    interactions_at): the newest entries here are an undone pair entry and a
+    whole-group state, neither of which the ties count."""
+    path = build_session(tmp_path / "latest.db", 8, 200, rounds=2)
+    with SessionStore.open(path) as store:
+        def newest(conn) -> None:  # type: ignore[no-untyped-def]
+            conn.execute("INSERT INTO interactions (at, source_id, target_id, kind, voided_at)"
+                         " VALUES ('2999-01-01T00:00:00.000+00:00', 1, 2, 'ask',"
+                         " '2999-01-01T00:00:01.000+00:00')")
+            conn.execute("INSERT INTO interactions (at, source_id, target_id, kind)"
+                         " VALUES ('2999-01-02T00:00:00.000+00:00', NULL, NULL, 'silence')")
+        store.transact(newest)
+        data = load_network(store)
+        _context, counted = counted_network(store)
+        same_ties(counted, tie_counts(data))
+        assert counted.last_at is not None and counted.last_at < "2999"
+
+
 def test_the_report_has_the_figures_of_the_entries(busy: Path) -> None:
     with SessionStore.open(busy, read_only=True) as store:
         report = build_report(store)
@@ -104,3 +123,38 @@ def test_betweenness_is_networks_own(busy: Path) -> None:
     assert ours.keys() == theirs.keys()
     assert all(abs(ours[k] - theirs[k]) < 1e-12 for k in ours)
     assert any(value > 0 for value in ours.values())
+
+
+def test_counted_ahead_the_report_reads_that_count(busy: Path) -> None:
+    """count_ahead counts in a thread while importing; session_counts then hands out
+    that count (no second query) and it is the log's."""
+    from facilitator.core.report_counts import count_ahead, session_counts
+    from facilitator.models.aggregates import entry_counts
+
+    with SessionStore.open(busy, read_only=True) as store:
+        count_ahead(store, ("json",))
+        queries: list[str] = []
+        store.conn.set_trace_callback(queries.append)
+        counts = session_counts(store)
+        store.conn.set_trace_callback(None)
+        assert not any("GROUP BY" in q for q in queries)
+        assert counts == entry_counts(store) and counts
+
+
+def test_counted_ahead_while_another_statement_is_being_read(busy: Path) -> None:
+    """The count ahead goes through a temporary table; with another statement of the
+    connection still being read (another thread's), SQLite will not drop it: the
+    counts are still right, read once, and the file is not taken as changed."""
+    from facilitator.core.report_counts import count_ahead, session_counts
+    from facilitator.models.aggregates import entry_counts
+
+    with SessionStore.open(busy, read_only=True) as store:
+        reading = store.conn.execute("SELECT id FROM interactions")
+        reading.fetchone()
+        count_ahead(store, ())
+        first = session_counts(store)
+        assert session_counts(store) is first  # the table left behind moved no stamp
+        assert reading.fetchone() is not None
+        assert first == entry_counts(store) and sum(row.count for row in first) == store.scalar(
+            "SELECT COUNT(*) FROM interactions WHERE voided_at IS NULL")
+        reading.close()

@@ -155,6 +155,17 @@ class Counted(Protocol):
     count: int
 
 
+def counted_tally(rows: "Iterable[tuple[int | None, int | None, str, int]]", turn_kind: str,
+                  undirected: Collection[str]) -> Tally:
+    """A Tally from grouped counts (source, target, kind, n): each row counted by the
+    live rule (Tally.count), n entries at once; the mutual pairs worked out once at
+    the end, not per row."""
+    tally = Tally()
+    tally.count(rows, turn_kind, undirected, track=False)
+    tally.recount_mutual()
+    return tally
+
+
 class TallyBoard:
     """Tallies of the live entries, one per scope asked for, kept incrementally.
 
@@ -196,9 +207,7 @@ class TallyBoard:
                   counts: "Iterable[Counted] | Iterable[tuple[int | None, int | None, str, int]]") -> Tally:
         """Start counting a scope from the grouped counts of its live entries up to
         last_id (as the board holds them live: read in the same snapshot)."""
-        tally = Tally()
-        tally.count(counts, self.turn_kind, self.undirected, track=False)
-        tally.recount_mutual()
+        tally = counted_tally(counts, self.turn_kind, self.undirected)
         self.scopes[scope] = tally
         self.version += 1
         return tally

@@ -41,6 +41,11 @@ def export(path: str, out_dir: str | None, formats: str, force: bool, no_bom: bo
     click.echo(plain(done.sentence()))
 
 
+#: What `facilitator report` imports after counting the log (every format analyses
+#: the network); the formats but JSON write through core.exporting too.
+REPORT_MODULES = ("facilitator.core.report", "networkx", "numpy")
+
+
 @click.command()
 @session_path
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON (stable keys).")
@@ -61,9 +66,15 @@ def report(path: str, as_json: bool, fmt: str, out_file: str | None, force: bool
         facilitator report sessions/demo.db --format md --out - | less
         facilitator report sessions/demo.db --json > report.json
     """
-    from facilitator.core.report import build_report
+    from facilitator.core.report_counts import count_ahead
 
     with open_store(path, read_only=True) as store:
+        # Every format counts the log and analyses the network: what that needs is
+        # imported while SQLite counts.
+        count_ahead(store, REPORT_MODULES if as_json
+                    else (*REPORT_MODULES, "facilitator.core.exporting"))
+        from facilitator.core.report import build_report
+
         if as_json:
             import json
 

@@ -11,6 +11,9 @@ import click
 from facilitator.commands.common import plain, reports_errors, session_path
 from facilitator.models.store import SessionStore
 
+#: What `facilitator network` imports after counting the log.
+NETWORK_MODULES = ("facilitator.core.report_network", "facilitator.analysis.network_view",
+                   "facilitator.analysis.sociogram", "networkx", "numpy")
 #: Group colours for a terminal (the 16-colour palette); cycled past six groups.
 GROUP_COLOURS = ("cyan", "green", "yellow", "magenta", "blue", "red")
 
@@ -55,13 +58,18 @@ def network(path: str, width: int | None, height: int, round_text: str | None,
         facilitator network sessions/demo.db --width 100 --height 30
         facilitator network sessions/demo.db --round 2 --kind ask
     """
-    from facilitator.analysis.sociogram import LEGEND, group_legend
-    from facilitator.core.report_network import counted_picture
+    from facilitator.core.report_counts import count_ahead
 
     if width is None:
         width = min(160, shutil.get_terminal_size((100, 30)).columns)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with SessionStore.open(path) as store:
+        # The whole session's ties are always counted (the layout follows them):
+        # what the picture needs is imported while SQLite counts.
+        count_ahead(store, NETWORK_MODULES)
+        from facilitator.analysis.sociogram import LEGEND, group_legend
+        from facilitator.core.report_network import counted_picture
+
         # Without colour, groups are told apart by the shape of the marks.
         shown = counted_picture(store, width, height, round_text=round_text,
                                 kind_text=kind_text, group_text=group_text,

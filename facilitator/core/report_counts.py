@@ -1,26 +1,70 @@
 """The log counted once per report: several sections (participants, interactions,
 tallies, network) read the same grouped counts, so they are asked of SQLite once
-and kept while the file stays as it was."""
+and kept while the file stays as it was.
+
+`count_ahead(store, modules)` makes that count in a thread while importing the
+modules: counted into a temporary table, the count is one SQLite step without
+the GIL (models.aggregates count_into_table), so with two cores what a command
+needs next (the report's sections, networkx, numpy) is imported in the count's
+time; the rows are read afterwards, in the caller's thread."""
 
 from __future__ import annotations
 
+import importlib
+import threading
 from weakref import WeakKeyDictionary
 
-from facilitator.models.aggregates import EntryCount, entry_counts
+from facilitator.models.aggregates import (
+    EntryCount, count_into_table, counts_from_table, drop_table, entry_counts)
 from facilitator.models.store import SessionStore
 
 _cache: WeakKeyDictionary[SessionStore, tuple[tuple[int, int], list[EntryCount]]] = \
     WeakKeyDictionary()
+#: Counted by count_ahead and not read yet: the file's stamp then, and the table.
+_ahead: WeakKeyDictionary[SessionStore, tuple[tuple[int, int], str]] = WeakKeyDictionary()
+
+
+def _stamp(store: SessionStore) -> tuple[int, int]:
+    return (store.data_version(), store.conn.total_changes)
 
 
 def session_counts(store: SessionStore) -> list[EntryCount]:
     """The whole session's live entries grouped by (source, target, kind); read again
     as soon as anyone (another process: data_version; this one: total_changes) has
     written since."""
-    stamp = (store.data_version(), store.conn.total_changes)
+    stamp = _stamp(store)
     cached = _cache.get(store)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    counts = entry_counts(store)
+    ahead = _ahead.pop(store, None)
+    if ahead is not None and ahead[0] == stamp:
+        counts = counts_from_table(store, ahead[1])
+    else:
+        if ahead is not None:
+            drop_table(store, ahead[1])
+        counts = entry_counts(store)
     _cache[store] = (stamp, counts)
     return counts
+
+
+def count_ahead(store: SessionStore, modules: tuple[str, ...]) -> None:
+    """Count the session's log (for session_counts) in a thread while this one
+    imports `modules`; return when both are done. Nothing else touches the store
+    meanwhile. A count that failed is left to session_counts, which counts again
+    and says why."""
+    def count() -> None:
+        try:
+            stamp = _stamp(store)
+            table = count_into_table(store)
+            if table is not None:
+                _ahead[store] = (stamp, table)
+        except Exception:  # noqa: BLE001 - counted again, in the caller's thread
+            pass
+
+    thread = threading.Thread(target=count, name="count-ahead", daemon=True)
+    thread.start()
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    finally:
+        thread.join()

@@ -18,7 +18,7 @@ from facilitator.analysis.network_findings import findings, suggest_introduction
 from facilitator.analysis.sociogram import Sociogram
 from facilitator.core.network import load_context, resolve_filter
 from facilitator.core.report_counts import session_counts
-from facilitator.models.aggregates import GroupScope, entry_counts
+from facilitator.models.aggregates import GroupScope, entry_counts, latest_pair_entry
 from facilitator.models.store import SessionStore
 
 
@@ -27,14 +27,20 @@ def counted_network(store: SessionStore, flt: NetworkFilter = NetworkFilter(),
     """The network's context (no entries) and the Ties a filter selects, counted in SQL."""
     data = data if data is not None else load_context(store)
     if flt == NetworkFilter():
-        return data, ties_from_counts(data, session_counts(store))
+        # The whole session's counts carry no times (MAX(at) would cost them a third
+        # more); its latest entry is read on its own, in the same snapshot.
+        with store.reading():
+            rows = session_counts(store)
+            last_at = latest_pair_entry(store, [name for name, _label, _directed in data.kinds])
+        return data, ties_from_counts(data, rows, last_at=last_at)
     group = next((g for g in data.groups if g.id == flt.group_id), None)
     rows = entry_counts(
         store,
         round_id=None if flt.round_id == BETWEEN_ROUNDS else flt.round_id,
         between_rounds=flt.round_id == BETWEEN_ROUNDS,
         kinds=flt.kinds,
-        group=None if group is None else GroupScope(group.id, group.member_ids, group.round_id))
+        group=None if group is None else GroupScope(group.id, group.member_ids, group.round_id),
+        latest=True)
     return data, ties_from_counts(data, rows, flt)
 
 

@@ -9,26 +9,19 @@ grouped counts are read, so a log of a million entries costs what its distinct
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
-from facilitator.analysis.tallies import Tally, summarise
+from facilitator.analysis.tallies import counted_tally, summarise
 from facilitator.core.report_counts import session_counts
 from facilitator.core.tally import session_turn_kind
-from facilitator.models.aggregates import EntryCount
 from facilitator.models.codebook import codebook
 from facilitator.models.roster import participants
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
 
-
-def counted_tally(rows: Iterable[EntryCount], turn_kind: str, undirected: frozenset[str]) -> Tally:
-    """A Tally (spoke, addressed, turns, by_kind, pairs, states) from grouped counts:
-    each row counted by the live tally's own rule (Tally.apply), n entries at once."""
-    tally = Tally()
-    for row in rows:
-        tally.apply(row, row.count, turn_kind, row.kind not in undirected)
-    return tally
+#: (source, target, kind, count) of an EntryCount: what the counting rule takes.
+_COUNTED = itemgetter(0, 1, 2, 4)
 
 
 def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
@@ -36,7 +29,7 @@ def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
     turn = session_turn_kind(store)
     turn_name = turn.name if turn else ""
     undirected = frozenset(k.name for k in codebook(store) if not k.directed)
-    total = counted_tally(session_counts(store), turn_name, undirected)
+    total = counted_tally(map(_COUNTED, session_counts(store)), turn_name, undirected)
     people = participants(store)
     by_name = {p.name: p.id for p in people}
     for entry in report.get("participants", []):
@@ -46,7 +39,8 @@ def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
         entry["turns"] = total.turns[pid] if pid is not None else 0
     present = [p.id for p in sorted(people, key=lambda p: p.name.lower()) if p.present]
     round_id = session_info(store).current_round_id
-    this_round = counted_tally((row for row in session_counts(store) if row.round_id == round_id),
+    this_round = counted_tally(map(_COUNTED, (row for row in session_counts(store)
+                                              if row.round_id == round_id)),
                                turn_name, undirected)
     summary = summarise(total, present, this_round)
     report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}

@@ -9,6 +9,8 @@ columns of the same index."""
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -21,14 +23,15 @@ class EntryCount(NamedTuple):
     """How many live entries went from source to target with this kind in a round.
 
     source None: a whole-group state (silence ...); target None: addressed to the
-    whole group; round None: typed while no round ran. last_at is the latest."""
+    whole group; round None: typed while no round ran. last_at is the latest, when
+    asked for (entry_counts(latest=True)), else None."""
 
     source_id: int | None
     target_id: int | None
     kind: str
     round_id: int | None
     count: int
-    last_at: str
+    last_at: str | None
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,16 @@ class GroupScope:
     round_id: int | None
 
 
-def entry_counts(store: SessionStore, *, round_id: int | None = None,
-                 between_rounds: bool = False, kinds: Collection[str] | None = None,
-                 group: GroupScope | None = None) -> list[EntryCount]:
-    """Live entries grouped by (source, target, kind, round), for the whole session or
-    those of one round (between_rounds: those typed while no round ran), of some
-    kinds, of one group."""
+#: Names for count_into_table's temporary tables (unique: one connection may
+#: count in two threads).
+_tables = itertools.count(1)
+
+
+def _selection(round_id: int | None, between_rounds: bool, kinds: Collection[str] | None,
+               group: GroupScope | None) -> tuple[list[str], list[object]]:
+    """The WHERE terms (and their parameters) of the live entries of one round (or
+    between rounds), of some kinds, of one group: shared by the counts and the
+    latest entry, so both select the same entries."""
     where = ["voided_at IS NULL"]
     params: list[object] = []
     if between_rounds:
@@ -64,11 +71,75 @@ def entry_counts(store: SessionStore, *, round_id: int | None = None,
             f" AND (? IS NULL OR round_id = ?)"
             f" AND (target_id IS NULL OR target_id IN ({members}))))")
         params.extend([group.group_id, group.round_id, group.round_id])
-    rows = store.rows(
-        "SELECT source_id, target_id, kind, round_id, COUNT(*), MAX(at) FROM interactions"
-        " INDEXED BY interactions_counts"
-        f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id", params)
-    return [EntryCount._make(r) for r in rows]
+    return where, params
+
+
+def _count_sql(where: list[str], latest: bool) -> str:
+    return (f"SELECT source_id, target_id, kind, round_id, COUNT(*), {'MAX(at)' if latest else 'NULL'}"
+            " FROM interactions INDEXED BY interactions_counts"
+            f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id")
+
+
+def entry_counts(store: SessionStore, *, round_id: int | None = None,
+                 between_rounds: bool = False, kinds: Collection[str] | None = None,
+                 group: GroupScope | None = None, latest: bool = False) -> list[EntryCount]:
+    """Live entries grouped by (source, target, kind, round), for the whole session or
+    those of one round (between_rounds: those typed while no round ran), of some
+    kinds, of one group. latest: with each row's last_at (MAX(at) costs the whole
+    session's count a third more, 0.3 s at a million entries; a filter's rows are
+    few, so there it is cheap; latest_pair_entry reads the whole session's)."""
+    where, params = _selection(round_id, between_rounds, kinds, group)
+    cursor = store.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a hundred thousand rows, made into EntryCounts at once
+    return list(map(EntryCount._make, cursor.execute(_count_sql(where, latest), params)))
+
+
+def count_into_table(store: SessionStore) -> str | None:
+    """The whole session's entry_counts into a temporary table, in one SQLite step,
+    which runs without the GIL: another thread imports meanwhile (count_ahead in
+    core.report_counts). Row by row, the thread reading would wait for the GIL at
+    every row. Returns the table's name (read it with counts_from_table), None
+    when SQLite has no room for temporary tables."""
+    where, params = _selection(None, False, None, None)
+    table = f"entry_counts_{next(_tables)}"
+    try:
+        store.conn.execute(f"CREATE TEMP TABLE {table} AS {_count_sql(where, False)}", params)
+    except sqlite3.OperationalError:
+        return None
+    return table
+
+
+def counts_from_table(store: SessionStore, table: str) -> list[EntryCount]:
+    """What count_into_table counted, in the GROUP BY's order (entry_counts'); the
+    table is dropped."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    try:
+        return list(map(EntryCount._make, cursor.execute(f"SELECT * FROM temp.{table}")))
+    finally:
+        drop_table(store, table)
+
+
+def drop_table(store: SessionStore, table: str) -> None:
+    """Drop a temporary table; while another statement of the connection is being
+    read (another thread's), SQLite refuses, and the table goes with the connection.
+    (Not emptied instead: a DELETE would move total_changes, which session_counts
+    reads as "this process wrote".)"""
+    try:
+        store.conn.execute(f"DROP TABLE temp.{table}")
+    except sqlite3.OperationalError:
+        pass
+
+
+def latest_pair_entry(store: SessionStore, pair_kinds: Collection[str]) -> str | None:
+    """When the latest live entry between people (a source, one of these kinds) was
+    typed: read backwards off interactions_at, so it costs the few newest rows, not
+    the log."""
+    kinds = ", ".join("?" * len(pair_kinds)) or "NULL"
+    return store.scalar(
+        "SELECT at FROM interactions INDEXED BY interactions_at WHERE voided_at IS NULL"
+        f" AND source_id IS NOT NULL AND kind IN ({kinds}) ORDER BY at DESC LIMIT 1",
+        sorted(pair_kinds))
 
 
 def voided_entries(store: SessionStore) -> int:
