@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from facilitator.core.opening import Opening
+    from facilitator.screens.base import Written
 
     from facilitator.widgets.failures import WorkerFailed
 
@@ -331,9 +332,13 @@ class FacilitatorApp(App[None]):
         self.update_header(tick=False)
 
     # ------------------------------------------------------------ messages up
-    def on_written(self, message: object) -> None:
-        """A screen wrote: refresh from the file, as after anyone's commit."""
-        self.data_changed()
+    def on_written(self, message: Written) -> None:
+        """A screen wrote: refresh from the file, as after anyone's commit (or only
+        the header, when the screen read the file back itself)."""
+        if message.refreshed:
+            self.update_header(tick=False)
+        else:
+            self.data_changed()
 
     def on_suggestions_wanted(self, message: object) -> None:
         """The round dialog's s with nothing prepared: the groups screen's suggestions."""

@@ -33,7 +33,13 @@ PENDING_RETRY_SECONDS = 0.5
 
 class Written(Message):
     """This process wrote to the file. PRAGMA data_version does not change for our
-    own commits, so the app refreshes what is visible, as after anyone's."""
+    own commits, so the app refreshes what is visible, as after anyone's
+    (refreshed: the screen has read the file back itself already; only the header
+    is left)."""
+
+    def __init__(self, refreshed: bool = False) -> None:
+        super().__init__()
+        self.refreshed = refreshed
 
 
 class Shown(Message):
@@ -130,10 +136,11 @@ class SessionScreen(Screen[None]):
         forward_worker_failure(self, event)
 
     # ------------------------------------------------------------------ writing
-    def written(self) -> None:
+    def written(self, *, refreshed: bool = False) -> None:
         """Call after this process wrote to the file: the app refreshes the visible
-        screen from the file, exactly as after another process's commit."""
-        self.post_message(Written())
+        screen from the file, exactly as after another process's commit (refreshed:
+        this screen has just done that itself)."""
+        self.post_message(Written(refreshed))
 
     def refuse_if_read_only(self) -> bool:
         """True (after saying so at once) when the session is read-only: call it

@@ -145,10 +145,10 @@ class TallyScreen(SessionScreen):
 
     def written(self) -> None:
         """After our own write: read it back at once, so the keystroke and what it
-        changed reach the terminal in one frame (the app's refresh that follows
-        finds nothing new, and updates the header)."""
+        changed reach the terminal in one frame (the app then only updates the
+        header)."""
         self.refresh_data()
-        super().written()
+        super().written(refreshed=True)
 
     def take_counted_ahead(self) -> bool:
         """Start the board from the counts the opening thread made (core.opening),
