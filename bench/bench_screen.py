@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import sqlite3
 import subprocess
@@ -212,8 +213,15 @@ def commit_one(path: Path) -> None:
         log_interaction(store, "speak", people[0], people[1])
 
 
+#: Where each commit falls in the apps' quarter-second poll: drawn at random (the
+#: same draws every run), not left to the bench's own rhythm, which locked onto the
+#: poll's phase (one run's median was 224 ms, near a whole period, another's 41 ms).
+PHASES = random.Random(4)
+
+
 def change_after_commit(terminal: Terminal, window: str, path: Path) -> float:
     before = terminal.screen(window)
+    time.sleep(PHASES.uniform(0.0, 0.25))
     commit_one(path)
     started = time.perf_counter()
     return settled_after(terminal, window, started, before)
