@@ -19,7 +19,6 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from facilitator.models.records import Interaction
 
@@ -47,7 +46,7 @@ class Tally:
     moves_base: int = 0
     _ranked: dict[object, tuple[int, list["MutualPair"]]] = field(default_factory=dict)
 
-    def apply(self, entry: "Interaction | Counted", sign: int, turn_kind: str,
+    def apply(self, entry: Interaction, sign: int, turn_kind: str,
               directed: bool = True, track: bool = True) -> None:
         """Count an entry in (sign=1) or out again (sign=-1, when it is voided); or
         with sign=n, n entries alike (grouped counts: every figure is a sum)."""
@@ -146,15 +145,6 @@ def scopes_of(entry: Interaction) -> tuple[Scope, Scope, Scope]:
     return WHOLE_SESSION, ("group", entry.group_id), ("round", entry.round_id)
 
 
-class Counted(Protocol):
-    """Live entries grouped by who, to whom and what (models.aggregates.scope_counts)."""
-
-    source_id: int | None
-    target_id: int | None
-    kind: str
-    count: int
-
-
 def counted_tally(rows: "Iterable[tuple[int | None, int | None, str, int]]", turn_kind: str,
                   undirected: Collection[str]) -> Tally:
     """A Tally from grouped counts (source, target, kind, n): each row counted by the
@@ -204,7 +194,7 @@ class TallyBoard:
 
     # ------------------------------------------------------------------ applying
     def add_scope(self, scope: Scope,
-                  counts: "Iterable[Counted] | Iterable[tuple[int | None, int | None, str, int]]") -> Tally:
+                  counts: "Iterable[tuple[int | None, int | None, str, int]]") -> Tally:
         """Start counting a scope from the grouped counts of its live entries up to
         last_id (as the board holds them live: read in the same snapshot)."""
         tally = counted_tally(counts, self.turn_kind, self.undirected)
@@ -253,11 +243,11 @@ class TallyBoard:
         return changed
 
     def _count(self, entry: Interaction, sign: int) -> None:
-        directed = entry.kind not in self.undirected
+        row = ((entry.source_id, entry.target_id, entry.kind, sign),)
         for scope in scopes_of(entry):
             tally = self.scopes.get(scope)
             if tally is not None:
-                tally.apply(entry, sign, self.turn_kind, directed)
+                tally.count(row, self.turn_kind, self.undirected)
 
     # ------------------------------------------------------------------ reading
     def tally(self, scope: Scope) -> Tally:

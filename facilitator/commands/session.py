@@ -91,17 +91,7 @@ def open_(path: str, identity: str | None, read_only: bool, no_mouse: bool, scre
     Example:
         facilitator open sessions/demo.db --as Ana --screen tally
     """
-    from facilitator.core.opening import Opening, pause_collecting
-
-    pause_collecting()  # until the app has started (core.opening)
-    # The file is opened (and the tally counted) in a thread while the app's code
-    # loads: SQLite's work on the other core (core.opening).
-    opening = Opening(path, identity=identity, read_only=read_only, count=screen == "tally")
-    from facilitator.app import make_app
-
-    app = make_app(path, identity=identity, read_only=read_only, screen=screen,
-                   mouse=not no_mouse, opening=opening)
-    run_app(app, mouse=not no_mouse)
+    open_in_app(path, identity=identity, read_only=read_only, screen=screen, mouse=not no_mouse)
 
 
 @click.command()
@@ -129,14 +119,24 @@ def demo(path: str, identity: str | None, no_open: bool) -> None:
         click.echo(plain(f"Built the demo session at {target}."))
     if no_open:
         return
+    open_in_app(target, identity=identity, screen="tally")
+
+
+def open_in_app(path: str | Path, *, identity: str | None, read_only: bool = False,
+                screen: str, mouse: bool = True) -> None:
+    """Open the session in the app and run it until it ends. The file is opened
+    (and the tally counted) in a thread while the app's code loads: SQLite's work
+    on the other core; the cycle collector waits until the app has started
+    (core.opening)."""
     from facilitator.core.opening import Opening, pause_collecting
 
     pause_collecting()
-    opening = Opening(target, identity=identity, count=True)
+    opening = Opening(path, identity=identity, read_only=read_only, count=screen == "tally")
     from facilitator.app import make_app
 
-    app = make_app(target, identity=identity, screen="tally", opening=opening)
-    run_app(app)
+    app = make_app(path, identity=identity, read_only=read_only, screen=screen, mouse=mouse,
+                   opening=opening)
+    run_app(app, mouse=mouse)
 
 
 def run_app(app: "FacilitatorApp", **options: bool) -> None:

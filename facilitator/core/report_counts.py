@@ -11,12 +11,13 @@ time; the rows are read afterwards, in the caller's thread."""
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import threading
 from weakref import WeakKeyDictionary
 
 from facilitator.models.aggregates import (
     EntryCount, count_into_table, counts_from_table, drop_table, entry_counts)
-from facilitator.models.store import SessionStore
+from facilitator.models.store import SessionError, SessionStore
 
 _cache: WeakKeyDictionary[SessionStore, tuple[tuple[int, int], list[EntryCount]]] = \
     WeakKeyDictionary()
@@ -58,8 +59,8 @@ def count_ahead(store: SessionStore, modules: tuple[str, ...]) -> None:
             table = count_into_table(store)
             if table is not None:
                 _ahead[store] = (stamp, table)
-        except Exception:  # noqa: BLE001 - counted again, in the caller's thread
-            pass
+        except (sqlite3.Error, SessionError):
+            pass  # counted again in the caller's thread, which says what went wrong
 
     thread = threading.Thread(target=count, name="count-ahead", daemon=True)
     thread.start()

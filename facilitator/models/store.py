@@ -224,6 +224,16 @@ def newer_version(path: Path, version: int) -> SessionError:
         f"knows {SCHEMA_VERSION}); upgrade facilitator to open it.")
 
 
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    """A connection to a session file as every store opens one (read-only: SQLite's
+    mode=ro, so nothing can be written through it)."""
+    target = f"file:{quote(str(path.resolve()))}?mode=ro" if read_only else str(path)
+    conn = sqlite3.connect(target, uri=read_only, isolation_level=None,
+                           timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
 class SessionStore:
     """An open session file. Create with SessionStore.open or SessionStore.create."""
 
@@ -283,19 +293,11 @@ class SessionStore:
         before = {suffix for suffix in ("-wal", "-shm", "-journal")
                   if os.path.lexists(str(path) + suffix)}
         try:
-            if read_only:
-                uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                       timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            else:
-                conn = sqlite3.connect(path, isolation_level=None,
-                                       timeout=BUSY_TIMEOUT_MS / 1000,
-                                       check_same_thread=False)
+            conn = _connect(path, read_only)
         except sqlite3.OperationalError as error:
             if created:
                 path.unlink(missing_ok=True)
             raise SessionError(f"{visible(str(path))} cannot be opened: {error}.") from None
-        conn.row_factory = sqlite3.Row
         store = cls(path, conn, who, read_only)
         store.read_only_reason = reason
         try:
@@ -322,11 +324,7 @@ class SessionStore:
         """A second connection to the same file, for reading only (another thread's:
         each connection has its own snapshots). The file was checked when this one
         opened, so nothing is checked again."""
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        return SessionStore(self.path, conn, self.identity, True)
+        return SessionStore(self.path, _connect(self.path, True), self.identity, True)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], *, identity: str | None = None) -> "SessionStore":

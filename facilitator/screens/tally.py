@@ -175,20 +175,17 @@ class TallyScreen(SessionScreen):
         if opening is not None and not opening.counted.done():
             self.set_timer(AHEAD_POLL_SECONDS, self.load_board)
             return
-        if self.take_counted_ahead():
-            self.render_all()
-            self.set_timer(RELAYOUT_SECONDS, self._lay_out_panels)
-            return
-        try:
-            live.load([self.shown_scope(), round_scope(live.round_id)])
-        except (SessionError, sqlite3.Error) as error:
-            # Said in the prompt line (never a traceback); the board stays unstarted
-            # and is tried again in a second (or at the next change of the file).
-            live.board = None
-            self.hint(str(store_error(self.store.path, error) or error)
-                      if isinstance(error, sqlite3.Error) else str(error), error=True)
-            self.set_timer(LOAD_RETRY_SECONDS, self.load_board)
-            return
+        if not self.take_counted_ahead():
+            try:
+                live.load([self.shown_scope(), round_scope(live.round_id)])
+            except (SessionError, sqlite3.Error) as error:
+                # Said in the prompt line (never a traceback); the board stays unstarted
+                # and is tried again in a second (or at the next change of the file).
+                live.board = None
+                self.hint(str(store_error(self.store.path, error) or error)
+                          if isinstance(error, sqlite3.Error) else str(error), error=True)
+                self.set_timer(LOAD_RETRY_SECONDS, self.load_board)
+                return
         self.render_all()
         self.set_timer(RELAYOUT_SECONDS, self._lay_out_panels)
 
