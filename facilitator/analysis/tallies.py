@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from facilitator.models.records import Interaction
 
@@ -287,13 +289,17 @@ def equity_reading(g: float, people: int, spoken: int) -> str:
     return "dominated by a few voices"
 
 
-@dataclass(frozen=True)
-class ParticipantTally:
+class ParticipantTally(NamedTuple):
+    """One person's figures (a tuple: the tally screen makes one per person shown
+    after every keystroke)."""
+
     participant_id: int
     spoke: int
     addressed: int
     turns: int
-    by_kind: dict[str, int]
+    #: The person's counts by kind as the tally holds them (read, never change):
+    #: a kind undone back to nothing may be there with 0.
+    by_kind: Mapping[str, int]
     share: float  # of all speaking among the people shown, 0..1
 
 
@@ -316,20 +322,23 @@ class TallySummary:
     states: dict[str, int]
 
 
+_NONE: Mapping[str, int] = MappingProxyType({})
+
+
 def summarise(tally: Tally, people: list[int], this_round: Tally | None = None) -> TallySummary:
     """Everything the panels show, for the people shown (present members of the
     observed group, or everyone present). this_round decides who has not spoken yet."""
-    rows = []
-    total = sum(max(tally.spoke[p], 0) for p in people)
-    for pid in people:
-        spoke = tally.spoke[pid]
-        rows.append(ParticipantTally(
-            pid, spoke, tally.addressed[pid], tally.turns[pid],
-            {k: n for k, n in tally.by_kind[pid].items() if n} if pid in tally.by_kind else {},
-            spoke / total if total else 0.0))
-    g = gini([r.spoke for r in rows])
+    spoke_of, addressed, turns = tally.spoke.get, tally.addressed.get, tally.turns.get
+    kinds_of = tally.by_kind.get
+    spoken = [spoke_of(p, 0) for p in people]
+    total = sum(n for n in spoken if n > 0)
+    rows = [ParticipantTally(pid, spoke, addressed(pid, 0), turns(pid, 0), kinds_of(pid, _NONE),
+                             spoke / total if total else 0.0)
+            for pid, spoke in zip(people, spoken)]
+    g = gini(spoken)
     round_tally = this_round if this_round is not None else tally
-    not_spoken = [p for p in people if round_tally.spoke[p] <= 0]
+    round_spoke = round_tally.spoke.get
+    not_spoken = [p for p in people if round_spoke(p, 0) <= 0]
     return TallySummary(rows, total, g, equity_reading(g, len(people), total), not_spoken,
                         mutual_pairs(tally, set(people)),
                         {k: n for k, n in tally.states.items() if n})

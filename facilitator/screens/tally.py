@@ -103,22 +103,28 @@ class TallyScreen(SessionScreen):
         self._kinds_texts: dict[tuple[tuple[str, int], ...], str] = {}
         self._shown: tuple[object, list[Participant]] = (None, [])
         self._feed_lines: dict[tuple[object, ...], FeedLine] = {}
+        # The widgets, kept as made: render_all reaches each after every keystroke.
+        self._bar, self._cards = TallyBar(id="tally-bar"), TallyCards(id="tally-cards")
+        self._equity = EquityPanel(id="tally-equity")
+        self._not_spoken = NotSpokenPanel(id="tally-not-spoken")
+        self._pairs, self._feed = PairsPanel(id="tally-pairs"), FeedPanel(id="tally-feed")
+        self._prompt = TallyPrompt(id="tally-prompt")
 
     def compose(self) -> ComposeResult:
-        yield TallyBar(id="tally-bar")
+        yield self._bar
         with Horizontal(id="tally-body"):
             with VerticalScroll(id="tally-left", can_focus=False):
-                yield TallyCards(id="tally-cards")
+                yield self._cards
             with Vertical(id="tally-right"):
-                yield EquityPanel(id="tally-equity")
-                yield NotSpokenPanel(id="tally-not-spoken")
-                yield PairsPanel(id="tally-pairs")
-                yield FeedPanel(id="tally-feed")
-        yield TallyPrompt(id="tally-prompt")
+                yield self._equity
+                yield self._not_spoken
+                yield self._pairs
+                yield self._feed
+        yield self._prompt
 
     @property
     def prompt(self) -> TallyPrompt:
-        return self.query_one(TallyPrompt)
+        return self._prompt
 
     # ---------------------------------------------------------------- from the file
     def refresh_data(self) -> None:
@@ -273,7 +279,8 @@ class TallyScreen(SessionScreen):
 
     # ---------------------------------------------------------------- the view
     def observed_group(self) -> Group | None:
-        return next((g for g in self.live.groups if g.id == self.prompt.observed), None)
+        observed = self.prompt.observed
+        return next((g for g in self.live.groups if g.id == observed), None)
 
     def shown_people(self) -> list[Participant]:
         """Present people (of the observed group), by name; worked out again only when
@@ -303,7 +310,7 @@ class TallyScreen(SessionScreen):
         if not self.is_mounted:
             return
         if live.board is None:  # the log is being read: say so, draw nothing made up
-            self.query_one(TallyCards).show([], "Reading the session's log…")
+            self._cards.show([], "Reading the session's log…")
             for panel in self.query("#tally-right > *"):
                 panel.wait()  # type: ignore[attr-defined]
             self.render_bar()
@@ -320,17 +327,17 @@ class TallyScreen(SessionScreen):
                       self.kinds_text(row.by_kind), p.id in silent, p.id == speaking)
                  for p, row in zip(shown, summary.rows)]
         group = self.observed_group()
-        self.query_one(TallyCards).show(
+        self._cards.show(
             cards, "Nobody present in this group: add members on the groups screen (2)."
             if group else "Nobody present: add people on the roster screen (1).")
         top_text = (f"Top voice: {live.people[top.participant_id].name} {top.share:.0%}"
                     if top and top.spoke > 0 else "")
         labels = {k.name: k.label for k in live.kinds}
         states = " · ".join(f"{labels.get(k, k)} {n}" for k, n in summary.states.items())
-        self.query_one(EquityPanel).show(summary.gini, summary.reading, top_text, states)
-        self.query_one(NotSpokenPanel).show(
+        self._equity.show(summary.gini, summary.reading, top_text, states)
+        self._not_spoken.show(
             [live.people[p].name for p in summary.not_spoken], bool(shown))
-        self.query_one(PairsPanel).show([(live.people[m.a].name, live.people[m.b].name,
+        self._pairs.show([(live.people[m.a].name, live.people[m.b].name,
                                           m.a_to_b, m.b_to_a) for m in summary.mutual])
         self.render_feed()
         self.render_bar()
@@ -348,7 +355,7 @@ class TallyScreen(SessionScreen):
             keys = {k.name: k.key for k in live.kinds}
             turn = live.turn.name if live.turn else None
             text = self._kinds_texts[key] = " ".join(
-                f"{keys.get(k, k)}{n}" for k, n in sorted(by_kind.items()) if k != turn)
+                f"{keys.get(k, k)}{n}" for k, n in sorted(by_kind.items()) if n and k != turn)
         return text
 
     def render_feed(self) -> None:
@@ -384,7 +391,7 @@ class TallyScreen(SessionScreen):
                     labels.get(e.kind, e.kind), e.logged_by or "", e.note or "",
                     e.voided_at is not None, e.logged_by == self.store.identity)
             lines.append(line)
-        self.query_one(FeedPanel).show(lines)
+        self._feed.show(lines)
 
     def render_bar(self) -> None:
         live = self.live
@@ -403,8 +410,8 @@ class TallyScreen(SessionScreen):
                 round_text = f"{round_.name} {'' if round_.started_at else 'planned'}".strip()
         entries = self.shown_tally().entries if live.board else None
         counts = "" if group else "this round" if self.this_round_only else "all rounds"
-        self.query_one(TallyBar).show(group.name if group else "the whole session", position,
-                                      round_text, timer, overtime, entries, counts)
+        self._bar.show(group.name if group else "the whole session", position,
+                       round_text, timer, overtime, entries, counts)
 
 def _local_time(at: str) -> str:
     try:

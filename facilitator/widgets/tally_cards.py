@@ -7,7 +7,7 @@ few whose percent changed, not two hundred."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -22,9 +22,9 @@ CARD_LINES = 4  # plus one blank line between rows of cards
 BAR_WIDTH = 10
 
 
-@dataclass(frozen=True)
-class Card:
-    """What one participant's card shows."""
+class Card(NamedTuple):
+    """What one participant's card shows (a tuple: one is made per person shown
+    after every keystroke, and compared with the one drawn)."""
 
     code: str
     name: str
