@@ -313,13 +313,32 @@ class MutualPair:
 
 @dataclass(frozen=True)
 class TallySummary:
-    rows: list[ParticipantTally]
+    """What the panels show. A person's row is made when asked for (row(i)): the
+    tally screen draws only the cards in view, of two hundred."""
+
+    tally: Tally
+    people: list[int]  # participant ids, in the order given
+    spoken: list[int]  # what each of them spoke, in that order
     total_spoke: int
     gini: float
     reading: str
     not_spoken: list[int]  # participant ids, in the order given
     mutual: list[MutualPair]
     states: dict[str, int]
+
+    def row(self, index: int) -> ParticipantTally:
+        pid, spoke, tally, total = self.people[index], self.spoken[index], self.tally, self.total_spoke
+        return ParticipantTally(pid, spoke, tally.addressed.get(pid, 0), tally.turns.get(pid, 0),
+                                tally.by_kind.get(pid, _NONE), spoke / total if total else 0.0)
+
+    @property
+    def rows(self) -> list[ParticipantTally]:
+        return [self.row(i) for i in range(len(self.people))]
+
+    def top(self) -> int | None:
+        """The index of the biggest voice (the first of equals), None if nobody is shown."""
+        spoken = self.spoken
+        return max(range(len(spoken)), key=spoken.__getitem__) if spoken else None
 
 
 _NONE: Mapping[str, int] = MappingProxyType({})
@@ -328,18 +347,15 @@ _NONE: Mapping[str, int] = MappingProxyType({})
 def summarise(tally: Tally, people: list[int], this_round: Tally | None = None) -> TallySummary:
     """Everything the panels show, for the people shown (present members of the
     observed group, or everyone present). this_round decides who has not spoken yet."""
-    spoke_of, addressed, turns = tally.spoke.get, tally.addressed.get, tally.turns.get
-    kinds_of = tally.by_kind.get
+    spoke_of = tally.spoke.get
     spoken = [spoke_of(p, 0) for p in people]
     total = sum(n for n in spoken if n > 0)
-    rows = [ParticipantTally(pid, spoke, addressed(pid, 0), turns(pid, 0), kinds_of(pid, _NONE),
-                             spoke / total if total else 0.0)
-            for pid, spoke in zip(people, spoken)]
     g = gini(spoken)
     round_tally = this_round if this_round is not None else tally
     round_spoke = round_tally.spoke.get
     not_spoken = [p for p in people if round_spoke(p, 0) <= 0]
-    return TallySummary(rows, total, g, equity_reading(g, len(people), total), not_spoken,
+    return TallySummary(tally, list(people), spoken, total, g,
+                        equity_reading(g, len(people), total), not_spoken,
                         mutual_pairs(tally, set(people)),
                         {k: n for k, n in tally.states.items() if n})
 

@@ -25,7 +25,7 @@ from facilitator.models.groups import Group
 from facilitator.models.records import Participant
 from facilitator.models.store import SessionError, SessionStore, store_error
 from facilitator.screens.base import SessionScreen
-from facilitator.widgets.tally_cards import BAR_WIDTH, Card, TallyCards
+from facilitator.widgets.tally_cards import BAR_WIDTH, Card, TallyCards, no_card
 from facilitator.widgets.tally_panels import (
     EquityPanel, FeedHeading, FeedLine, FeedPanel, NotSpokenPanel, PairsPanel, TallyBar)
 from facilitator.widgets.tally_prompt import TallyPrompt, key_token
@@ -310,7 +310,7 @@ class TallyScreen(SessionScreen):
         if not self.is_mounted:
             return
         if live.board is None:  # the log is being read: say so, draw nothing made up
-            self._cards.show([], "Reading the session's log…")
+            self._cards.show(0, no_card, "Reading the session's log…")
             for panel in self.query("#tally-right > *"):
                 panel.wait()  # type: ignore[attr-defined]
             self.render_bar()
@@ -318,18 +318,22 @@ class TallyScreen(SessionScreen):
         shown = self.shown_people()
         summary = summarise(self.shown_tally(), [p.id for p in shown],
                             live.tally(round_scope(live.round_id)))
-        top = max(summary.rows, key=lambda r: r.spoke, default=None)
+        index = summary.top()
+        top = summary.row(index) if index is not None else None
         biggest = top.spoke if top and top.spoke > 0 else 1
         silent = set(summary.not_spoken)
         speaking = live.previous_speaker(self.prompt.observed)
-        cards = [Card(p.code, p.name, row.spoke, row.addressed, round(row.share * 100),
-                      round(max(row.spoke, 0) / biggest * BAR_WIDTH),
-                      self.kinds_text(row.by_kind), p.id in silent, p.id == speaking)
-                 for p, row in zip(shown, summary.rows)]
+
+        def card_at(i: int) -> Card:  # made only for the cards in view
+            person, row = shown[i], summary.row(i)
+            return Card(person.code, person.name, row.spoke, row.addressed,
+                        round(row.share * 100), round(max(row.spoke, 0) / biggest * BAR_WIDTH),
+                        self.kinds_text(row.by_kind), person.id in silent, person.id == speaking)
+
         group = self.observed_group()
         self._cards.show(
-            cards, "Nobody present in this group: add members on the groups screen (2)."
-            if group else "Nobody present: add people on the roster screen (1).")
+            len(shown), card_at, "Nobody present in this group: add members on the groups"
+            " screen (2)." if group else "Nobody present: add people on the roster screen (1).")
         top_text = (f"Top voice: {live.people[top.participant_id].name} {top.share:.0%}"
                     if top and top.spoke > 0 else "")
         labels = {k.name: k.label for k in live.kinds}
@@ -337,8 +341,8 @@ class TallyScreen(SessionScreen):
         self._equity.show(summary.gini, summary.reading, top_text, states)
         self._not_spoken.show(
             [live.people[p].name for p in summary.not_spoken], bool(shown))
-        self._pairs.show([(live.people[m.a].name, live.people[m.b].name,
-                                          m.a_to_b, m.b_to_a) for m in summary.mutual])
+        self._pairs.show([(live.people[m.a].name, live.people[m.b].name, m.a_to_b, m.b_to_a)
+                          for m in summary.mutual])
         self.render_feed()
         self.render_bar()
         self._drawn = (live.board.version, dict(live.counts))

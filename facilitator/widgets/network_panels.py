@@ -46,8 +46,8 @@ class NetworkSide(VerticalScroll):
         self.query_one("#network-side-body", Panel).show_text(body)
 
     def text(self) -> str:
-        title = self.query_one("#network-side-title", Static).render()
-        body = self.query_one("#network-side-body", Static).render()
+        title = self.query_one("#network-side-title", Panel).render()
+        body = self.query_one("#network-side-body", Panel).render()
         return f"{title}\n{body}"
 
 

@@ -1,34 +1,81 @@
-"""A Static that costs what changed: the side panels of the tally and network
-screens are Panels."""
+"""A text panel that costs what changed: the side panels, bar and prompt of the tally
+screen, and the network's side panel, are Panels."""
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 
-class Panel(Static):
-    """A Static that redraws only when its text changed, and asks for a new layout
-    only when its number of lines changed: a keystroke repaints, not reflows."""
+class Panel(Widget):
+    """Styled text (never markup), drawn line by line from strips made once per
+    text and width. It redraws only when its text changed, and asks for a new
+    layout only when its number of lines changed: a keystroke repaints, not
+    reflows. The compositor draws every widget under the rectangle around what
+    changed, so unchanged panels are asked for their lines after most keystrokes:
+    they hand back the strips they keep (as a Static, each was made again)."""
 
-    _shown: Text | None = None
+    DEFAULT_CSS = """
+    Panel { height: auto; }
+    """
 
-    _lines = 0
+    def __init__(self, content: str | Text = "", *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._shown = content if isinstance(content, Text) else Text(content)
+        #: The text cut into lines for a width: (width, lines).
+        self._wrapped: tuple[int, list[Text]] = (-1, [])
+        self._strips: dict[tuple[int, int], Strip] = {}
 
     def show_text(self, text: Text) -> None:
-        if self._shown is not None and text == self._shown:
+        if text == self._shown:
             return
-        # Lines as drawn, wrapping included: a name list that wraps onto one more
-        # line needs a taller panel even when it has no more newlines.
-        width = self.content_region.width
-        if text.no_wrap:  # one line per newline, cut at the edge: no need to wrap
-            lines = text.plain.count("\n") + 1
-        else:
-            lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
-        layout = self._shown is None or lines != self._lines or lines < 0
-        self._shown, self._lines = text, lines
-        self.update(text, layout=layout)
+        width = self.size.width
+        before = len(self._lines(width)) if width > 0 else -1
+        self._shown = text
+        self._wrapped = (-1, [])
+        self._strips.clear()
+        self.refresh(layout=width <= 0 or len(self._lines(width)) != before)
 
     def wait(self) -> None:
         """While the session's log is still being read: say so, show no figure."""
         self.show_text(Text("…", style="dim"))
+
+    def render(self) -> Text:
+        """The whole text (for reading out and for tests; drawn by render_line)."""
+        return self._shown
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a class or the theme changed: styles baked into strips
+
+    def _lines(self, width: int) -> list[Text]:
+        """The text as drawn at this width: wrapped, or cut with an ellipsis when the
+        text says no_wrap (one line per newline)."""
+        if self._wrapped[0] != width:
+            lines = list(self._shown.wrap(self.app.console, max(1, width)))
+            self._wrapped = (width, lines or [Text()])
+        return self._wrapped[1]
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return len(self._lines(width))
+
+    def get_content_width(self, container: object, viewport: object) -> int:
+        return max((line.cell_len for line in self._shown.split("\n")), default=0)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        key = (y, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            base = self.rich_style
+            lines = self._lines(width)
+            if y >= len(lines):
+                strip = Strip.blank(width, base)
+            else:
+                segments = Segment.apply_style(lines[y].render(self.app.console), base)
+                strip = Strip(segments).adjust_cell_length(width, base)
+            self._strips[key] = strip
+        return strip

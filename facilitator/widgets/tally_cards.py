@@ -1,18 +1,19 @@
 """Participant cards of the tally screen: code, name, counts, talk share bar.
 
-One widget draws every card (no widget per person). A card holds what it draws
-(the share as a whole percent, the bar in cells), so after a keystroke only the
-cards whose text moved are repainted: a turn repaints the speaker's card and the
-few whose percent changed, not two hundred."""
+One widget draws every card (no widget per person), and makes a card only when it
+comes into view: at 80x24 about ten of two hundred. A card holds what it draws (the
+share as a whole percent, the bar in cells), and the lines of a row of cards are kept
+by the cards in it, so after a keystroke only the rows whose cards changed are made
+again: a turn remakes the speaker's and the addressee's, not two hundred."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -53,48 +54,54 @@ class TallyCards(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.cards: list[Card] = []
+        self.count = 0
         self.empty_text = "Nobody present here."
+        self._card_at: Callable[[int], Card] = no_card
+        self._made: dict[int, Card] = {}
         self._strips: dict[Card, list[Strip]] = {}
+        #: Whole lines of a row of cards, by the row's cards and the width: the
+        #: compositor asks again for lines that did not change, around those that did.
+        self._lines: dict[tuple[tuple[Card, ...], int, int], Strip] = {}
         self._style_map: dict[str, Style] | None = None
 
-    def show(self, cards: list[Card], empty_text: str = "Nobody present here.") -> None:
-        if cards == self.cards and empty_text == self.empty_text:
-            return
-        # A new layout only when the number of cards (so the height) changes; with
-        # the same cards in the same places, only the cards that changed repaint.
-        layout = len(cards) != len(self.cards)
-        changed = ([] if layout or empty_text != self.empty_text or not cards
-                   else [i for i, (old, new) in enumerate(zip(self.cards, cards)) if old != new])
-        self.cards = cards
+    def show(self, count: int, card_at: Callable[[int], Card],
+             empty_text: str = "Nobody present here.") -> None:
+        """count cards, card i made by card_at(i) when it comes into view (a card
+        off screen is never made). A new layout only when the number of cards
+        (so the height) changes; lines whose cards did not change keep their strips."""
+        layout = count != self.count or empty_text != self.empty_text
+        self.count, self._card_at, self._made = count, card_at, {}
         self.empty_text = empty_text
-        kept = set(cards)
-        self._strips = {card: strips for card, strips in self._strips.items() if card in kept}
-        width = self.size.width
-        if changed and width:
-            per_row = self.columns(width)
-            self.refresh(*(self.card_region(i, per_row) for i in changed))
-        else:
-            self.refresh(layout=layout)
+        if len(self._strips) > 4 * max(count, 16):
+            self._strips.clear()
+        if len(self._lines) > 4 * CARD_LINES * max(count, 16):
+            self._lines.clear()
+        self.refresh(layout=layout)
 
-    @staticmethod
-    def card_region(index: int, per_row: int) -> Region:
-        """Where card `index` is drawn, in the widget's own coordinates."""
-        row, column = divmod(index, per_row)
-        return Region(column * (CARD_WIDTH + GAP), row * (CARD_LINES + 1), CARD_WIDTH, CARD_LINES)
+    def card(self, index: int) -> Card:
+        card = self._made.get(index)
+        if card is None:
+            card = self._made[index] = self._card_at(index)
+        return card
+
+    @property
+    def cards(self) -> list[Card]:
+        """Every card (made now where not yet in view): for tests and reading out."""
+        return [self.card(i) for i in range(self.count)]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # the theme changed: styles baked into strips are stale
+        self._lines.clear()
         self._style_map = None
 
     def columns(self, width: int) -> int:
         return max(1, (width + GAP) // (CARD_WIDTH + GAP))
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        if not self.cards:
+        if not self.count:
             return 1
-        rows = -(-len(self.cards) // self.columns(width))
+        rows = -(-self.count // self.columns(width))
         return rows * (CARD_LINES + 1) - 1
 
     def _styles(self) -> dict[str, Style]:
@@ -136,14 +143,23 @@ class TallyCards(Widget):
         """Only the lines in view are drawn; cards that did not change reuse their strips."""
         width = self.size.width
         styles = self._styles()
-        if not self.cards:
+        if not self.count:
             text = self.empty_text if y == 0 else ""
             return Strip([Segment(text, styles["base"])]).adjust_cell_length(width, styles["base"])
         per_row = self.columns(width)
         row, line = divmod(y, CARD_LINES + 1)
-        row_cards = self.cards[row * per_row:(row + 1) * per_row]
+        row_cards = tuple(self.card(i) for i in range(row * per_row,
+                                                       min(self.count, (row + 1) * per_row)))
         if line >= CARD_LINES or not row_cards:
             return Strip.blank(width, styles["base"])
+        key = (row_cards, line, width)
+        joined = self._lines.get(key)
+        if joined is None:
+            joined = self._lines[key] = self._join(row_cards, line, width, styles)
+        return joined
+
+    def _join(self, row_cards: tuple[Card, ...], line: int, width: int,
+              styles: dict[str, Style]) -> Strip:
         parts: list[Strip] = []
         for column, card in enumerate(row_cards):
             if column:
@@ -160,3 +176,8 @@ class TallyCards(Widget):
         width = self.size.width or 80
         height = self.get_content_height(None, None, width)
         return "\n".join(self.render_line(y).text.rstrip() for y in range(height))
+
+
+def no_card(index: int) -> Card:
+    """The card maker when there are no cards."""
+    raise IndexError(index)

@@ -57,7 +57,7 @@ class TallyPrompt(Panel):
             self.name = name
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id)
         self.keys = TallyKeys()
         """The state machine: what is typed, the observed group, the message."""
 
