@@ -239,3 +239,25 @@ async def test_the_side_panels_show_their_first_counts_whole(demo_session: Path)
             if "⇄" in seen and "Top voice" in seen:
                 break
         assert "Top voice" in seen and "⇄" in seen, seen
+
+
+async def test_the_cards_are_on_screen_whole_once_counted(demo_session: Path) -> None:
+    """The cards grow from the one line "Reading the session's log…": each card's
+    four lines are on screen at 80x24, and scrolling the cards shows the later
+    ones, made as they come into view (a card grid once stayed one line tall)."""
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await board_started(pilot, screen)
+        await pilot.pause(0.1)
+        seen = "\n".join("".join(seg.text for seg in strip)
+                         for strip in screen._compositor.render_strips())
+        assert seen.count(" spoke · ") >= 4 and seen.count("%") >= 4, seen
+        cards = screen.query_one(TallyCards)
+        last = cards.cards[-1]
+        assert last.name not in seen  # the demo has more people than fit
+        screen.query_one("#tally-left").scroll_end(animate=False)
+        await pilot.pause(0.1)
+        seen = "\n".join("".join(seg.text for seg in strip)
+                         for strip in screen._compositor.render_strips())
+        assert f"{last.code} {last.name[:8]}" in seen, seen

@@ -33,8 +33,6 @@ from facilitator.widgets.tally_prompt import TallyPrompt, key_token
 FEED_LINES = 20
 #: How soon counting the board is tried again after it failed.
 LOAD_RETRY_SECONDS = 1.0
-#: How soon after the first counts the side panels are laid out again.
-RELAYOUT_SECONDS = 0.05
 #: How often the screen looks whether the opening thread has counted the board.
 AHEAD_POLL_SECONDS = 0.02
 BETWEEN_ROUNDS = "between rounds"
@@ -193,15 +191,6 @@ class TallyScreen(SessionScreen):
                 self.set_timer(LOAD_RETRY_SECONDS, self.load_board)
                 return
         self.render_all()
-        self.set_timer(RELAYOUT_SECONDS, self._lay_out_panels)
-
-    def _lay_out_panels(self) -> None:
-        """The side panels laid out again once their first counts are drawn. They
-        grow from a one-line "…" in the frame right after the first; Textual laid
-        them out with the old height then (the equity and pairs panels stayed one
-        line tall until something else changed)."""
-        for panel in self.query("#tally-right > *"):
-            panel.refresh(layout=True)
 
     def bind_group_states(self) -> None:
         """One key per whole-group state, read from the codebook (shown in the footer)."""

@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
+from facilitator.widgets.relayout import lay_out_again
+
 
 class Panel(Widget):
     """Styled text (never markup), drawn line by line from strips made once per
@@ -37,7 +39,10 @@ class Panel(Widget):
         self._shown = text
         self._wrapped = (-1, [])
         self._strips.clear()
-        self.refresh(layout=width <= 0 or len(self._lines(width)) != before)
+        if width <= 0 or len(self._lines(width)) != before:
+            lay_out_again(self)
+        else:
+            self.refresh()
 
     def wait(self) -> None:
         """While the session's log is still being read: say so, show no figure."""

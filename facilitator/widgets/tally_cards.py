@@ -17,6 +17,8 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
+from facilitator.widgets.relayout import lay_out_again
+
 CARD_WIDTH = 19
 GAP = 1
 CARD_LINES = 4  # plus one blank line between rows of cards
@@ -69,14 +71,17 @@ class TallyCards(Widget):
         """count cards, card i made by card_at(i) when it comes into view (a card
         off screen is never made). A new layout only when the number of cards
         (so the height) changes; lines whose cards did not change keep their strips."""
-        layout = count != self.count or empty_text != self.empty_text
+        layout = count != self.count  # only the number of cards sets the height
         self.count, self._card_at, self._made = count, card_at, {}
         self.empty_text = empty_text
         if len(self._strips) > 4 * max(count, 16):
             self._strips.clear()
         if len(self._lines) > 4 * CARD_LINES * max(count, 16):
             self._lines.clear()
-        self.refresh(layout=layout)
+        if layout:
+            lay_out_again(self)
+        else:
+            self.refresh()
 
     def card(self, index: int) -> Card:
         card = self._made.get(index)
