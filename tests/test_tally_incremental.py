@@ -261,3 +261,24 @@ async def test_the_cards_are_on_screen_whole_once_counted(demo_session: Path) ->
         seen = "\n".join("".join(seg.text for seg in strip)
                          for strip in screen._compositor.render_strips())
         assert f"{last.code} {last.name[:8]}" in seen, seen
+
+
+async def test_cards_on_screen_follow_every_turn(demo_session: Path) -> None:
+    """After turns for people in different rows of cards, typed one after another,
+    every card in view on screen shows what the board counts: a card that changed
+    after others had been redrawn alone is redrawn too."""
+    app = make_app(demo_session, identity="ana", screen="tally")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await board_started(pilot, screen)
+        cards = screen.query_one(TallyCards)
+        per_row = cards.columns(cards.size.width)
+        codes = [cards.cards[i].code for i in (0, 2 * per_row, 1, per_row, 0, per_row + 1, 2)]
+        for code in codes:
+            await pilot.press(*code)
+            await pilot.pause()
+        await pilot.pause(0.1)
+        region = cards.region
+        shown = ["".join(seg.text for seg in strip)[region.x:region.right].rstrip()
+                 for strip in screen._compositor.render_strips()[region.y:region.y + 14]]
+        assert shown == cards.text().splitlines()[:14]

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -60,6 +61,8 @@ class TallyCards(Widget):
         self.empty_text = "Nobody present here."
         self._card_at: Callable[[int], Card] = no_card
         self._made: dict[int, Card] = {}
+        #: What is drawn at each place since the cards were last drawn whole.
+        self._drawn: dict[int, Card] = {}
         self._strips: dict[Card, list[Strip]] = {}
         #: Whole lines of a row of cards, by the row's cards and the width: the
         #: compositor asks again for lines that did not change, around those that did.
@@ -69,19 +72,36 @@ class TallyCards(Widget):
     def show(self, count: int, card_at: Callable[[int], Card],
              empty_text: str = "Nobody present here.") -> None:
         """count cards, card i made by card_at(i) when it comes into view (a card
-        off screen is never made). A new layout only when the number of cards
-        (so the height) changes; lines whose cards did not change keep their strips."""
-        layout = count != self.count  # only the number of cards sets the height
+        off screen is never made). A new layout only when the number of cards (so
+        the height) changes; otherwise only the cards in view that changed repaint,
+        and lines whose cards did not change keep their strips."""
+        layout = count != self.count
+        redraw = layout or empty_text != self.empty_text or not count
         self.count, self._card_at, self._made = count, card_at, {}
         self.empty_text = empty_text
         if len(self._strips) > 4 * max(count, 16):
             self._strips.clear()
         if len(self._lines) > 4 * CARD_LINES * max(count, 16):
             self._lines.clear()
-        if layout:
-            lay_out_again(self)
-        else:
-            self.refresh()
+        width = self.size.width
+        if redraw or not width:
+            self._drawn.clear()
+            if layout:
+                lay_out_again(self)
+            else:
+                self.refresh()
+        else:  # the cards drawn are the ones that can be in view
+            per_row = self.columns(width)
+            changed = [self.card_region(i, per_row) for i, card in self._drawn.items()
+                       if self.card(i) != card]
+            if changed:
+                self.refresh(*changed)
+
+    @staticmethod
+    def card_region(index: int, per_row: int) -> Region:
+        """Where card `index` is drawn, in the widget's own coordinates."""
+        row, column = divmod(index, per_row)
+        return Region(column * (CARD_WIDTH + GAP), row * (CARD_LINES + 1), CARD_WIDTH, CARD_LINES)
 
     def card(self, index: int) -> Card:
         card = self._made.get(index)
@@ -98,6 +118,7 @@ class TallyCards(Widget):
         super().notify_style_update()
         self._strips.clear()  # the theme changed: styles baked into strips are stale
         self._lines.clear()
+        self._drawn.clear()
         self._style_map = None
 
     def columns(self, width: int) -> int:
@@ -153,8 +174,9 @@ class TallyCards(Widget):
             return Strip([Segment(text, styles["base"])]).adjust_cell_length(width, styles["base"])
         per_row = self.columns(width)
         row, line = divmod(y, CARD_LINES + 1)
-        row_cards = tuple(self.card(i) for i in range(row * per_row,
-                                                       min(self.count, (row + 1) * per_row)))
+        first = row * per_row
+        row_cards = tuple(self.card(i) for i in range(first, min(self.count, first + per_row)))
+        self._drawn.update(zip(range(first, first + len(row_cards)), row_cards))
         if line >= CARD_LINES or not row_cards:
             return Strip.blank(width, styles["base"])
         key = (row_cards, line, width)
