@@ -32,7 +32,7 @@ def counted_network(store: SessionStore, flt: NetworkFilter = NetworkFilter(),
         with store.reading():
             rows = session_counts(store)
             last_at = latest_pair_entry(store, [name for name, _label, _directed in data.kinds])
-        return data, ties_from_counts(data, rows, last_at=last_at)
+        return data, ties_from_counts(data, rows.rows(), last_at=last_at)
     group = next((g for g in data.groups if g.id == flt.group_id), None)
     rows = entry_counts(
         store,
