@@ -147,6 +147,7 @@ def packed_session_counts(store: SessionStore) -> PackedCounts:
 
 
 def unpack_session_counts(packed: PackedCounts) -> CountColumns:
+    """What packed_session_counts packed, column by column, in the GROUP BY's order."""
     sources, targets, kinds, rounds, counts = packed
     return CountColumns(_numbers(sources), _numbers(targets), _kinds(kinds), _numbers(rounds),
                         _numbers(counts))
