@@ -40,15 +40,15 @@ RUNS = 5
 LONG_RUNS = 3
 
 #: What the report reads, as the sqlite3 shell would run it: the log grouped by
-#: (source, target, kind, round) off the same index (into a temporary table, as
-#: count_ahead does, then read), the latest entry between people (off
+#: (source, target, kind, round) off the same index and packed into a text per
+#: column (as count_ahead does), the latest entry between people (off
 #: interactions_at), then every small table.
 REPORT_SQL = """
-CREATE TEMP TABLE entry_counts AS
- SELECT source_id, target_id, kind, round_id, COUNT(*), NULL FROM interactions
- INDEXED BY interactions_counts WHERE voided_at IS NULL
- GROUP BY source_id, target_id, kind, round_id;
-SELECT * FROM temp.entry_counts; DROP TABLE temp.entry_counts;
+SELECT group_concat(ifnull(source_id, 'null')), group_concat(ifnull(target_id, 'null')),
+ group_concat(hex(kind)), group_concat(ifnull(round_id, 'null')), group_concat(ifnull(n, 'null'))
+ FROM (SELECT source_id, target_id, kind, round_id, COUNT(*) AS n, NULL AS last_at
+ FROM interactions INDEXED BY interactions_counts WHERE voided_at IS NULL
+ GROUP BY source_id, target_id, kind, round_id);
 SELECT at FROM interactions INDEXED BY interactions_at WHERE voided_at IS NULL
  AND source_id IS NOT NULL AND kind IN (SELECT name FROM kinds WHERE scope = 'pair')
  ORDER BY at DESC LIMIT 1;
@@ -59,11 +59,11 @@ SELECT * FROM goals; SELECT * FROM goal_history; SELECT * FROM goal_essentials;
 SELECT * FROM essentials; SELECT * FROM challenges; SELECT * FROM layout; SELECT * FROM settings;
 """
 NETWORK_SQL = """
-CREATE TEMP TABLE entry_counts AS
- SELECT source_id, target_id, kind, round_id, COUNT(*), NULL FROM interactions
- INDEXED BY interactions_counts WHERE voided_at IS NULL
- GROUP BY source_id, target_id, kind, round_id;
-SELECT * FROM temp.entry_counts; DROP TABLE temp.entry_counts;
+SELECT group_concat(ifnull(source_id, 'null')), group_concat(ifnull(target_id, 'null')),
+ group_concat(hex(kind)), group_concat(ifnull(round_id, 'null')), group_concat(ifnull(n, 'null'))
+ FROM (SELECT source_id, target_id, kind, round_id, COUNT(*) AS n, NULL AS last_at
+ FROM interactions INDEXED BY interactions_counts WHERE voided_at IS NULL
+ GROUP BY source_id, target_id, kind, round_id);
 SELECT at FROM interactions INDEXED BY interactions_at WHERE voided_at IS NULL
  AND source_id IS NOT NULL AND kind IN (SELECT name FROM kinds WHERE scope = 'pair')
  ORDER BY at DESC LIMIT 1;

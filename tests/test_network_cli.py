@@ -82,3 +82,41 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(cli, ["network", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "facilitator network" in result.output
+
+
+def test_network_stores_the_layout_once_then_only_reads_the_file(
+        demo_session: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first picture lays the network out and stores it for everyone; after that
+    `network` opens the file read-only (no write, no whole-file check) and draws the
+    same picture from the stored layout."""
+    import sqlite3
+
+    from facilitator.models.store import SessionStore
+
+    with SessionStore.open(demo_session) as store:
+        store.transact(lambda c: c.execute("DELETE FROM layout"))
+    first = run("network", str(demo_session), "--width", "80")
+    with sqlite3.connect(demo_session) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM layout").fetchone()[0] > 0
+    opened: list[bool] = []
+    real_open = SessionStore.open.__func__  # type: ignore[attr-defined]
+
+    def watched(cls, path, **options):  # type: ignore[no-untyped-def]
+        opened.append(bool(options.get("read_only")))
+        return real_open(cls, path, **options)
+
+    monkeypatch.setattr(SessionStore, "open", classmethod(watched))
+    assert run("network", str(demo_session), "--width", "80") == first
+    assert opened == [True]
+
+
+def test_network_upgrades_an_older_file_as_any_open_to_write(tmp_path: Path) -> None:
+    from facilitator.models.schema import SCHEMA_VERSION
+    from facilitator.models.store import SessionStore
+    from tests.test_store import version_2_file
+
+    path = tmp_path / "v2.db"
+    version_2_file(path)
+    assert "Ana Lopez" in run("network", str(path), "--width", "60")
+    with SessionStore.open(path, read_only=True) as store:
+        assert store.schema_version == SCHEMA_VERSION

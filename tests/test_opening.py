@@ -17,7 +17,9 @@ from facilitator.analysis.tallies import WHOLE_SESSION, round_scope
 from facilitator.app import make_app
 from facilitator.core.opening import Opening, pause_collecting, resume_collecting
 from facilitator.core.tally import LiveTally, count_ahead, read_board
-from facilitator.models.aggregates import packed_scope_counts, scope_counts, unpack_counts
+from facilitator.models.aggregates import (
+    entry_counts, packed_scope_counts, packed_session_counts, scope_counts, unpack_counts,
+    unpack_session_counts)
 from facilitator.models.interactions import log_interaction, restore_interaction, void_interaction
 from facilitator.models.roster import find_participant
 from facilitator.models.rounds import current_round, start_round
@@ -56,6 +58,9 @@ def test_packed_counts_are_the_grouped_counts_even_for_hostile_kinds(small_sessi
         assert any(k == "\ufffd\ufffd" for _s, _t, k, _n in got)
         empty = packed_scope_counts(store, round_scope(999), 10**9)
         assert list(unpack_counts(empty)) == []
+        # The report's whole-session counts are packed the same way.
+        whole = unpack_session_counts(packed_session_counts(store))
+        assert sorted(whole.rows(), key=repr) == sorted(map(tuple, entry_counts(store)), key=repr)
 
 
 def test_a_board_started_from_counts_made_ahead_catches_up_with_the_file(

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from facilitator.models.aggregates import EntryCount
+    from facilitator.models.aggregates import CountRow
 
 #: Seed for community detection and layout, so every process gets the same answer.
 DEFAULT_SEED = 7
@@ -202,10 +202,11 @@ def tie_counts(data: NetworkData, flt: NetworkFilter = NetworkFilter()) -> Ties:
                 to_group, last_at, dict(together))
 
 
-def ties_from_counts(data: NetworkData, rows: "Iterable[EntryCount]",
+def ties_from_counts(data: NetworkData, rows: "Iterable[CountRow]",
                      flt: NetworkFilter = NetworkFilter(), last_at: str | None = None) -> Ties:
     """The same Ties as tie_counts, from the log counted in SQL (entries grouped by
-    source, target and kind, already selected by the filter's kind, round and group):
+    source, target and kind, already selected by the filter's kind, round and group;
+    rows in EntryCount's order, as EntryCounts or plain tuples):
     what a log too long to hold in memory is analysed from. last_at: the latest
     selected entry's time, when the rows do not carry theirs. Replay and time windows
     need the entries themselves (tie_counts)."""
@@ -217,18 +218,18 @@ def ties_from_counts(data: NetworkData, rows: "Iterable[EntryCount]",
     to_group: Counter[int] = Counter()
     together: Counter[tuple[int, int]] = Counter()
     entries = 0
-    for row in rows:
-        if row.source_id is None or row.kind not in pair_kinds:
+    for source, target, kind, _round, n, at in rows:
+        if source is None or kind not in pair_kinds:
             continue  # whole-group states are no tie
-        entries += row.count
-        if row.last_at is not None and (last_at is None or row.last_at > last_at):
-            last_at = row.last_at
-        if row.target_id is None:
-            to_group[row.source_id] += row.count
-        elif row.kind in undirected:
-            together[pair(row.source_id, row.target_id)] += row.count
+        entries += n
+        if at is not None and (last_at is None or at > last_at):
+            last_at = at
+        if target is None:
+            to_group[source] += n
+        elif kind in undirected:
+            together[pair(source, target)] += n
         else:
-            counts[(row.source_id, row.target_id)] += row.count
+            counts[(source, target)] += n
     return Ties(_node_ids(data, flt, counts, together, to_group), dict(counts), entries,
                 to_group, last_at, dict(together))
 

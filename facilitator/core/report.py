@@ -49,13 +49,8 @@ def participants_section(store: SessionStore, report: Report) -> None:
     """Everyone on the roster by name, with how often they spoke / did something
     (as_source) and were addressed (as_target): the `tallies` view's figures, from
     the log counted in SQL."""
-    as_source: dict[int, int] = {}
-    as_target: dict[int, int] = {}
-    for row in session_counts(store):
-        if row.source_id is not None:
-            as_source[row.source_id] = as_source.get(row.source_id, 0) + row.count
-        if row.target_id is not None:
-            as_target[row.target_id] = as_target.get(row.target_id, 0) + row.count
+    counts = session_counts(store)
+    as_source, as_target = counts.totals(counts.source_ids), counts.totals(counts.target_ids)
     rows = store.rows("SELECT id, name, code, tags, present FROM participants")
     # By the transliterated name, the same on every machine: Åsa with the A's.
     rows = sorted(rows, key=lambda r: sort_key(r["name"]))
@@ -68,11 +63,8 @@ def participants_section(store: SessionStore, report: Report) -> None:
 
 def interactions_section(store: SessionStore, report: Report) -> None:
     counts = session_counts(store)
-    by_kind: dict[str, int] = {}
-    per_round: dict[int | None, int] = {}
-    for row in counts:
-        by_kind[row.kind] = by_kind.get(row.kind, 0) + row.count
-        per_round[row.round_id] = per_round.get(row.round_id, 0) + row.count
+    by_kind = counts.totals(counts.kinds)
+    per_round = counts.totals(counts.round_ids)
     # Entries typed while no round ran (round_id NULL) are their own line, never
     # counted in the round that had ended before them.
     by_round = [{"round": r["name"], "entries": per_round.get(r["id"], 0)}
@@ -80,7 +72,7 @@ def interactions_section(store: SessionStore, report: Report) -> None:
     between = per_round.get(None, 0)
     if between:
         by_round.append({"round": BETWEEN_ROUNDS, "entries": between})
-    report["interactions"] = {"total": sum(row.count for row in counts),
+    report["interactions"] = {"total": sum(counts.counts),
                               "voided": voided_entries(store),
                               "by_kind": dict(sorted(by_kind.items())), "by_round": by_round}
 

@@ -8,6 +8,7 @@ entries and are the live screen's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ def counted_network(store: SessionStore, flt: NetworkFilter = NetworkFilter(),
         with store.reading():
             rows = session_counts(store)
             last_at = latest_pair_entry(store, [name for name, _label, _directed in data.kinds])
-        return data, ties_from_counts(data, rows, last_at=last_at)
+        return data, ties_from_counts(data, rows.rows(), last_at=last_at)
     group = next((g for g in data.groups if g.id == flt.group_id), None)
     rows = entry_counts(
         store,
@@ -100,10 +101,12 @@ class CountedPicture:
 def counted_picture(store: SessionStore, width: int, height: int, *,
                     round_text: str | None = None, kind_text: str | None = None,
                     group_text: str | None = None, focus_text: str | None = None,
-                    group_marks: bool = False) -> CountedPicture:
+                    group_marks: bool = False,
+                    writer: "Callable[[], SessionStore] | None" = None) -> CountedPicture:
     """`facilitator network`: the picture for the filters a user typed, drawn with the
     shared layout (brought up to date and stored if it had to be), and what it means;
-    all from the log counted in SQL."""
+    all from the log counted in SQL. writer: opens the store a new layout is stored
+    through (only when one must be), when `store` is read-only."""
     from facilitator.analysis.network_view import LayoutJob, sociogram_specs
     from facilitator.analysis.sociogram import render_sociogram
     from facilitator.analysis.network import DEFAULT_SEED
@@ -119,7 +122,14 @@ def counted_picture(store: SessionStore, width: int, height: int, *,
     stored, signature = stored_layout(store)
     job = LayoutJob(whole.node_ids, frozenset(whole.pairs()), stored, signature,
                     layout_seed(store, DEFAULT_SEED))
-    positions = job.stored if job.up_to_date else save_job(store, job, job.run())
+    if job.up_to_date:
+        positions = job.stored
+    elif writer is None:
+        positions = save_job(store, job, job.run())
+    else:
+        laid_out = job.run()
+        with writer() as writing:
+            positions = save_job(writing, job, laid_out)
     ties = whole if flt == NetworkFilter() else counted_network(store, flt, data)[1]
     groups = formal_grouping(data, flt.round_id)
     nodes, edges = sociogram_specs(data, ties, groups, focus)

@@ -9,7 +9,6 @@ grouped counts are read, so a log of a million entries costs what its distinct
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from facilitator.analysis.tallies import counted_tally, summarise
@@ -20,16 +19,13 @@ from facilitator.models.roster import participants
 from facilitator.models.session import session_info
 from facilitator.models.store import SessionStore
 
-#: (source, target, kind, count) of an EntryCount: what the counting rule takes.
-_COUNTED = itemgetter(0, 1, 2, 4)
-
-
 def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
     """Add by_kind and turns to each participant, and equity and not_spoken."""
     turn = session_turn_kind(store)
     turn_name = turn.name if turn else ""
     undirected = frozenset(k.name for k in codebook(store) if not k.directed)
-    total = counted_tally(map(_COUNTED, session_counts(store)), turn_name, undirected)
+    counts = session_counts(store)
+    total = counted_tally(counts.counted(), turn_name, undirected)
     people = participants(store)
     by_name = {p.name: p.id for p in people}
     for entry in report.get("participants", []):
@@ -39,9 +35,7 @@ def tally_section(store: SessionStore, report: dict[str, Any]) -> None:
         entry["turns"] = total.turns[pid] if pid is not None else 0
     present = [p.id for p in sorted(people, key=lambda p: p.name.lower()) if p.present]
     round_id = session_info(store).current_round_id
-    this_round = counted_tally(map(_COUNTED, (row for row in session_counts(store)
-                                              if row.round_id == round_id)),
-                               turn_name, undirected)
+    this_round = counted_tally(counts.in_round(round_id).counted(), turn_name, undirected)
     summary = summarise(total, present, this_round)
     report["equity"] = {"gini": round(summary.gini, 3), "reading": summary.reading}
     names = {p.id: p.name for p in people}

@@ -4,15 +4,17 @@ of any length, without holding its entries in memory.
 One query does it: the live entries grouped by (source, target, kind, round), read
 off the covering partial index interactions_counts (models/schema.py) in index order, so
 SQLite neither sorts nor reads the table. A million entries come back as about
-a hundred thousand rows (tuples, not objects: they are summed, then dropped). Filters (a round, kinds, a group) are WHERE terms on
+a hundred thousand rows; the whole session's come back packed (a text per column, made
+by SQLite in the query's one step) and are read column by column (CountColumns), never
+as a hundred thousand row objects. Filters (a round, kinds, a group) are WHERE terms on
 columns of the same index."""
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
+import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import NamedTuple
 
 from facilitator.models.store import SessionStore
@@ -34,6 +36,10 @@ class EntryCount(NamedTuple):
     last_at: str | None
 
 
+#: An EntryCount's fields as a plain tuple (CountColumns.rows gives these).
+CountRow = tuple[int | None, int | None, str, int | None, int, str | None]
+
+
 @dataclass(frozen=True)
 class GroupScope:
     """The entries of one group: logged in it, or (logged without a group) between
@@ -42,11 +48,6 @@ class GroupScope:
     group_id: int
     member_ids: tuple[int, ...]
     round_id: int | None
-
-
-#: Names for count_into_table's temporary tables (unique: one connection may
-#: count in two threads).
-_tables = itertools.count(1)
 
 
 def _selection(round_id: int | None, between_rounds: bool, kinds: Collection[str] | None,
@@ -75,7 +76,8 @@ def _selection(round_id: int | None, between_rounds: bool, kinds: Collection[str
 
 
 def _count_sql(where: list[str], latest: bool) -> str:
-    return (f"SELECT source_id, target_id, kind, round_id, COUNT(*), {'MAX(at)' if latest else 'NULL'}"
+    return (f"SELECT source_id, target_id, kind, round_id, COUNT(*) AS n,"
+            f" {'MAX(at)' if latest else 'NULL'} AS last_at"
             " FROM interactions INDEXED BY interactions_counts"
             f" WHERE {' AND '.join(where)} GROUP BY source_id, target_id, kind, round_id")
 
@@ -94,41 +96,88 @@ def entry_counts(store: SessionStore, *, round_id: int | None = None,
     return list(map(EntryCount._make, cursor.execute(_count_sql(where, latest), params)))
 
 
-def count_into_table(store: SessionStore) -> str | None:
-    """The whole session's entry_counts into a temporary table, in one SQLite step,
-    which runs without the GIL: another thread imports meanwhile (count_ahead in
-    core.report_counts). Row by row, the thread reading would wait for the GIL at
-    every row. Returns the table's name (read it with counts_from_table), None
-    when SQLite has no room for temporary tables."""
+@dataclass(frozen=True)
+class CountColumns:
+    """The whole session's entry_counts column by column (row i is the i-th of each
+    list): what the report's sections sum and count, read from one packed row."""
+
+    source_ids: list[int | None]
+    target_ids: list[int | None]
+    kinds: list[str]
+    round_ids: list[int | None]
+    counts: list[int]
+
+    def rows(self) -> Iterator[CountRow]:
+        """The rows as entry_counts gives them (plain tuples in EntryCount's order)."""
+        return zip(self.source_ids, self.target_ids, self.kinds, self.round_ids, self.counts,
+                   repeat(None))
+
+    def counted(self) -> "Iterator[tuple[int | None, int | None, str, int]]":
+        """(source, target, kind, n): what the counting rule takes (analysis.tallies)."""
+        return zip(self.source_ids, self.target_ids, self.kinds, self.counts)
+
+    def totals(self, column: "list[object]") -> dict[object, int]:
+        """How many entries there are for each value of one of these columns."""
+        totals: dict[object, int] = {}
+        get = totals.get
+        for value, n in zip(column, self.counts):
+            totals[value] = get(value, 0) + n
+        return totals
+
+    def in_round(self, round_id: int | None) -> "CountColumns":
+        """The rows of one round (None: typed between rounds)."""
+        keep = [i for i, r in enumerate(self.round_ids) if r == round_id]
+        return CountColumns(*([column[i] for i in keep] for column in (
+            self.source_ids, self.target_ids, self.kinds, self.round_ids, self.counts)))
+
+
+#: The whole session's counts packed (packed_session_counts): a text per column.
+PackedCounts = tuple[str, str, str, str, str]
+
+
+def packed_session_counts(store: SessionStore) -> PackedCounts:
+    """The whole session's entry_counts packed by SQLite, a text per column (read
+    back with unpack_session_counts): one step of SQLite, which runs without
+    Python's lock, so another thread imports meanwhile (count_ahead in
+    core.report_counts), and reading the texts back costs a few parses instead of
+    a hundred thousand rows through sqlite3 (0.4 s at a million entries)."""
     where, params = _selection(None, False, None, None)
-    table = f"entry_counts_{next(_tables)}"
-    try:
-        store.conn.execute(f"CREATE TEMP TABLE {table} AS {_count_sql(where, False)}", params)
-    except sqlite3.OperationalError:
-        return None
-    return table
+    sql = _count_sql(where, False)
+    return _packed(store, sql, ("source_id", "target_id", "kind", "round_id", "n"), params)
 
 
-def counts_from_table(store: SessionStore, table: str) -> list[EntryCount]:
-    """What count_into_table counted, in the GROUP BY's order (entry_counts'); the
-    table is dropped."""
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    try:
-        return list(map(EntryCount._make, cursor.execute(f"SELECT * FROM temp.{table}")))
-    finally:
-        drop_table(store, table)
+def unpack_session_counts(packed: PackedCounts) -> CountColumns:
+    """What packed_session_counts packed, column by column, in the GROUP BY's order."""
+    sources, targets, kinds, rounds, counts = packed
+    return CountColumns(_numbers(sources), _numbers(targets), _kinds(kinds), _numbers(rounds),
+                        _numbers(counts))
 
 
-def drop_table(store: SessionStore, table: str) -> None:
-    """Drop a temporary table; while another statement of the connection is being
-    read (another thread's), SQLite refuses, and the table goes with the connection.
-    (Not emptied instead: a DELETE would move total_changes, which session_counts
-    reads as "this process wrote".)"""
-    try:
-        store.conn.execute(f"DROP TABLE temp.{table}")
-    except sqlite3.OperationalError:
-        pass
+def _packed(store: SessionStore, sql: str, columns: tuple[str, ...],
+            params: "list[object]") -> "tuple[str, ...]":
+    """The rows of `sql` packed, a text per column, in one SQLite step: numbers
+    comma-separated with null for NULL (the inside of a JSON array, read back by
+    _numbers), the kind in hex (_kinds). No rows: empty texts."""
+    packs = ", ".join(f"group_concat(hex({name}))" if name == "kind"
+                      else f"group_concat(ifnull({name}, 'null'))" for name in columns)
+    row = store.one(f"SELECT {packs} FROM ({sql})", params)
+    if row is None or row[0] is None:
+        return ("",) * len(columns)
+    return tuple(str(text) for text in row)
+
+
+def _numbers(packed: str) -> "list[int | None]":
+    return json.loads(f"[{packed}]")
+
+
+def _kinds(packed: str) -> list[str]:
+    """A packed kind column; each kind's text goes through the store's text rule
+    (models.text.text_from_file), as any text read from the file."""
+    if not packed:
+        return []
+    codes = packed.split(",")
+    kinds = {code: text_from_file(bytes.fromhex(code)) for code in set(codes)}
+    return list(map(kinds.__getitem__, codes))
 
 
 def latest_pair_entry(store: SessionStore, pair_kinds: Collection[str]) -> str | None:
@@ -189,31 +238,20 @@ Packed = tuple[str, str, str, str]
 
 
 def packed_scope_counts(store: SessionStore, scope: tuple[str, int | None], upto: int) -> Packed:
-    """scope_counts as four texts made by SQLite, a column each (sources, targets,
-    kinds in hex, counts; comma-separated, -1 for NULL): one step of SQLite, which
-    runs without Python's lock, so a thread can count while the UI thread starts
-    (row by row, it would wait for the lock at every row), and a few splits to read
-    back (unpack_counts)."""
+    """scope_counts packed, a text per column (sources, targets, kinds, counts): one
+    step of SQLite, which runs without Python's lock, so a thread can count while
+    the UI thread starts (row by row, it would wait for the lock at every row), and
+    a few parses to read back (unpack_counts)."""
     sql, params = _scope_query(scope, upto)
-    row = store.one(
-        "SELECT group_concat(ifnull(source_id, -1)), group_concat(ifnull(target_id, -1)),"
-        f" group_concat(hex(kind)), group_concat(n) FROM ({sql})", params)
-    if row is None or row[0] is None:
-        return ("", "", "", "")
-    return (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+    sources, targets, kinds, counts = _packed(store, sql, ("source_id", "target_id", "kind", "n"),
+                                              params)
+    return (sources, targets, kinds, counts)
 
 
 def unpack_counts(packed: Packed) -> "Iterator[tuple[int | None, int | None, str, int]]":
-    """The rows (source, target, kind, n) of packed_scope_counts; each kind's text
-    goes through the store's text rule (models.text.text_from_file), as any text
-    read from the file."""
-    sources, targets, codes, counts = packed
-    if not sources:
-        return iter(())
-    kinds = {code: text_from_file(bytes.fromhex(code)) for code in set(codes.split(","))}
-    return zip([None if n < 0 else n for n in map(int, sources.split(","))],
-               [None if n < 0 else n for n in map(int, targets.split(","))],
-               map(kinds.__getitem__, codes.split(",")), map(int, counts.split(",")))
+    """The rows (source, target, kind, n) of packed_scope_counts."""
+    sources, targets, kinds, counts = packed
+    return zip(_numbers(sources), _numbers(targets), _kinds(kinds), _numbers(counts))
 
 
 def voided_ids(store: SessionStore, upto: int) -> list[int]:

@@ -99,6 +99,10 @@ class NotASession(SessionError):
     whatever SQLite created beside it for this open is removed again."""
 
 
+class NeedsUpgrade(SessionError):
+    """A file of an older schema opened read-only: only a writable open migrates it."""
+
+
 def now() -> str:
     """The current time as stored in the file: ISO 8601, UTC, milliseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -364,7 +368,7 @@ class SessionStore:
             raise NotASession(f"{visible(str(self.path))} is empty, not a facilitator session.")
         if self.read_only:
             if version < SCHEMA_VERSION:
-                raise SessionError(
+                raise NeedsUpgrade(
                     f"{visible(str(self.path))} needs upgrading; open it once without --read-only."
                 )
             return
