@@ -243,9 +243,7 @@ def packed_scope_counts(store: SessionStore, scope: tuple[str, int | None], upto
     the UI thread starts (row by row, it would wait for the lock at every row), and
     a few parses to read back (unpack_counts)."""
     sql, params = _scope_query(scope, upto)
-    sources, targets, kinds, counts = _packed(store, sql, ("source_id", "target_id", "kind", "n"),
-                                              params)
-    return (sources, targets, kinds, counts)
+    return _packed(store, sql, ("source_id", "target_id", "kind", "n"), params)  # type: ignore[return-value]
 
 
 def unpack_counts(packed: Packed) -> "Iterator[tuple[int | None, int | None, str, int]]":

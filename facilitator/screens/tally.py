@@ -300,8 +300,8 @@ class TallyScreen(SessionScreen):
             return
         if live.board is None:  # the log is being read: say so, draw nothing made up
             self._cards.show(0, no_card, "Reading the session's log…")
-            for panel in self.query("#tally-right > *"):
-                panel.wait()  # type: ignore[attr-defined]
+            for panel in (self._equity, self._not_spoken, self._pairs, self._feed):
+                panel.wait()
             self.render_bar()
             return
         shown = self.shown_people()

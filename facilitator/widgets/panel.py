@@ -75,12 +75,18 @@ class Panel(Widget):
         key = (y, width)
         strip = self._strips.get(key)
         if strip is None:
-            base = self.rich_style
             lines = self._lines(width)
             if y >= len(lines):
-                strip = Strip.blank(width, base)
+                strip = Strip.blank(width, self.rich_style)
             else:
-                segments = Segment.apply_style(lines[y].render(self.app.console), base)
-                strip = Strip(segments).adjust_cell_length(width, base)
+                strip = text_strip(self, lines[y], width)
             self._strips[key] = strip
         return strip
+
+
+def text_strip(widget: Widget, line: Text, width: int) -> Strip:
+    """One line of styled text as a strip of exactly `width` cells, on the widget's
+    own style: what the line-API widgets here keep and hand back."""
+    base = widget.rich_style
+    return Strip(Segment.apply_style(line.render(widget.app.console), base)).adjust_cell_length(
+        width, base)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from facilitator.widgets.panel import Panel
+from facilitator.widgets.panel import Panel, text_strip
 
 
 class TallyBar(Panel):
@@ -159,16 +158,14 @@ class FeedPanel(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
         if y >= len(self._rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         key = (self._rows[y], width)
         strip = self._strips.get(key)
         if strip is None:
             text = row_text(self._rows[y])
             text.truncate(width, overflow="ellipsis")
-            strip = self._strips[key] = Strip(
-                Segment.apply_style(text.render(self.app.console), base)).adjust_cell_length(width, base)
+            strip = self._strips[key] = text_strip(self, text, width)
         return strip
 
     def render(self) -> Text:
