@@ -137,7 +137,10 @@ class FacilitatorApp(App[None]):
         self.set_interval(POLL_SECONDS, self.poll_for_changes)
         self.set_interval(PRESENCE_HEARTBEAT, self.announce_presence)
         self.set_interval(1.0, self.update_header)
-        self.announce_presence()
+        self.update_header()
+        # Said once the first frame is out: the presence row is a commit (an fsync),
+        # which nobody waits for.
+        self.call_after_refresh(self.announce_presence)
         self._exit_on_signals()
         #: Running on a real terminal (not headless): watched in case it goes away.
         self._on_terminal = not self.is_headless and terminal_alive()

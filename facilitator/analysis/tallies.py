@@ -303,16 +303,14 @@ class ParticipantTally(NamedTuple):
     share: float  # of all speaking among the people shown, 0..1
 
 
-@dataclass(frozen=True)
-class MutualPair:
+class MutualPair(NamedTuple):
     a: int
     b: int
     a_to_b: int
     b_to_a: int
 
 
-@dataclass(frozen=True)
-class TallySummary:
+class TallySummary(NamedTuple):
     """What the panels show. A person's row is made when asked for (row(i)): the
     tally screen draws only the cards in view, of two hundred."""
 

@@ -11,11 +11,10 @@ closed_by, reopened_by; a participant's changed_by; an entry's restored_by)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One step a facilitator can undo (ctrl+z) and possibly redo (ctrl+y)."""
 
     #: Completes the sentence "Undid ...": "the move of Ana to Group 2".

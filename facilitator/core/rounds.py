@@ -9,7 +9,7 @@ it. The round remembers which (rounds.opened_with), for the groups screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from facilitator.core.changes import Change
 from facilitator.models import carry
@@ -29,16 +29,14 @@ OPENED_WITH = {carry.KEPT: "kept groups", carry.OPEN_SPACE: "open space",
                carry.SUGGESTED: "suggested groups"}
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One key of the round dialog and what it does, in a sentence."""
 
     key: str
     label: str
 
 
-@dataclass(frozen=True)
-class RoundStep:
+class RoundStep(NamedTuple):
     """What ctrl+r (tally, roster, goals) or o (groups) offers now, asked before
     it is done: end the running round, and/or start the next one a chosen way."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard, round_scope
 from facilitator.core.changes import Change
@@ -81,8 +82,7 @@ def count_scopes(store: SessionStore, board: TallyBoard, scopes: Iterable[Scope]
     return changed
 
 
-@dataclass(frozen=True)
-class CountedStart:
+class CountedStart(NamedTuple):
     """A board's start counted ahead, on another connection (core.opening): the
     file's moment, its rewrite stamp and the grouped counts of the whole session
     and of the current round (packed: models.aggregates), all from one snapshot."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from facilitator.models.groups import Group
 from facilitator.models.interactions import MAX_NOTE_LENGTH
@@ -41,8 +42,7 @@ NOTE_SHOWN = 36  # the end of a long note is what the prompt shows
 
 
 # ---------------------------------------------------------------------- outcomes
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     """A speaking turn by person, observed in group_id (None: the whole session).
     Whom it addresses is the turn chain's business (facilitator.core.tally)."""
 
@@ -50,8 +50,7 @@ class Turn:
     group_id: int | None
 
 
-@dataclass(frozen=True)
-class Explicit:
+class Explicit(NamedTuple):
     """An explicit entry, exactly as the prompt showed it (target None: the group)."""
 
     source: Participant
@@ -61,30 +60,26 @@ class Explicit:
     group_id: int | None
 
 
-@dataclass(frozen=True)
-class GroupState:
+class GroupState(NamedTuple):
     """A whole-group state (silence, cross-talk...): it takes no people."""
 
     kind: Kind
     group_id: int | None
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(NamedTuple):
     """The next turn in this group addresses the whole group."""
 
     group_id: int | None
 
 
-@dataclass(frozen=True)
-class Observe:
+class Observe(NamedTuple):
     """The facilitator now observes this group (None: the whole session)."""
 
     group_id: int | None
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A key for the screen: "undo" or "redo"."""
 
     name: str
@@ -94,8 +89,7 @@ Entry = Turn | Explicit | GroupState
 Outcome = Turn | Explicit | GroupState | Pause | Observe | Command
 
 
-@dataclass(frozen=True)
-class PromptView:
+class PromptView(NamedTuple):
     """What the prompt line shows: the mode, what is typed, the keys, a message."""
 
     mode: str          # "turn" or "explicit"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from itertools import repeat
 from typing import NamedTuple
 
@@ -40,8 +39,7 @@ class EntryCount(NamedTuple):
 CountRow = tuple[int | None, int | None, str, int | None, int, str | None]
 
 
-@dataclass(frozen=True)
-class GroupScope:
+class GroupScope(NamedTuple):
     """The entries of one group: logged in it, or (logged without a group) between
     its members during its round, as the network's group filter reads them."""
 
@@ -96,8 +94,7 @@ def entry_counts(store: SessionStore, *, round_id: int | None = None,
     return list(map(EntryCount._make, cursor.execute(_count_sql(where, latest), params)))
 
 
-@dataclass(frozen=True)
-class CountColumns:
+class CountColumns(NamedTuple):
     """The whole session's entry_counts column by column (row i is the i-th of each
     list): what the report's sections sum and count, read from one packed row."""
 

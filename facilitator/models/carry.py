@@ -10,7 +10,7 @@ or not at all."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from facilitator.models.groups import insert_group, insert_membership, join_group, mark_closed
 from facilitator.models.store import SessionError, SessionStore
@@ -25,8 +25,7 @@ CARRIED_STATUSES = ("open", "in progress")
 AGREED = "kept, as the group agreed"
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(NamedTuple):
     """What keeping the groups wrote (undone as one step with the round's start)."""
 
     groups: int
@@ -141,8 +140,7 @@ def uncarry_goals(conn: sqlite3.Connection, goal_ids: tuple[int, ...]) -> None:
     conn.execute(f"DELETE FROM goals WHERE id IN ({marks})", goal_ids)
 
 
-@dataclass(frozen=True)
-class CarryPreview:
+class CarryPreview(NamedTuple):
     """What keeping the groups of a round would carry on, read before asking."""
 
     groups: int

@@ -4,14 +4,13 @@ time, so the history of who was where (the "law of two feet") is kept."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from facilitator.models.text import clean_text
 from facilitator.models.store import SessionError, SessionStore, now
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     id: int
     name: str
     round_id: int | None

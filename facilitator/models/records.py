@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,7 @@ class Participant:
                    bool(row["present"]))
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """One entry of the codebook."""
 
     name: str
@@ -38,8 +38,7 @@ class Kind:
                    row["scope"], bool(row["is_turn"]))
 
 
-@dataclass(frozen=True)
-class Round:
+class Round(NamedTuple):
     id: int
     position: int
     name: str
@@ -63,8 +62,7 @@ class Round:
                    row["opened_with"] if "opened_with" in row.keys() else None)
 
 
-@dataclass(frozen=True)
-class Interaction:
+class Interaction(NamedTuple):
     id: int
     at: str
     source_id: int | None

@@ -4,8 +4,8 @@ sees the same current round and the same countdown."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from facilitator.models.records import Round
 from facilitator.models.text import clean_text
@@ -79,8 +79,7 @@ def current_round(store: SessionStore) -> Round | None:
     return Round.from_row(row) if row else None
 
 
-@dataclass(frozen=True)
-class RoundChange:
+class RoundChange(NamedTuple):
     """What starting or ending a round changed, so that it can be undone exactly."""
 
     round_id: int

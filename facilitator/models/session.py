@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from facilitator.models.codebook import DEFAULT_CODEBOOK, write_codebook
 from facilitator.models.names import identity_key
@@ -24,8 +23,7 @@ if TYPE_CHECKING:  # only named in signatures: the app does not pay for YAML at 
 SESSIONS_DIR = Path("sessions")
 
 
-@dataclass(frozen=True)
-class SessionInfo:
+class SessionInfo(NamedTuple):
     title: str
     created_at: str
     template: str | None

@@ -16,7 +16,6 @@ from textual.binding import ActiveBinding
 from textual.worker import Worker
 
 from facilitator.core.changes import Change
-from facilitator.core.rounds import SUGGEST, round_step, take_round_step
 from facilitator.models.store import READ_ONLY, SessionError, SessionStore, StillLocked
 from facilitator.models.text import shown
 from facilitator.widgets.failures import WorkerFailed, forward_worker_failure
@@ -278,6 +277,9 @@ class SessionScreen(Screen[None]):
         groups (s). An undoable step like any other."""
         if self.refuse_if_read_only():
             return
+        # Imported when a round is changed, not at launch (with the carrying of
+        # goals it needs, a few milliseconds before every first frame).
+        from facilitator.core.rounds import SUGGEST, round_step, take_round_step
         from facilitator.screens.confirm import ChoiceScreen
 
         step = round_step(self.store)

@@ -4,7 +4,7 @@ since only one is on screen at a time (a newer one replaces the older)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,8 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(NamedTuple):
     """One message as it was shown: when (local HH:MM:SS), how serious, what."""
 
     at: str

@@ -4,7 +4,7 @@ never parsed as markup)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.strip import Strip
@@ -87,8 +87,7 @@ class PairsPanel(Panel):
         self.show_text(text)
 
 
-@dataclass(frozen=True)
-class FeedLine:
+class FeedLine(NamedTuple):
     at: str  # local time, HH:MM
     source: str  # "" for a whole-group state
     target: str  # "" when addressed to the whole group
@@ -99,8 +98,7 @@ class FeedLine:
     mine: bool
 
 
-@dataclass(frozen=True)
-class FeedHeading:
+class FeedHeading(NamedTuple):
     """Where the round changes in the feed: "Round 2", "between rounds"."""
 
     text: str
