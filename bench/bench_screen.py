@@ -84,11 +84,12 @@ def steady(text: str) -> str:
 
 
 def settled_after(terminal: Terminal, window: str, started: float, before: str,
-                  seconds: float = 30.0) -> float:
+                  seconds: float = 30.0, changed_at: float | None = None) -> float:
     """Seconds from `started` to the last change of the screen (from `before`)
-    before it stays unchanged for QUIET (the round clock aside: steady)."""
+    before it stays unchanged for QUIET (the round clock aside: steady).
+    changed_at: `before` is already a change, seen then."""
     text = steady(before)
-    last_change = None
+    last_change = changed_at
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         now_text = steady(terminal.screen(window))
@@ -202,23 +203,26 @@ def busy_turn_key(terminal: Terminal, window: str, people: list[str], count: lis
         first = prompt_lines(terminal.screen(window))
         terminal.keys(window, code[0])
         prompt_changed(terminal, window, first, time.perf_counter())
-        time.sleep(0.05)
+        time.sleep(0.05)  # anything else the first key changes
         before = terminal.screen(window)
         started = time.perf_counter()
         terminal.keys(window, code[1])
-        drawn = prompt_changed(terminal, window, prompt_lines(before), started)
-        settled.append(settled_after(terminal, window, started, before))
+        drawn, text = prompt_changed(terminal, window, prompt_lines(before), started)
+        settled.append(settled_after(terminal, window, started, text,
+                                     changed_at=started + drawn))
         return drawn
     return run
 
 
-def prompt_changed(terminal: Terminal, window: str, before: list[str], started: float) -> float:
-    """Seconds from `started` until the prompt's lines differ from `before`."""
+def prompt_changed(terminal: Terminal, window: str, before: list[str],
+                   started: float) -> tuple[float, str]:
+    """Seconds from `started` until the prompt's lines differ from `before`, and the
+    screen then."""
     deadline = started + 30
     while True:
         text = terminal.screen(window)
         if prompt_lines(text) != before:
-            return time.perf_counter() - started
+            return time.perf_counter() - started, text
         if time.perf_counter() > deadline:
             raise TimeoutError(f"the prompt did not take the key:\n{text}")
         time.sleep(0.002)
