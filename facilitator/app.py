@@ -337,9 +337,11 @@ class FacilitatorApp(App[None]):
     # ------------------------------------------------------------ messages up
     def on_written(self, message: Written) -> None:
         """A screen wrote: refresh from the file, as after anyone's commit (or only
-        the header, when the screen read the file back itself)."""
+        the header, when the screen read the file back itself: after the frame that
+        shows the keystroke, which it would otherwise wait for; a turn never changes
+        the header, a round's start or end shows there one frame later)."""
         if message.refreshed:
-            self.update_header(tick=False)
+            self.call_after_refresh(self.update_header, False)
         else:
             self.data_changed()
 
