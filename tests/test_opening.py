@@ -16,7 +16,8 @@ import pytest
 from facilitator.analysis.tallies import WHOLE_SESSION, round_scope
 from facilitator.app import make_app
 from facilitator.core.opening import Opening, pause_collecting, resume_collecting
-from facilitator.core.tally import LiveTally, count_ahead, read_board
+from facilitator.core.tally import LiveTally, read_board
+from facilitator.core.tally_start import count_ahead
 from facilitator.models.aggregates import (
     entry_counts, packed_scope_counts, packed_session_counts, scope_counts, unpack_counts,
     unpack_session_counts)
@@ -157,7 +158,7 @@ async def test_a_screen_waits_for_counts_still_being_made_and_then_shows_them(
     codes, and shows the counts once the thread has made them."""
     import threading
 
-    from facilitator.core import tally as core_tally
+    from facilitator.core import tally_start as core_tally
 
     with SessionStore.open(small_session, identity="ben") as other:
         log_interaction(other, "speak", find_participant(other, "al"), None)
@@ -186,7 +187,7 @@ async def test_a_screen_waits_for_counts_still_being_made_and_then_shows_them(
 
 async def test_counts_that_fail_in_the_thread_are_counted_on_the_screen(
         small_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from facilitator.core import tally as core_tally
+    from facilitator.core import tally_start as core_tally
 
     with SessionStore.open(small_session, identity="ben") as other:
         log_interaction(other, "speak", find_participant(other, "al"), None)

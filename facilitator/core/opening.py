@@ -9,7 +9,7 @@ first frame can show its counts at once.
 
 Nothing here decides anything new: the store is opened by SessionStore.open as
 always (its refusals reach the command as before), and the counts are
-core.tally.count_ahead, which the tally screen takes only if they are ready
+core.tally_start.count_ahead, which the tally screen takes only if they are ready
 (otherwise it paints first and counts when they are)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from facilitator.models.store import SessionStore
 
 if TYPE_CHECKING:
-    from facilitator.core.tally import CountedStart
+    from facilitator.core.tally_start import CountedStart
 
 
 class Opening:
@@ -50,7 +50,7 @@ class Opening:
             return
         try:
             # Imported here, in the thread: the command starts it before any import.
-            from facilitator.core.tally import count_ahead
+            from facilitator.core.tally_start import count_ahead
 
             reader = store.reader()  # its own connection: the UI thread has the store's
             try:

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard, round_scope
 from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
+from facilitator.core.tally_start import CountedStart, board_moment
 from facilitator.models.codebook import codebook, turn_kind
-from facilitator.models.aggregates import (
-    Packed, packed_scope_counts, scope_counts, unpack_counts, voided_ids)
+from facilitator.models.aggregates import scope_counts, unpack_counts
 from facilitator.models.groups import Group, groups_of_round
 from facilitator.models.interactions import (
     log_interaction, restore_interaction, rewrite_stamp, void_interaction)
@@ -58,16 +57,8 @@ def start_board(store: SessionStore, kinds: list[Kind], turn: Kind | None) -> Ta
     """A board at the file's moment now: its highest id, the undone entries up to
     it and the feed's position, read in one snapshot. It counts no scope yet."""
     board = empty_board(kinds, turn)
-    board.start(*_moment(store))
+    board.start(*board_moment(store))
     return board
-
-
-def _moment(store: SessionStore) -> tuple[int, list[int], int]:
-    """The file's moment for a board: its highest id, the undone entries up to it,
-    the feed's position (one snapshot)."""
-    with store.reading():
-        last_id = int(store.scalar("SELECT COALESCE(MAX(id), 0) FROM interactions"))
-        return last_id, voided_ids(store, last_id), store.feed_position()
 
 
 def count_scopes(store: SessionStore, board: TallyBoard, scopes: Iterable[Scope]) -> list[Interaction]:
@@ -80,26 +71,6 @@ def count_scopes(store: SessionStore, board: TallyBoard, scopes: Iterable[Scope]
             if not board.has(scope):
                 board.add_scope(scope, scope_counts(store, scope, board.last_id))
     return changed
-
-
-class CountedStart(NamedTuple):
-    """A board's start counted ahead, on another connection (core.opening): the
-    file's moment, its rewrite stamp and the grouped counts of the whole session
-    and of the current round (packed: models.aggregates), all from one snapshot."""
-
-    moment: tuple[int, list[int], int]
-    rewrites: tuple[object, ...]
-    packed: dict[Scope, Packed]
-
-
-def count_ahead(store: SessionStore) -> CountedStart:
-    """What the tally screen counts first, read in one snapshot."""
-    with store.reading():
-        moment = _moment(store)
-        current = current_round(store)
-        scopes = (WHOLE_SESSION, round_scope(current.id if current else None))
-        return CountedStart(moment, rewrite_stamp(store),
-                            {scope: packed_scope_counts(store, scope, moment[0]) for scope in scopes})
 
 
 def session_turn_kind(store: SessionStore) -> Kind | None:
@@ -130,7 +101,7 @@ def sync_board(store: SessionStore, board: TallyBoard) -> list[Interaction]:
             # A row deleted under us (not by facilitator): count afresh.
             scopes = list(board.scopes)
             board.forget()
-            board.start(*_moment(store))
+            board.start(*board_moment(store))
             for scope in scopes:
                 board.add_scope(scope, scope_counts(store, scope, board.last_id))
             return []
