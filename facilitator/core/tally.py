@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard, round_scope
+from facilitator.analysis.tallies import WHOLE_SESSION, Scope, Tally, TallyBoard
 from facilitator.core.changes import Change
 from facilitator.core.tally_keys import Entry, Explicit, GroupState, Turn
 from facilitator.core.tally_start import CountedStart, board_moment
