@@ -155,13 +155,20 @@ def import_figure(folder: Path) -> list[str]:
             writer.writerows(rows[:count])
         return table
 
+    def on_a_copy(prefix: str, run):  # type: ignore[no-untyped-def]
+        """run(path) on a fresh copy of the empty session, removed afterwards."""
+        counter[0] += 1
+        target = folder / f"{prefix}-{counter[0]}.db"
+        shutil.copy(empty, target)
+        try:
+            return run(target)
+        finally:
+            target.unlink()
+
     def ours_for(table: Path):  # type: ignore[no-untyped-def]
         def ours() -> float:
-            counter[0] += 1
-            target = folder / f"import-{counter[0]}.db"
-            shutil.copy(empty, target)
-            done = run_measured([FACILITATOR, "import", str(target), str(table)])
-            target.unlink()
+            done = on_a_copy("import", lambda target: run_measured(
+                [FACILITATOR, "import", str(target), str(table)]))
             if done.returncode != 0:
                 raise RefusedImport(done.stdout.decode(errors="replace").strip()[:200])
             return done.seconds
@@ -169,13 +176,10 @@ def import_figure(folder: Path) -> list[str]:
 
     def reference_for(table: Path):  # type: ignore[no-untyped-def]
         def reference() -> float:
-            counter[0] += 1
-            target = folder / f"raw-{counter[0]}.db"
-            shutil.copy(empty, target)
             script = folder / "import.sql"
             script.write_text(f"PRAGMA synchronous=FULL;\n.import --csv {table} imported\n")
-            done = run_measured([SQLITE3, str(target)], stdin_path=script)
-            target.unlink()
+            done = on_a_copy("raw", lambda target: run_measured([SQLITE3, str(target)],
+                                                                stdin_path=script))
             return done.seconds
         return reference
 
@@ -184,9 +188,6 @@ def import_figure(folder: Path) -> list[str]:
         session's log, as the import must (its indexes and foreign keys): .import into a
         temporary table, then one INSERT ... SELECT that finds each name's id."""
         def into_the_log() -> float:
-            counter[0] += 1
-            target = folder / f"log-{counter[0]}.db"
-            shutil.copy(empty, target)
             script = folder / "into-log.sql"
             script.write_text(
                 f"PRAGMA synchronous=FULL;\nPRAGMA foreign_keys=ON;\n"
@@ -197,9 +198,14 @@ def import_figure(folder: Path) -> list[str]:
                 " 'bench' FROM temp.imported i JOIN participants s ON s.name = i.source"
                 " LEFT JOIN participants t ON t.name = i.target ORDER BY i.rowid;\n"
                 "COMMIT;\n")
-            done = run_measured([SQLITE3, str(target)], stdin_path=script)
-            count = sqlite3.connect(target).execute("SELECT count(*) FROM interactions").fetchone()[0]
-            target.unlink()
+            def run(target: Path):  # type: ignore[no-untyped-def]
+                done = run_measured([SQLITE3, str(target)], stdin_path=script)
+                conn = sqlite3.connect(target)
+                try:
+                    return done, conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+                finally:
+                    conn.close()
+            done, count = on_a_copy("log", run)
             if done.returncode != 0 or count != len(rows):
                 raise RuntimeError(f"the sqlite3 shell wrote {count} entries: "
                                    f"{done.stdout.decode(errors='replace')[:200]}")
