@@ -70,3 +70,60 @@ async def test_only_the_latest_filter_key_is_painted(
         assert bar_text(app, FilterBar) == second and canvas_text(app) == picture
         assert len(calls) == 2 and calls[0].kinds != calls[1].kinds
         assert f"kind {', '.join(sorted(calls[1].kinds))} " in second
+
+
+async def test_the_findings_wait_for_a_big_picture_drawn_in_a_worker(
+        demo_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big network's picture is drawn in a worker; the findings (another worker,
+    as slow) start once it is painted, not beside it: two at once would slow the
+    picture and keep the UI thread from Python's lock."""
+    from facilitator.widgets import network_canvas
+
+    monkeypatch.setattr(network_canvas, "BUILD_IN_WORKER", -1)  # every picture in a worker
+    app = make_app(demo_session, identity="ana", screen="network")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        before = side_text(app)
+        drawing, release, analysed = threading.Event(), threading.Event(), threading.Event()
+        real_build, real_analyse = network_canvas._build, network_analysis.analyse
+
+        def slow_build(*args):  # type: ignore[no-untyped-def]
+            drawing.set()
+            release.wait(10)
+            return real_build(*args)
+
+        def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+            analysed.set()
+            return real_analyse(*args, **kwargs)
+
+        monkeypatch.setattr(network_canvas, "_build", slow_build)
+        monkeypatch.setattr(network_analysis, "analyse", watched)
+        await pilot.press("k")
+        assert drawing.wait(10)
+        await pilot.pause(0.3)
+        assert not analysed.is_set()  # the picture is still being drawn
+        release.set()
+        await settle(app, pilot)
+        assert analysed.is_set()
+        assert "kind speak" in bar_text(app, FilterBar)
+        assert side_text(app) and side_text(app) != before  # this filter's findings
+
+
+async def test_the_findings_come_when_the_picture_could_not_be_drawn(
+        demo_session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitator.widgets import network_canvas
+
+    monkeypatch.setattr(network_canvas, "BUILD_IN_WORKER", -1)
+    app = make_app(demo_session, identity="ana", screen="network")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        before = side_text(app)
+
+        def boom(*args):  # type: ignore[no-untyped-def]
+            raise RuntimeError("Boom")
+
+        monkeypatch.setattr(network_canvas, "_build", boom)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert app.is_running
+        assert side_text(app) and side_text(app) != before  # the findings did not wait forever

@@ -398,11 +398,12 @@ class NetworkScreen(SessionScreen):
         self.findings_due = (generation, data, ties, groups, self.focus_id)
 
     def _after_paint(self, callback, *args, soon: bool) -> None:  # type: ignore[no-untyped-def]
-        """Start slow follow-up work once the picture is on screen. After a live
+        """Start slow follow-up work once the picture is on screen (a big network's
+        is drawn in a worker: then once that drawing is painted). After a live
         update, wait a moment: a worker thread started at once competes with the
         paint for the interpreter, and a burst of entries then needs one start."""
         if soon:
-            self.call_after_refresh(callback, *args)
+            self.canvas.after_drawn(partial(callback, *args))
         else:
             self.set_timer(FOLLOW_UP_SECONDS, partial(callback, *args))
 

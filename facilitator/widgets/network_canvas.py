@@ -3,6 +3,7 @@ by group with theme colours (component classes styled in styles/network.tcss).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -87,6 +88,8 @@ class NetworkCanvas(Widget):
         self.group_marks = False
         self._strips: dict[int, Strip] = {}  # painted rows, by row
         self._styles: dict[tuple[str, int | None], Style] = {}
+        #: Called once the picture being drawn in a worker is on screen (after_drawn).
+        self._when_drawn: list[Callable[[], object]] = []
 
     def show(self, nodes: list[NodeSpec], edges: list[EdgeSpec],
              positions: dict[int, tuple[float, float]]) -> None:
@@ -104,6 +107,22 @@ class NetworkCanvas(Widget):
         self.nodes, self.positions = tuple(nodes), dict(positions)
         self.edges = {_pair(e): e for e in edges}
         self._rebuild()
+
+    def after_drawn(self, callback: Callable[[], object]) -> None:
+        """Call back once the picture asked for is painted: after the next frame, or,
+        while a big network is drawn in a worker, after the frame that shows it (or
+        once that drawing failed). Slow follow-up work (findings, a new layout)
+        started any sooner would compete with the drawing for Python's lock, and
+        keep the UI thread from it too."""
+        if self.building:
+            self._when_drawn.append(callback)
+        else:
+            self.call_after_refresh(callback)
+
+    def _drawn(self) -> None:
+        waiting, self._when_drawn = self._when_drawn, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
 
     def grow(self, nodes: list[NodeSpec], changed: list[EdgeSpec],
              positions: dict[int, tuple[float, float]]) -> bool:
@@ -162,6 +181,7 @@ class NetworkCanvas(Widget):
             self.failing = False
         elif event.state == WorkerState.ERROR:
             self.building = False
+            self._drawn()  # what waited for the picture goes on without it
             if not self.failing:
                 self.failing = True
                 forward_worker_failure(self, event)
@@ -179,6 +199,7 @@ class NetworkCanvas(Widget):
         self.building = False
         self.canvas = canvas
         self._set_picture(picture)
+        self._drawn()
 
     def on_resize(self) -> None:
         if self.nodes:
