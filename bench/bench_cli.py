@@ -198,14 +198,8 @@ def import_figure(folder: Path) -> list[str]:
                 " 'bench' FROM temp.imported i JOIN participants s ON s.name = i.source"
                 " LEFT JOIN participants t ON t.name = i.target ORDER BY i.rowid;\n"
                 "COMMIT;\n")
-            def run(target: Path):  # type: ignore[no-untyped-def]
-                done = run_measured([SQLITE3, str(target)], stdin_path=script)
-                conn = sqlite3.connect(target)
-                try:
-                    return done, conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
-                finally:
-                    conn.close()
-            done, count = on_a_copy("log", run)
+            done, count = on_a_copy("log", lambda target: (
+                run_measured([SQLITE3, str(target)], stdin_path=script), entries_in(target)))
             if done.returncode != 0 or count != len(rows):
                 raise RuntimeError(f"the sqlite3 shell wrote {count} entries: "
                                    f"{done.stdout.decode(errors='replace')[:200]}")
@@ -236,6 +230,14 @@ def import_figure(folder: Path) -> list[str]:
                        f" {log.median / ref.median:.2f}x .import")
         break
     return lines
+
+
+def entries_in(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM interactions").fetchone()[0])
+    finally:
+        conn.close()
 
 
 class RefusedImport(Exception):

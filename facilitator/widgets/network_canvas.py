@@ -114,10 +114,9 @@ class NetworkCanvas(Widget):
         once that drawing failed). Slow follow-up work (findings, a new layout)
         started any sooner would compete with the drawing for Python's lock, and
         keep the UI thread from it too."""
-        if self.building:
-            self._when_drawn.append(callback)
-        else:
-            self.call_after_refresh(callback)
+        self._when_drawn.append(callback)
+        if not self.building:
+            self._drawn()
 
     def _drawn(self) -> None:
         waiting, self._when_drawn = self._when_drawn, []
