@@ -3,6 +3,9 @@ lists and documents every command."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -39,3 +42,34 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["lgo"])
     assert result.exit_code == 2
     assert "No such command 'lgo'" in result.output
+
+
+#: Run `facilitator open` up to the app's making, in a fresh interpreter: the app
+#: is replaced by one that prints how many frames a second Textual then allows.
+FRAME_RATE_PROBE = """
+import sys, types
+from facilitator.cli import cli
+app = types.ModuleType("facilitator.app")
+def make_app(*args, **kwargs):
+    import textual.constants
+    print("fps:", textual.constants.MAX_FPS)
+    raise SystemExit(0)
+app.make_app = make_app
+app.terminal_alive = lambda: True
+sys.modules["facilitator.app"] = app
+cli(["open", sys.argv[1], "--screen", "tally"])
+"""
+
+
+def test_the_app_draws_up_to_120_frames_a_second_unless_the_user_chose(
+        small_session: Path) -> None:
+    """At Textual's 60, a keystroke just after a co-facilitator's entry was drawn
+    waited for the next 1/60 s slot. The rate is set before Textual loads, so
+    nothing on the way to the app may import Textual first."""
+    for chosen, expected in ((None, "fps: 120"), ("30", "fps: 30")):
+        env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+        if chosen:
+            env["TEXTUAL_FPS"] = chosen
+        done = subprocess.run([sys.executable, "-c", FRAME_RATE_PROBE, str(small_session)],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert expected in done.stdout.splitlines(), done.stdout + done.stderr
