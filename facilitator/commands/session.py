@@ -126,7 +126,7 @@ def demo(path: str, identity: str | None, no_open: bool) -> None:
 #: is 60). Textual draws on a grid of 1/FPS slots: a keystroke that comes just
 #: after a frame (a co-facilitator's entry drawn by the poll) waits for the next
 #: slot. At 60 that is up to 17 ms: with ten writers on the file, the turn key's
-#: p95 inside the app was 15-25 ms against 10-11 at 120 (2.6 ms alone). Textual's
+#: p95 inside the app was 15-28 ms against 10-11 at 120 (3.2 ms alone). Textual's
 #: animations keep their own 60 a second. A TEXTUAL_FPS of the user's is kept.
 FRAMES_PER_SECOND = "120"
 
