@@ -55,7 +55,6 @@ def make_app(*args, **kwargs):
     print("fps:", textual.constants.MAX_FPS)
     raise SystemExit(0)
 app.make_app = make_app
-app.terminal_alive = lambda: True
 sys.modules["facilitator.app"] = app
 cli(["open", sys.argv[1], "--screen", "tally"])
 """

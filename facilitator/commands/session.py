@@ -20,7 +20,7 @@ from facilitator.commands.common import (
     reports_errors,
     session_path,
 )
-from facilitator.models.store import SessionError, SessionStore
+from facilitator.models.store import SessionError
 
 from facilitator.core.screens import SCREEN_NAMES as SCREEN_CHOICES
 
